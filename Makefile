@@ -1,0 +1,23 @@
+# Tracer — the few commands you need. `make help` lists them.
+.PHONY: help run test setup train lint lock
+
+help:  ## List the commands
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+run:  ## Set up if needed, train if needed, run bot + action server + web chat on localhost
+	@bash scripts/run.sh
+
+test:  ## Set up if needed, then lint, validate data, run pytest and Rasa test stories
+	@bash scripts/test.sh
+
+setup:  ## Create .venv with the pinned dependencies (fast no-op when done)
+	@bash scripts/setup.sh
+
+train:  ## Train the Rasa model if config/domain/data changed
+	@bash scripts/train.sh
+
+lint:  ## ruff
+	@.venv/bin/ruff check .
+
+lock:  ## Re-resolve requirements/requirements.in into requirements/constraints.txt
+	@.venv/bin/pip freeze --exclude-editable > requirements/constraints.txt

@@ -1,0 +1,123 @@
+"""The survey loop's custom actions: thin glue between the Rasa tracker and ``bot.survey``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.runtime import survey
+from bot.i18n import normalise_language, t
+from bot.survey.steps import as_dispatch
+from bot.survey.turn import Incoming, prompt_for_step
+
+log = logging.getLogger(__name__)
+FORM = "survey_form"
+
+
+def incoming_from(tracker: Tracker) -> Incoming:
+    """The engine's view of the latest user message in ``tracker``."""
+    message = tracker.latest_message or {}
+    intent = message.get("intent") or {}
+    entities = {e.get("entity"): e.get("value") for e in message.get("entities") or []}
+    return Incoming(
+        sender_id=tracker.sender_id,
+        channel=tracker.get_latest_input_channel() or "rest",
+        text=message.get("text"),
+        intent=intent.get("name"),
+        confidence=float(intent.get("confidence") or 0.0),
+        entities=entities,
+        message_id=str(message.get("message_id") or f"{tracker.sender_id}:{len(tracker.events)}"),
+        step=tracker.get_slot("step"),
+        language=tracker.get_slot("language"),
+        form_active=(tracker.active_loop or {}).get("name") == FORM,
+        invite_code=tracker.get_slot("invite_code") or entities.get("invite_code"),
+    )
+
+
+class ValidateSurveyForm(Action):
+    """Reads each reply, stores it, and decides the next step (or ends the loop)."""
+
+    def name(self) -> str:
+        return f"validate_{FORM}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        incoming = incoming_from(tracker)
+        engine = survey()
+        result = engine.run(incoming)
+        for text in result.messages:
+            dispatcher.utter_message(text=text)
+        events: List[EventType] = [
+            SlotSet("answer", None),
+            SlotSet("language", result.language),
+            SlotSet("step", result.step),
+            SlotSet("outcome", result.outcome),
+        ]
+        if result.wave:
+            events.append(SlotSet("wave", result.wave))
+        if result.clear_invite:
+            events.append(SlotSet("invite_code", None))
+        if result.ends_form:
+            events += [SlotSet("prompt", None), SlotSet("requested_slot", None)]
+        else:
+            prompt = prompt_for_step(engine, incoming.sender_id, result.step, result.language)
+            events += [SlotSet("prompt", as_dispatch(prompt)), SlotSet("requested_slot", "answer")]
+        return events
+
+
+class AskAnswer(Action):
+    """Asks the step chosen by the validator (the prompt is prepared there)."""
+
+    def name(self) -> str:
+        return "action_ask_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        prompt = tracker.get_slot("prompt")
+        if isinstance(prompt, dict) and prompt.get("text"):
+            dispatcher.utter_message(**prompt)
+        return []
+
+
+class SurveyFinished(Action):
+    """Closes the loop with the message that fits how it ended."""
+
+    def name(self) -> str:
+        return "action_survey_finished"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        language = normalise_language(tracker.get_slot("language"))
+        outcome = tracker.get_slot("outcome") or ""
+        keys = {
+            "declined": "consent_declined",
+            "paused": "paused",
+            "opted_out": "opted_out",
+            "deleted": "deleted",
+            "opted_out_already": "opted_out_already",
+            "nothing_due": "nothing_due",
+        }
+        if outcome in keys:
+            dispatcher.utter_message(text=t(keys[outcome], language))
+        return [SlotSet("step", None), SlotSet("outcome", None)]
+
+
+class TracerFallback(Action):
+    """Core fallback: never an English default, just back into the survey loop."""
+
+    def name(self) -> str:
+        return "action_tracer_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        from rasa_sdk.events import FollowupAction
+
+        return [FollowupAction(FORM)]

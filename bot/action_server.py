@@ -1,0 +1,33 @@
+"""Run the rasa-sdk action server for ``actions/`` on a chosen host (localhost by default)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+
+from rasa_sdk.endpoint import create_app
+
+from bot.logging_filters import install_log_redaction
+
+
+def main() -> None:
+    """Parse ``--host``/``--port`` and serve the actions package."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default=os.environ.get("SANIC_HOST", "127.0.0.1"))
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("TRACER_ACTIONS_PORT", 5055))
+    )
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    logging.basicConfig(
+        level=os.environ.get("TRACER_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    install_log_redaction(logging.getLogger())
+    app = create_app("actions", cors_origins="")
+    app.run(host=args.host, port=args.port, workers=args.workers, access_log=False, motd=False)
+
+
+if __name__ == "__main__":
+    main()

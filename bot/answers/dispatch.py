@@ -1,0 +1,74 @@
+"""``parse_answer``: route a typed chat message to the parser for the question's answer type."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from typing import Callable
+
+from bot.answers.choices import parse_choice
+from bot.answers.dates import parse_month
+from bot.answers.durations import parse_duration
+from bot.answers.money import parse_money
+from bot.answers.normalize import language_of
+from bot.answers.numbers import parse_integer, parse_rating
+from bot.answers.result import ParseResult, reject
+from bot.answers.text import parse_text
+from bot.answers.yes_no import parse_yes_no
+from bot.questionnaire.model import Question
+
+logger = logging.getLogger(__name__)
+
+_Parser = Callable[[Question, str, str, "date | None"], ParseResult]
+
+
+def _currency(question: Question) -> str | None:
+    """The question's ISO currency (``unit: XOF`` or ``extra: {currency: XOF}``), if any."""
+    unit = question.extra.get("currency") or question.unit
+    return unit.upper() if isinstance(unit, str) and re.fullmatch(r"[A-Za-z]{3}", unit) else None
+
+
+_PARSERS: dict[str, _Parser] = {
+    "choice": lambda q, t, lang, today: parse_choice(q.choices, t, lang),
+    "yes_no": lambda q, t, lang, today: parse_yes_no(t, lang),
+    "integer": lambda q, t, lang, today: parse_integer(t, lang, q.min, q.max),
+    "rating": lambda q, t, lang, today: parse_rating(
+        t, lang, 1 if q.min is None else q.min, 5 if q.max is None else q.max
+    ),
+    "money": lambda q, t, lang, today: parse_money(t, lang, q.min, q.max, _currency(q)),
+    "month": lambda q, t, lang, today: parse_month(t, lang, today),
+    "duration": lambda q, t, lang, today: parse_duration(t, lang, q.min, q.max),
+    "text": lambda q, t, lang, today: parse_text(t),
+}
+_UNREADABLE = {
+    "choice": "not_a_choice",
+    "yes_no": "not_yes_no",
+    "integer": "not_a_number",
+    "rating": "not_a_number",
+    "money": "not_an_amount",
+    "month": "not_a_date",
+    "duration": "not_a_duration",
+    "text": "no_text",
+}
+
+
+def parse_answer(
+    question: Question, text: str, language: str, today: date | None = None
+) -> ParseResult:
+    """Turn the trainee's message into the typed, validated value for ``question``.
+
+    ``language`` (``en``/``fr``/``es``; anything else reads as English) picks number and
+    month words; ``today`` anchors month answers (defaults to the current date).  Never raises
+    on any text; an unknown ``question.type`` is a programming error (``ValueError``).
+    """
+    parser = _PARSERS.get(question.type)
+    if parser is None:
+        raise ValueError(f"question {question.code}: no parser for answer type {question.type!r}")
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    try:
+        return parser(question, text, language_of(language), today)
+    except Exception:  # a parser bug must not break the conversation: ask again instead
+        logger.exception("answer parser failed for question %s", question.code)
+        return reject(_UNREADABLE[question.type])

@@ -1,0 +1,32 @@
+"""The bot's own sentences (not the questionnaire) in every supported language."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.questionnaire.model import LANGUAGES
+
+CATALOG_PATH = Path(__file__).with_name("messages.yml")
+DEFAULT_LANGUAGE = "en"
+
+
+@lru_cache(maxsize=1)
+def catalog() -> dict[str, dict[str, str]]:
+    """Every message key → language → text, loaded once."""
+    return yaml.safe_load(CATALOG_PATH.read_text(encoding="utf-8"))
+
+
+def normalise_language(language: str | None) -> str:
+    """A supported language code from a slot, a browser or Telegram value ("fr-FR" → "fr")."""
+    code = (language or "").strip().lower()[:2]
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, language: str | None, **values: object) -> str:
+    """The message ``key`` in ``language`` with ``values`` filled in."""
+    texts = catalog()[key]
+    text = texts.get(normalise_language(language)) or texts[DEFAULT_LANGUAGE]
+    return text.format(**values) if values else text

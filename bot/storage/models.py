@@ -1,0 +1,192 @@
+"""SQLAlchemy tables of Tracer.
+
+Personal data is kept apart: a trainee row holds only a pseudonymous id and survey metadata;
+the channel address (Telegram chat id, web session id, phone, email) lives only in ``contact``,
+encrypted, with a keyed hash for look-ups.  Answers reference the trainee, never an address.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+def utcnow() -> datetime:
+    """Timezone-naive UTC now, as stored in every timestamp column."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Programme(Base):
+    """A training programme (e.g. "Solar PV installation")."""
+
+    __tablename__ = "programme"
+    id = Column(Integer, primary_key=True)
+    code = Column(String(64), nullable=False, unique=True)
+    name = Column(String(200), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    cohorts = relationship("Cohort", back_populates="programme", order_by="Cohort.start_date")
+
+
+class Cohort(Base):
+    """One intake of a programme, with its dates and place."""
+
+    __tablename__ = "cohort"
+    id = Column(Integer, primary_key=True)
+    programme_id = Column(Integer, ForeignKey("programme.id"), nullable=False, index=True)
+    code = Column(String(64), nullable=False)
+    name = Column(String(200), nullable=False)
+    start_date = Column(Date, nullable=True)
+    end_date = Column(Date, nullable=True)
+    region = Column(String(120), nullable=True)
+    timezone = Column(String(64), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    programme = relationship("Programme", back_populates="cohorts")
+    __table_args__ = (UniqueConstraint("programme_id", "code", name="uq_cohort_code"),)
+
+
+class Trainee(Base):
+    """A participant, known only by a pseudonymous id and survey metadata."""
+
+    __tablename__ = "trainee"
+    id = Column(Integer, primary_key=True)
+    pseudo_id = Column(String(32), nullable=False, unique=True)
+    cohort_id = Column(Integer, ForeignKey("cohort.id"), nullable=True, index=True)
+    language = Column(String(8), nullable=True)
+    # active | opted_out | deleted
+    status = Column(String(16), nullable=False, default="active")
+    sex = Column(String(16), nullable=True)
+    birth_year = Column(Integer, nullable=True)
+    completion_status = Column(String(16), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    opted_out_at = Column(DateTime, nullable=True)
+    cohort = relationship("Cohort")
+
+
+class Contact(Base):
+    """A way to reach a trainee. The only table holding an address, encrypted at rest."""
+
+    __tablename__ = "contact"
+    id = Column(Integer, primary_key=True)
+    trainee_id = Column(
+        Integer, ForeignKey("trainee.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    # telegram | web | rest | phone | email | name
+    channel = Column(String(16), nullable=False)
+    address_hash = Column(String(64), nullable=False)
+    address_encrypted = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    __table_args__ = (UniqueConstraint("channel", "address_hash", name="uq_contact_address"),)
+
+
+class Invitation(Base):
+    """A single-use invitation code for one trainee (only its hash is stored)."""
+
+    __tablename__ = "invitation"
+    id = Column(Integer, primary_key=True)
+    trainee_id = Column(
+        Integer, ForeignKey("trainee.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    code_hash = Column(String(64), nullable=False, unique=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    used_at = Column(DateTime, nullable=True)
+
+
+class Consent(Base):
+    """A consent decision (given or refused) for a consent-text version; withdrawal kept."""
+
+    __tablename__ = "consent"
+    id = Column(Integer, primary_key=True)
+    trainee_id = Column(
+        Integer, ForeignKey("trainee.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    version = Column(String(32), nullable=False)
+    given = Column(Boolean, nullable=False)
+    decided_at = Column(DateTime, nullable=False, default=utcnow)
+    withdrawn_at = Column(DateTime, nullable=True)
+
+
+class Answer(Base):
+    """One coded answer to one question of one wave.
+
+    A corrected answer supersedes the earlier one (``is_current`` false, ``superseded_at`` set):
+    the history is kept.  ``source_message_id`` makes storing idempotent on retries.
+    """
+
+    __tablename__ = "answer"
+    id = Column(Integer, primary_key=True)
+    trainee_id = Column(Integer, ForeignKey("trainee.id", ondelete="CASCADE"), nullable=False)
+    wave = Column(String(32), nullable=False)
+    question_code = Column(String(64), nullable=False)
+    # answered | skipped
+    status = Column(String(16), nullable=False, default="answered")
+    value_json = Column(JSON, nullable=True)
+    value_number = Column(Float, nullable=True)
+    value_text = Column(String(400), nullable=True)
+    raw_text = Column(Text, nullable=True)
+    source_message_id = Column(String(128), nullable=False)
+    answered_at = Column(DateTime, nullable=False, default=utcnow)
+    is_current = Column(Boolean, nullable=False, default=True)
+    superseded_at = Column(DateTime, nullable=True)
+    __table_args__ = (
+        UniqueConstraint("trainee_id", "source_message_id", name="uq_answer_source_message"),
+        Index("ix_answer_trainee_wave", "trainee_id", "wave", "is_current"),
+        Index("ix_answer_question", "question_code", "wave"),
+    )
+
+
+class WaveProgress(Base):
+    """Where a trainee stands in a wave: started, completed."""
+
+    __tablename__ = "wave_progress"
+    id = Column(Integer, primary_key=True)
+    trainee_id = Column(Integer, ForeignKey("trainee.id", ondelete="CASCADE"), nullable=False)
+    wave = Column(String(32), nullable=False)
+    started_at = Column(DateTime, nullable=False, default=utcnow)
+    completed_at = Column(DateTime, nullable=True)
+    __table_args__ = (UniqueConstraint("trainee_id", "wave", name="uq_wave_progress"),)
+
+
+class Outreach(Base):
+    """One planned or made contact attempt for a wave (invitation, follow-up, reminder)."""
+
+    __tablename__ = "outreach"
+    id = Column(Integer, primary_key=True)
+    trainee_id = Column(Integer, ForeignKey("trainee.id", ondelete="CASCADE"), nullable=False)
+    wave = Column(String(32), nullable=False)
+    attempt = Column(Integer, nullable=False, default=0)
+    due_at = Column(DateTime, nullable=False)
+    # planned | sending | sent | failed | cancelled
+    state = Column(String(16), nullable=False, default="planned")
+    sent_at = Column(DateTime, nullable=True)
+    result = Column(String(200), nullable=True)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    __table_args__ = (
+        UniqueConstraint("trainee_id", "wave", "attempt", name="uq_outreach_attempt"),
+        Index("ix_outreach_due", "state", "due_at"),
+    )
+
+
+class Setting(Base):
+    """Small key/value state (e.g. the Telegram polling offset)."""
+
+    __tablename__ = "tracer_state"
+    key = Column(String(64), primary_key=True)
+    value = Column(Text, nullable=False)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)

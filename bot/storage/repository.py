@@ -1,0 +1,380 @@
+"""Read and write Tracer's survey data. Every public method is one short transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Iterable
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.config import Settings
+from bot.security.crypto import Cipher, keyed_hash, new_pseudo_id
+from bot.storage.db import session_scope
+from bot.storage.models import (
+    Answer,
+    Cohort,
+    Consent,
+    Contact,
+    Invitation,
+    Outreach,
+    Programme,
+    Trainee,
+    WaveProgress,
+    utcnow,
+)
+
+
+@dataclass(frozen=True)
+class TraineeInfo:
+    """What the conversation needs to know about a trainee (no personal data)."""
+
+    id: int
+    pseudo_id: str
+    status: str
+    language: str | None
+    cohort_id: int | None
+    consented: bool
+    cohort_end: date | None
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """A current answer as the survey engine sees it."""
+
+    question_code: str
+    status: str
+    value: Any
+    answered_at: datetime
+
+
+def _answer_columns(value: Any) -> dict[str, Any]:
+    number = None
+    text = None
+    if isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, dict) and "amount" in value:
+        number = float(value["amount"])
+        text = value.get("currency")
+    elif isinstance(value, str):
+        text = value[:400]
+    return {"value_json": value, "value_number": number, "value_text": text}
+
+
+class TracerStore:
+    """Repository over the Tracer database for one settings object."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.url = settings.database_url
+        self._cipher = Cipher(settings.encryption_key)
+
+    # -- addresses and trainees -------------------------------------------------------------
+    def address_hash(self, address: str) -> str:
+        """The keyed look-up hash of a channel address (chat id, session id, phone...)."""
+        return keyed_hash(self.settings.secret_key, address.strip(), purpose="address")
+
+    def _info(self, session: Any, trainee: Trainee) -> TraineeInfo:
+        consent = session.execute(
+            select(Consent)
+            .where(Consent.trainee_id == trainee.id)
+            .order_by(Consent.decided_at.desc(), Consent.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        consented = bool(consent and consent.given and consent.withdrawn_at is None)
+        cohort_end = trainee.cohort.end_date if trainee.cohort is not None else None
+        return TraineeInfo(
+            id=trainee.id,
+            pseudo_id=trainee.pseudo_id,
+            status=trainee.status,
+            language=trainee.language,
+            cohort_id=trainee.cohort_id,
+            consented=consented,
+            cohort_end=cohort_end,
+        )
+
+    def find_trainee(self, address: str) -> TraineeInfo | None:
+        """The trainee reached at this conversation address, if registered."""
+        with session_scope(self.url) as session:
+            trainee = session.execute(
+                select(Trainee)
+                .join(Contact, Contact.trainee_id == Trainee.id)
+                .where(Contact.address_hash == self.address_hash(address))
+                .limit(1)
+            ).scalar_one_or_none()
+            return self._info(session, trainee) if trainee else None
+
+    def trainee_by_id(self, trainee_id: int) -> TraineeInfo:
+        """The trainee with this database id."""
+        with session_scope(self.url) as session:
+            return self._info(session, session.get(Trainee, trainee_id))
+
+    def add_contact(self, session: Any, trainee_id: int, channel: str, address: str) -> None:
+        """Attach an encrypted address to a trainee inside an open session (idempotent)."""
+        digest = self.address_hash(address)
+        exists = session.execute(
+            select(Contact.id).where(Contact.channel == channel, Contact.address_hash == digest)
+        ).first()
+        if not exists:
+            session.add(
+                Contact(
+                    trainee_id=trainee_id,
+                    channel=channel,
+                    address_hash=digest,
+                    address_encrypted=self._cipher.encrypt(address),
+                )
+            )
+
+    def register_consent(
+        self,
+        address: str,
+        channel: str,
+        language: str,
+        invite_code: str | None = None,
+    ) -> TraineeInfo:
+        """Record consent given: the trainee (new, or the invited one) is bound to this address."""
+        now = utcnow()
+        with session_scope(self.url) as session:
+            trainee = session.execute(
+                select(Trainee)
+                .join(Contact, Contact.trainee_id == Trainee.id)
+                .where(Contact.address_hash == self.address_hash(address))
+                .limit(1)
+            ).scalar_one_or_none()
+            if trainee is None and invite_code:
+                trainee = self._redeem(session, invite_code, now)
+            if trainee is None:
+                trainee = Trainee(pseudo_id=new_pseudo_id(), language=language, status="active")
+                session.add(trainee)
+                session.flush()
+            trainee.language = language
+            trainee.status = "active"
+            trainee.opted_out_at = None
+            self.add_contact(session, trainee.id, channel, address)
+            session.add(
+                Consent(trainee_id=trainee.id, version=self.settings.consent_version, given=True)
+            )
+            session.flush()
+            return self._info(session, trainee)
+
+    def _redeem(self, session: Any, code: str, now: datetime) -> Trainee | None:
+        digest = keyed_hash(self.settings.secret_key, code.strip().upper(), purpose="invite")
+        invitation = session.execute(
+            select(Invitation).where(Invitation.code_hash == digest, Invitation.used_at.is_(None))
+        ).scalar_one_or_none()
+        if invitation is None:
+            return None
+        invitation.used_at = now
+        return session.get(Trainee, invitation.trainee_id)
+
+    def redeem_invite(self, trainee_id: int, code: str, channel: str, address: str) -> bool:
+        """Merge a registered trainee into the invited one when a valid unused code is typed."""
+        now = utcnow()
+        with session_scope(self.url) as session:
+            invited = self._redeem(session, code, now)
+            if invited is None:
+                return False
+            if invited.id != trainee_id:
+                self._merge_into(session, source_id=trainee_id, target=invited)
+            return True
+
+    def _merge_into(self, session: Any, source_id: int, target: Trainee) -> None:
+        source = session.get(Trainee, source_id)
+        for table in (Answer, Consent, WaveProgress, Contact, Outreach):
+            session.execute(
+                update(table).where(table.trainee_id == source_id).values(trainee_id=target.id)
+            )
+        target.language = source.language or target.language
+        target.status = "active"
+        session.delete(source)
+
+    def set_language(self, trainee_id: int, language: str) -> None:
+        """Remember the trainee's chosen language."""
+        with session_scope(self.url) as session:
+            session.get(Trainee, trainee_id).language = language
+
+    def set_cohort(self, trainee_id: int, cohort_id: int) -> None:
+        """Register the trainee to a cohort."""
+        with session_scope(self.url) as session:
+            session.get(Trainee, trainee_id).cohort_id = cohort_id
+
+    # -- programmes --------------------------------------------------------------------------
+    def programmes(self) -> list[tuple[str, str]]:
+        """(code, name) of every programme, by name."""
+        with session_scope(self.url) as session:
+            rows = session.execute(select(Programme.code, Programme.name).order_by(Programme.name))
+            return [(code, name) for code, name in rows]
+
+    def cohorts_of(self, programme_code: str) -> list[tuple[int, str]]:
+        """(id, name) of a programme's cohorts, newest first."""
+        with session_scope(self.url) as session:
+            rows = session.execute(
+                select(Cohort.id, Cohort.name)
+                .join(Programme, Programme.id == Cohort.programme_id)
+                .where(Programme.code == programme_code)
+                .order_by(Cohort.start_date.desc(), Cohort.id.desc())
+            )
+            return [(cid, name) for cid, name in rows]
+
+    # -- answers -----------------------------------------------------------------------------
+    def current_answers(self, trainee_id: int) -> dict[str, dict[str, StoredAnswer]]:
+        """Current answers by wave then question code."""
+        with session_scope(self.url) as session:
+            rows = session.execute(
+                select(Answer).where(Answer.trainee_id == trainee_id, Answer.is_current.is_(True))
+            ).scalars()
+            result: dict[str, dict[str, StoredAnswer]] = {}
+            for row in rows:
+                result.setdefault(row.wave, {})[row.question_code] = StoredAnswer(
+                    row.question_code, row.status, row.value_json, row.answered_at
+                )
+            return result
+
+    def store_answer(
+        self,
+        trainee_id: int,
+        wave: str,
+        question_code: str,
+        value: Any,
+        *,
+        raw_text: str | None,
+        source_message_id: str,
+        status: str = "answered",
+    ) -> bool:
+        """Store one answer, superseding the current one; False when this message was stored."""
+        now = utcnow()
+        try:
+            with session_scope(self.url) as session:
+                seen = session.execute(
+                    select(Answer.id).where(
+                        Answer.trainee_id == trainee_id,
+                        Answer.source_message_id == source_message_id,
+                    )
+                ).first()
+                if seen:
+                    return False
+                session.execute(
+                    update(Answer)
+                    .where(
+                        Answer.trainee_id == trainee_id,
+                        Answer.wave == wave,
+                        Answer.question_code == question_code,
+                        Answer.is_current.is_(True),
+                    )
+                    .values(is_current=False, superseded_at=now)
+                )
+                session.add(
+                    Answer(
+                        trainee_id=trainee_id,
+                        wave=wave,
+                        question_code=question_code,
+                        status=status,
+                        raw_text=raw_text,
+                        source_message_id=source_message_id,
+                        answered_at=now,
+                        is_current=True,
+                        **_answer_columns(value if status == "answered" else None),
+                    )
+                )
+            return True
+        except IntegrityError:
+            return False
+
+    # -- waves -------------------------------------------------------------------------------
+    def wave_progress(self, trainee_id: int) -> dict[str, tuple[datetime, datetime | None]]:
+        """wave → (started_at, completed_at) for this trainee."""
+        with session_scope(self.url) as session:
+            rows = session.execute(
+                select(WaveProgress.wave, WaveProgress.started_at, WaveProgress.completed_at).where(
+                    WaveProgress.trainee_id == trainee_id
+                )
+            )
+            return {wave: (started, completed) for wave, started, completed in rows}
+
+    def start_wave(self, trainee_id: int, wave: str) -> None:
+        """Mark a wave as started (idempotent; a completed wave stays completed)."""
+        try:
+            with session_scope(self.url) as session:
+                exists = session.execute(
+                    select(WaveProgress.id).where(
+                        WaveProgress.trainee_id == trainee_id, WaveProgress.wave == wave
+                    )
+                ).first()
+                if not exists:
+                    session.add(WaveProgress(trainee_id=trainee_id, wave=wave))
+        except IntegrityError:
+            pass
+
+    def complete_wave(self, trainee_id: int, wave: str) -> None:
+        """Mark a wave as completed now (started if needed)."""
+        self.start_wave(trainee_id, wave)
+        with session_scope(self.url) as session:
+            session.execute(
+                update(WaveProgress)
+                .where(
+                    WaveProgress.trainee_id == trainee_id,
+                    WaveProgress.wave == wave,
+                    WaveProgress.completed_at.is_(None),
+                )
+                .values(completed_at=utcnow())
+            )
+            session.execute(
+                update(Outreach)
+                .where(
+                    Outreach.trainee_id == trainee_id,
+                    Outreach.wave == wave,
+                    Outreach.state == "planned",
+                )
+                .values(state="cancelled", result="answered")
+            )
+
+    # -- opting out and deletion -------------------------------------------------------------
+    def opt_out(self, trainee_id: int) -> None:
+        """Withdraw consent: no more contact, planned outreach cancelled, answers kept."""
+        now = utcnow()
+        with session_scope(self.url) as session:
+            trainee = session.get(Trainee, trainee_id)
+            trainee.status = "opted_out"
+            trainee.opted_out_at = now
+            session.execute(
+                update(Consent)
+                .where(Consent.trainee_id == trainee_id, Consent.withdrawn_at.is_(None))
+                .values(withdrawn_at=now)
+            )
+            session.execute(
+                update(Outreach)
+                .where(Outreach.trainee_id == trainee_id, Outreach.state == "planned")
+                .values(state="cancelled", result="opted_out")
+            )
+
+    def delete_personal_data(self, trainee_id: int) -> None:
+        """Erase answers, consents, contacts and invitations; keep a bare tombstone row."""
+        with session_scope(self.url) as session:
+            for table in (Answer, Consent, Contact, Invitation, WaveProgress, Outreach):
+                session.execute(delete(table).where(table.trainee_id == trainee_id))
+            trainee = session.get(Trainee, trainee_id)
+            trainee.status = "deleted"
+            trainee.sex = None
+            trainee.birth_year = None
+            trainee.language = None
+            trainee.opted_out_at = trainee.opted_out_at or utcnow()
+
+    def contact_addresses(self, trainee_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """trainee id → (channel, decrypted address) of its chat contact (telegram first)."""
+        preference = {"telegram": 0, "socketio": 1, "rest": 2}
+        result: dict[int, tuple[str, str]] = {}
+        with session_scope(self.url) as session:
+            rows = session.execute(
+                select(Contact.trainee_id, Contact.channel, Contact.address_encrypted).where(
+                    Contact.trainee_id.in_(list(trainee_ids)),
+                    Contact.channel.in_(list(preference)),
+                )
+            )
+            for trainee_id, channel, token in rows:
+                known = result.get(trainee_id)
+                if known is None or preference[channel] < preference[known[0]]:
+                    result[trainee_id] = (channel, self._cipher.decrypt(token))
+        return result

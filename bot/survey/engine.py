@@ -1,0 +1,132 @@
+"""Which wave is open and which question comes next: pure functions over stored answers."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any, Mapping
+
+from bot.questionnaire.loader import followup_wave_id, wave_kind
+from bot.questionnaire.model import Question, Questionnaire
+
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved ``months`` calendar months later (clamped to the month's last day)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(f"cannot add {months} months to {day}")
+
+
+def due_waves(cohort_end: date | None, today: date, followup_months: tuple[int, ...]) -> list[str]:
+    """Waves whose date has come for a cohort ending ``cohort_end``, oldest first."""
+    if cohort_end is None or today < cohort_end:
+        return []
+    waves = ["exit"]
+    for months in sorted(followup_months):
+        if today >= add_months(cohort_end, months):
+            waves.append(followup_wave_id(months))
+    return waves
+
+
+def open_wave(
+    progress: Mapping[str, tuple[datetime, datetime | None]],
+    cohort_end: date | None,
+    today: date,
+    followup_months: tuple[int, ...],
+) -> str | None:
+    """The wave to ask now: a started unfinished one, else baseline, else the latest due one."""
+    unfinished = [(started, wave) for wave, (started, done) in progress.items() if done is None]
+    if unfinished:
+        return max(unfinished)[1]
+    if "baseline" not in progress:
+        return "baseline"
+    pending = [w for w in due_waves(cohort_end, today, followup_months) if w not in progress]
+    return pending[-1] if pending else None
+
+
+def answered_values(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Question code → value for answered (not skipped) questions, for skip logic."""
+    return {code: a.value for code, a in answers.items() if a.status == "answered"}
+
+
+def next_question(
+    questionnaire: Questionnaire, wave: str, answers: Mapping[str, Any], context: Mapping[str, Any]
+) -> Question | None:
+    """The first question of ``wave`` that applies and has no answer yet (None when done).
+
+    ``answers`` are this wave's stored answers (code → StoredAnswer); ``context`` holds values of
+    every wave (code → value) for skip logic that looks back at earlier waves.
+    """
+    for question in questionnaire.for_wave(wave_kind(wave)):
+        if question.code in answers:
+            continue
+        if question.applies(context):
+            return question
+    return None
+
+
+def _undecided(question: Question, context: Mapping[str, Any]) -> bool:
+    if question.ask_if is None:
+        return False
+    return any(code not in context for code in question.ask_if.referenced_codes())
+
+
+def progress_of(
+    questionnaire: Questionnaire,
+    wave: str,
+    current: Question,
+    answers: Mapping[str, Any],
+    context: Mapping[str, Any],
+) -> tuple[int, int]:
+    """(position of ``current``, expected total) in the wave, given skip logic so far."""
+    done = [q for q in questionnaire.for_wave(wave_kind(wave)) if q.code in answers]
+    remaining = [
+        q
+        for q in questionnaire.for_wave(wave_kind(wave))
+        if q.code not in answers and (q.applies(context) or _undecided(q, context))
+    ]
+    position = len(done) + 1 if current.code not in answers else done.index(current) + 1
+    total = len(done) + len(remaining)
+    return position, max(total, position)
+
+
+def previous_question(
+    questionnaire: Questionnaire, wave: str, current_code: str | None, answers: Mapping[str, Any]
+) -> Question | None:
+    """The answered question asked just before ``current_code`` in this wave, if any."""
+    ordered = [q for q in questionnaire.for_wave(wave_kind(wave)) if q.code in answers]
+    if current_code in answers:
+        ordered = ordered[: [q.code for q in ordered].index(current_code)]
+    else:
+        questions = [q.code for q in questionnaire.for_wave(wave_kind(wave))]
+        if current_code in questions:
+            limit = questions.index(current_code)
+            ordered = [q for q in ordered if questions.index(q.code) < limit]
+    return ordered[-1] if ordered else None
+
+
+def fill_placeholders(
+    text: str,
+    questionnaire: Questionnaire,
+    context: Mapping[str, Any],
+    language: str,
+    defaults: Mapping[str, str] | None = None,
+) -> str:
+    """Replace ``{question_code}`` in a question text by the trainee's answer label."""
+
+    def replace(match: re.Match[str]) -> str:
+        code = match.group(1)
+        value = context.get(code)
+        if value is not None and questionnaire.has_question(code):
+            choice = questionnaire.question(code).choice(str(value))
+            return choice.label_in(language) if choice else str(value)
+        return (defaults or {}).get(language) or (defaults or {}).get("en", "")
+
+    return _PLACEHOLDER.sub(replace, text)

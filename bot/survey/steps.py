@@ -1,0 +1,136 @@
+"""Conversation steps (consent, language, programme, questions...) and how each is shown.
+
+A step is a short string kept in the ``step`` slot: ``consent``, ``language``, ``programme``,
+``cohort:<programme code>``, ``q:<question code>``, ``confirm_stop`` or ``confirm_delete``.
+System steps are modelled as questions so that the same parsers read their answers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.i18n import catalog, t
+from bot.questionnaire.model import LANGUAGES, Choice, Question
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
+YES_NO_STEPS = ("consent", "confirm_stop", "confirm_delete")
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A message to send: text and optional buttons (title, payload)."""
+
+    text: str
+    buttons: tuple[tuple[str, str], ...] = ()
+
+
+def choice_payload(code: str) -> str:
+    """The button payload that answers a question with ``code`` without NLU."""
+    return "/inform" + json.dumps({"choice": code}, separators=(",", ":"))
+
+
+def _all_languages(key: str) -> dict[str, str]:
+    return {lang: catalog()[key][lang] for lang in LANGUAGES}
+
+
+def system_question(
+    step: str,
+    programmes: list[tuple[str, str]] | None = None,
+    cohorts: list[tuple[int, str]] | None = None,
+) -> Question:
+    """The pseudo-question behind a system step, so the answer parsers can read replies."""
+    if step in YES_NO_STEPS:
+        help_key = "consent_help" if step == "consent" else "hint_not_yes_no"
+        return Question(
+            code=step,
+            wave="baseline",
+            type="yes_no",
+            text=_all_languages(step),
+            label={"en": step},
+            help=_all_languages(help_key),
+        )
+    if step == "language":
+        choices = tuple(
+            Choice(code=code, label={lang: name for lang in LANGUAGES})
+            for code, name in LANGUAGE_NAMES.items()
+        )
+        return Question(
+            code="language",
+            wave="baseline",
+            type="choice",
+            text=_all_languages("language_question"),
+            label={"en": "language"},
+            help=_all_languages("language_help"),
+            choices=choices,
+        )
+    if step == "programme":
+        choices = tuple(
+            Choice(code=code, label={lang: name for lang in LANGUAGES})
+            for code, name in programmes or []
+        )
+        return Question(
+            code="programme",
+            wave="baseline",
+            type="choice",
+            text=_all_languages("programme_question"),
+            label={"en": "programme"},
+            help=_all_languages("programme_help"),
+            choices=choices,
+        )
+    if step.startswith("cohort:"):
+        choices = tuple(
+            Choice(code=str(cid), label={lang: name for lang in LANGUAGES})
+            for cid, name in cohorts or []
+        )
+        return Question(
+            code="cohort",
+            wave="baseline",
+            type="choice",
+            text=_all_languages("cohort_question"),
+            label={"en": "cohort"},
+            help=_all_languages("cohort_help"),
+            choices=choices,
+        )
+    raise ValueError(f"not a system step: {step}")
+
+
+def buttons_for(question: Question, language: str) -> tuple[tuple[str, str], ...]:
+    """Buttons offered with a question: choices, yes/no, ratings, and Skip when optional."""
+    buttons: list[tuple[str, str]] = []
+    if question.type == "choice":
+        buttons = [(c.label_in(language), choice_payload(c.code)) for c in question.choices]
+    elif question.type == "yes_no":
+        buttons = [
+            (t("yes", language), choice_payload("yes")),
+            (t("no", language), choice_payload("no")),
+        ]
+    elif question.type == "rating" and question.min is not None and question.max is not None:
+        buttons = [
+            (str(v), choice_payload(str(v)))
+            for v in range(int(question.min), int(question.max) + 1)
+        ]
+    if not question.required and question.code.startswith(("bl_", "ex_", "fu_")):
+        buttons.append((t("skip_button", language), "/skip"))
+    return tuple(buttons)
+
+
+def render(
+    question: Question, language: str, text: str | None = None, prefix: str | None = None
+) -> Prompt:
+    """The prompt for a question: optional prefix line, wording and buttons."""
+    body = text if text is not None else question.text_in(language)
+    if prefix:
+        body = f"{prefix}\n{body}"
+    return Prompt(text=body, buttons=buttons_for(question, language))
+
+
+def as_dispatch(prompt: Prompt) -> dict[str, Any]:
+    """Keyword arguments for rasa-sdk's ``dispatcher.utter_message``."""
+    kwargs: dict[str, Any] = {"text": prompt.text}
+    if prompt.buttons:
+        kwargs["buttons"] = [
+            {"title": title, "payload": payload} for title, payload in prompt.buttons
+        ]
+    return kwargs

@@ -1,0 +1,448 @@
+"""One turn of the survey conversation: read the trainee's message, store it, pick the next step.
+
+This is the engine behind the ``survey_form`` loop.  It knows nothing about Rasa: the form
+validation action turns a Rasa tracker into :class:`Incoming` and the :class:`TurnResult` back
+into slot events and messages, so every path here is testable without a model.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+
+from bot.answers import parse_answer
+from bot.config import Settings
+from bot.i18n import normalise_language, t
+from bot.questionnaire.loader import wave_kind
+from bot.questionnaire.model import Question, Questionnaire
+from bot.storage.repository import TracerStore, TraineeInfo
+from bot.survey import engine
+from bot.survey.hints import hint_for
+from bot.survey.steps import Prompt, render, system_question
+
+log = logging.getLogger(__name__)
+
+CONTROL_INTENTS = {
+    "stop",
+    "delete_data",
+    "help",
+    "skip",
+    "go_back",
+    "change_language",
+    "pause",
+    "out_of_scope",
+}
+CONTROL_CONFIDENCE = 0.75
+MAX_TEXT_WORDS_FOR_CONTROL = 6
+LANGUAGE_WORDS = {
+    "en": ("english", "anglais", "ingles", "inglés"),
+    "fr": ("french", "francais", "français", "frances", "francés"),
+    "es": ("spanish", "espagnol", "espanol", "español", "castellano"),
+}
+INVITE_CODE = re.compile(r"\b([A-HJ-NP-Z2-9]{10})\b")
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """The facts of one user message that the engine needs."""
+
+    sender_id: str
+    channel: str
+    text: str | None
+    intent: str | None
+    confidence: float
+    entities: dict[str, Any]
+    message_id: str
+    step: str | None
+    language: str | None
+    form_active: bool
+    invite_code: str | None = None
+
+
+@dataclass
+class TurnResult:
+    """What to say and where the conversation goes next."""
+
+    language: str
+    messages: list[str] = field(default_factory=list)
+    step: str | None = None
+    outcome: str | None = None
+    wave: str | None = None
+    clear_invite: bool = False
+
+    @property
+    def ends_form(self) -> bool:
+        """True when the survey loop stops after this turn."""
+        return self.step is None
+
+
+def _plain(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+
+
+def language_named_in(text: str | None) -> str | None:
+    """The supported language a message names ("en français" → "fr"), if exactly one."""
+    plain = _plain(text or "")
+    found = {
+        code for code, words in LANGUAGE_WORDS.items() if any(_plain(w) in plain for w in words)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+class SurveyTurn:
+    """Runs turns against one store and questionnaire."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        questionnaire: Questionnaire,
+        store: TracerStore,
+        today: date | None = None,
+    ) -> None:
+        self.settings = settings
+        self.questionnaire = questionnaire
+        self.store = store
+        self._today = today
+
+    @property
+    def today(self) -> date:
+        """The date used for due waves and relative dates (fixed in tests)."""
+        return self._today or date.today()
+
+    # -- entry point -------------------------------------------------------------------------
+    def run(self, incoming: Incoming) -> TurnResult:
+        """Handle one message; database outages become a polite retry message."""
+        language = normalise_language(incoming.entities.get("language") or incoming.language)
+        try:
+            return self._run(incoming, TurnResult(language=language))
+        except OperationalError:
+            log.warning("database unavailable; asking the trainee to retry")
+            result = TurnResult(
+                language=language, step=incoming.step if incoming.form_active else None
+            )
+            result.messages.append(t("service_unavailable", language))
+            result.outcome = None if result.step else "unavailable"
+            return result
+
+    def _run(self, incoming: Incoming, result: TurnResult) -> TurnResult:
+        trainee = self.store.find_trainee(incoming.sender_id)
+        if incoming.intent == "EXTERNAL_followup" and trainee and incoming.entities.get("wave"):
+            self.store.start_wave(trainee.id, str(incoming.entities["wave"]))
+        reconsenting = incoming.form_active and incoming.step == "consent"
+        if trainee and trainee.status != "active" and not reconsenting:
+            if incoming.intent in ("greet", "affirm") and not incoming.form_active:
+                result.messages.append(t("welcome", result.language))
+                result.step = "consent"
+            else:
+                result.outcome = "opted_out_already"
+            return result
+        if incoming.form_active and incoming.step:
+            explicit = self._consume(incoming, trainee, result)
+            if explicit is not None or result.outcome:
+                result.step = explicit or None
+                return result
+            trainee = self.store.find_trainee(incoming.sender_id)
+        elif trainee is None:
+            if incoming.intent in ("stop", "delete_data"):
+                result.outcome = "declined"
+                return result
+            result.messages.append(t("welcome", result.language))
+            result.step = "consent"
+            return result
+        elif trainee.language and not incoming.language:
+            result.language = trainee.language
+        if not incoming.form_active and trainee is not None and self._has_answers(trainee):
+            result.messages.append(t("welcome_back", result.language))
+        self._advance(trainee, result, incoming)
+        return result
+
+    # -- reading a reply ---------------------------------------------------------------------
+    def _is_control(self, incoming: Incoming, question: Question | None, parsed_ok: bool) -> bool:
+        if incoming.intent not in CONTROL_INTENTS:
+            return False
+        if (incoming.text or "").startswith("/"):
+            return True
+        if incoming.confidence < CONTROL_CONFIDENCE:
+            return False
+        if incoming.intent in ("stop", "delete_data") and not parsed_ok:
+            return True
+        words = len((incoming.text or "").split())
+        if question is not None and question.type == "text":
+            return words <= MAX_TEXT_WORDS_FOR_CONTROL
+        return not parsed_ok
+
+    def _reply_text(self, incoming: Incoming) -> str:
+        choice = incoming.entities.get("choice")
+        return str(choice) if choice is not None else (incoming.text or "")
+
+    def _question_for_step(self, step: str) -> Question:
+        if step.startswith("q:"):
+            return self.questionnaire.question(step[2:])
+        if step == "programme":
+            return system_question(step, programmes=self.store.programmes())
+        if step.startswith("cohort:"):
+            return system_question(step, cohorts=self.store.cohorts_of(step.split(":", 1)[1]))
+        return system_question(step)
+
+    def _consume(
+        self, incoming: Incoming, trainee: TraineeInfo | None, result: TurnResult
+    ) -> str | None:
+        """Apply the reply to the step asked; return an explicit next step, or None to advance."""
+        step = incoming.step or ""
+        if step.startswith("q:") and not self.questionnaire.has_question(step[2:]):
+            return None
+        question = self._question_for_step(step)
+        reply = self._reply_text(incoming)
+        parsed = parse_answer(question, reply, result.language, today=self.today)
+        if self._is_control(incoming, question, parsed.ok):
+            return self._control(incoming, trainee, question, result)
+        if not parsed.ok and step == "programme":
+            return self._try_invite(incoming, trainee, result)
+        if not parsed.ok:
+            result.messages.append(hint_for(question, parsed, result.language))
+            return step
+        return self._apply(step, question, parsed.value, incoming, trainee, result)
+
+    def _apply(
+        self,
+        step: str,
+        question: Question,
+        value: Any,
+        incoming: Incoming,
+        trainee: TraineeInfo | None,
+        result: TurnResult,
+    ) -> str | None:
+        if step == "consent":
+            if value != "yes":
+                result.outcome = "declined"
+                return ""
+            self.store.register_consent(
+                incoming.sender_id, incoming.channel, result.language, incoming.invite_code
+            )
+            result.clear_invite = True
+            return "language"
+        if trainee is None:
+            return "consent"
+        if step == "language":
+            result.language = str(value)
+            self.store.set_language(trainee.id, result.language)
+            return None
+        if step == "programme":
+            cohorts = self.store.cohorts_of(str(value))
+            if len(cohorts) == 1:
+                self.store.set_cohort(trainee.id, cohorts[0][0])
+                return None
+            return f"cohort:{value}" if cohorts else None
+        if step.startswith("cohort:"):
+            self.store.set_cohort(trainee.id, int(value))
+            return None
+        if step == "confirm_stop":
+            if value == "yes":
+                self.store.opt_out(trainee.id)
+                return "confirm_delete"
+            result.messages.append(t("stop_cancelled", result.language))
+            return None
+        if step == "confirm_delete":
+            if value == "yes":
+                self.store.delete_personal_data(trainee.id)
+                result.outcome = "deleted"
+            else:
+                if (
+                    trainee.status == "active"
+                    and self.store.trainee_by_id(trainee.id).status == "active"
+                ):
+                    self.store.opt_out(trainee.id)
+                result.outcome = "opted_out"
+            return ""
+        wave = self._current_wave(trainee)
+        if wave is None:
+            return None
+        self.store.store_answer(
+            trainee.id,
+            wave,
+            question.code,
+            value,
+            raw_text=(incoming.text or "")[:4000],
+            source_message_id=incoming.message_id,
+        )
+        return None
+
+    def _try_invite(
+        self, incoming: Incoming, trainee: TraineeInfo | None, result: TurnResult
+    ) -> str | None:
+        match = INVITE_CODE.search((incoming.text or "").upper())
+        if (
+            trainee
+            and match
+            and self.store.redeem_invite(
+                trainee.id, match.group(1), incoming.channel, incoming.sender_id
+            )
+        ):
+            return None
+        result.messages.append(t("invite_invalid", result.language))
+        return "programme"
+
+    # -- control intents ---------------------------------------------------------------------
+    def _control(
+        self,
+        incoming: Incoming,
+        trainee: TraineeInfo | None,
+        question: Question,
+        result: TurnResult,
+    ) -> str | None:
+        intent = incoming.intent
+        step = incoming.step or ""
+        if intent in ("stop", "delete_data"):
+            if trainee is None:
+                result.outcome = "declined"
+                return ""
+            return "confirm_stop" if intent == "stop" else "confirm_delete"
+        if intent == "help":
+            result.messages.append(question.help_in(result.language))
+            return step
+        if intent == "out_of_scope":
+            result.messages.append(t("about_bot", result.language))
+            return step
+        if intent == "pause":
+            result.outcome = "paused"
+            return ""
+        if intent == "change_language":
+            named = language_named_in(incoming.text)
+            if named and trainee is not None:
+                result.language = named
+                self.store.set_language(trainee.id, named)
+                return step
+            if named:
+                result.language = named
+                return step
+            return "language"
+        if intent == "skip":
+            return self._skip(incoming, trainee, question, result)
+        if intent == "go_back":
+            return self._go_back(incoming, trainee, result)
+        return step
+
+    def _skip(
+        self,
+        incoming: Incoming,
+        trainee: TraineeInfo | None,
+        question: Question,
+        result: TurnResult,
+    ) -> str | None:
+        step = incoming.step or ""
+        if trainee is None or not step.startswith("q:") or question.required:
+            result.messages.append(t("skip_not_allowed", result.language))
+            return step
+        wave = self._current_wave(trainee)
+        if wave:
+            self.store.store_answer(
+                trainee.id,
+                wave,
+                question.code,
+                None,
+                raw_text=None,
+                source_message_id=incoming.message_id,
+                status="skipped",
+            )
+        result.messages.append(t("skipped", result.language))
+        return None
+
+    def _go_back(self, incoming: Incoming, trainee: TraineeInfo | None, result: TurnResult) -> str:
+        step = incoming.step or ""
+        wave = self._current_wave(trainee) if trainee else None
+        if not wave or not step.startswith("q:"):
+            result.messages.append(t("nothing_to_go_back", result.language))
+            return step
+        answers = self.store.current_answers(trainee.id).get(wave, {})
+        previous = engine.previous_question(self.questionnaire, wave, step[2:], answers)
+        if previous is None:
+            result.messages.append(t("nothing_to_go_back", result.language))
+            return step
+        result.messages.append(t("going_back", result.language))
+        return f"q:{previous.code}"
+
+    # -- choosing what comes next ------------------------------------------------------------
+    def _has_answers(self, trainee: TraineeInfo) -> bool:
+        return bool(self.store.current_answers(trainee.id))
+
+    def _current_wave(self, trainee: TraineeInfo) -> str | None:
+        return engine.open_wave(
+            self.store.wave_progress(trainee.id),
+            trainee.cohort_end,
+            self.today,
+            self.settings.followup_months,
+        )
+
+    def _advance(self, trainee: TraineeInfo | None, result: TurnResult, incoming: Incoming) -> None:
+        """Set ``result.step`` to the next thing to ask, or end with an outcome."""
+        if trainee is None:
+            result.step = "consent"
+            return
+        if trainee.cohort_id is None and self.store.programmes():
+            result.step = "programme"
+            return
+        for _ in range(4):
+            wave = self._current_wave(trainee)
+            if wave is None:
+                result.outcome = result.outcome or "nothing_due"
+                return
+            all_answers = self.store.current_answers(trainee.id)
+            answers = all_answers.get(wave, {})
+            context = {
+                code: value
+                for stored in all_answers.values()
+                for code, value in engine.answered_values(stored).items()
+            }
+            context.update(engine.answered_values(answers))
+            question = engine.next_question(self.questionnaire, wave, answers, context)
+            if question is not None:
+                if not answers:
+                    self.store.start_wave(trainee.id, wave)
+                    result.messages.append(self._intro(wave, answers, context, result.language))
+                result.step = f"q:{question.code}"
+                result.wave = wave
+                return
+            self.store.complete_wave(trainee.id, wave)
+            result.messages.append(t(f"wave_done_{wave_kind(wave)}", result.language))
+            result.outcome = f"completed_{wave}"
+        result.outcome = result.outcome or "nothing_due"
+
+    def _intro(self, wave: str, answers: dict, context: dict, language: str) -> str:
+        first = engine.next_question(self.questionnaire, wave, answers, context)
+        count = (
+            engine.progress_of(self.questionnaire, wave, first, answers, context)[1] if first else 0
+        )
+        months = wave.split("_", 1)[1] if wave.startswith("followup_") else ""
+        return t(f"wave_intro_{wave_kind(wave)}", language, count=count, months=months)
+
+
+def prompt_for_step(turn: SurveyTurn, sender_id: str, step: str, language: str) -> Prompt:
+    """The message that asks ``step``: question wording, progress and buttons."""
+    if not step.startswith("q:"):
+        return render(turn._question_for_step(step), language)
+    question = turn.questionnaire.question(step[2:])
+    trainee = turn.store.find_trainee(sender_id)
+    wave = turn._current_wave(trainee) if trainee else None
+    all_answers = turn.store.current_answers(trainee.id) if trainee else {}
+    answers = all_answers.get(wave or "", {})
+    context = {
+        code: value
+        for stored in all_answers.values()
+        for code, value in engine.answered_values(stored).items()
+    }
+    defaults = question.extra.get("x_placeholder_default")
+    text = engine.fill_placeholders(
+        question.text_in(language), turn.questionnaire, context, language, defaults
+    )
+    prefix = None
+    if wave:
+        position, total = engine.progress_of(turn.questionnaire, wave, question, answers, context)
+        prefix = t("progress", language, n=position, total=total)
+    return render(question, language, text=text, prefix=prefix)

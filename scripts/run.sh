@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The main job: set up if needed, migrate the database, train a model if the data changed,
+# then run the action server and the Rasa server (REST + socket.io + web page) on localhost.
+# Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/env.sh
+.venv/bin/tracer db upgrade >/dev/null
+.venv/bin/python -m bot.devseed
+model=$(scripts/train.sh)
+token=$(.venv/bin/python -c "from bot.config import get_settings; print(get_settings().rasa_token)")
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping Tracer..."
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+
+SANIC_HOST=127.0.0.1 .venv/bin/python -m bot.action_server --port "$TRACER_ACTIONS_PORT" &
+pids+=($!)
+.venv/bin/rasa run --model "$model" --endpoints endpoints.yml --credentials credentials.yml \
+  --interface 127.0.0.1 --port "$TRACER_RASA_PORT" --enable-api --auth-token "$token" \
+  --cors "*" &
+pids+=($!)
+
+for _ in $(seq 1 180); do
+  if curl -fs "http://127.0.0.1:${TRACER_RASA_PORT}/" >/dev/null 2>&1; then break; fi
+  sleep 1
+done
+echo
+echo "Tracer is running:"
+echo "  web chat:  http://127.0.0.1:${TRACER_RASA_PORT}/webchat/"
+echo "  REST:      POST http://127.0.0.1:${TRACER_RASA_PORT}/webhooks/rest/webhook"
+echo "  actions:   http://127.0.0.1:${TRACER_ACTIONS_PORT}/health"
+echo "Press Ctrl-C to stop."
+wait -n "${pids[@]}"

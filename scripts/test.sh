@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Every test: lint, Rasa data validation, pytest (unit + end-to-end with real servers),
+# and Rasa test stories. Installs what the tests need on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/env.sh
+export TRACER_ENV_FILE="$(pwd)/var/test.env"
+
+echo "== ruff"
+.venv/bin/ruff check .
+
+echo "== rasa data validate"
+.venv/bin/rasa data validate --config config.yml --domain domain --data data --fail-on-warnings
+
+echo "== pytest"
+.venv/bin/pytest -q "$@"
+
+echo "== rasa test (stories)"
+model=$(scripts/train.sh)
+rm -rf results/stories
+.venv/bin/rasa test core --model "$model" --stories tests/stories --out results/stories \
+  --fail-on-prediction-errors
+echo "Rasa test stories: all predicted correctly."

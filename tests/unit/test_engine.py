@@ -1,0 +1,81 @@
+"""Wave scheduling, next-question choice, progress and going back (pure engine logic)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.questionnaire.loader import default_questionnaire
+from bot.storage.repository import StoredAnswer
+from bot.survey import engine
+
+NOW = datetime(2026, 1, 1)
+
+
+def stored(**values):
+    return {code: StoredAnswer(code, "answered", value, NOW) for code, value in values.items()}
+
+
+def test_add_months_clamps_to_month_end():
+    assert engine.add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+    assert engine.add_months(date(2026, 1, 15), 12) == date(2027, 1, 15)
+
+
+def test_due_waves_follow_the_completion_date():
+    end = date(2026, 6, 30)
+    assert engine.due_waves(end, date(2026, 6, 1), (6, 12)) == []
+    assert engine.due_waves(end, date(2026, 7, 1), (6, 12)) == ["exit"]
+    assert engine.due_waves(end, date(2027, 1, 1), (6, 12)) == ["exit", "followup_6"]
+    assert engine.due_waves(end, date(2027, 7, 1), (6, 12)) == ["exit", "followup_6", "followup_12"]
+
+
+def test_open_wave_prefers_an_unfinished_wave_then_baseline_then_latest_due():
+    end = date(2026, 6, 30)
+    assert engine.open_wave({}, end, date(2027, 7, 1), (6, 12)) == "baseline"
+    done = {"baseline": (NOW, NOW)}
+    assert engine.open_wave(done, end, date(2026, 1, 1), (6, 12)) is None
+    assert engine.open_wave(done, end, date(2027, 7, 1), (6, 12)) == "followup_12"
+    started = {**done, "exit": (NOW, None)}
+    assert engine.open_wave(started, end, date(2027, 7, 1), (6, 12)) == "exit"
+
+
+def test_job_questions_are_skipped_for_someone_not_working():
+    q = default_questionnaire()
+    answers = stored(
+        fu_worked_last_week="no",
+        fu_temp_absent="no",
+        fu_looked_for_work="yes",
+        fu_available="yes",
+        fu_had_job_since="no",
+    )
+    context = engine.answered_values(answers)
+    remaining = []
+    current = dict(answers)
+    while (question := engine.next_question(q, "followup_6", current, context)) is not None:
+        remaining.append(question.code)
+        current[question.code] = StoredAnswer(question.code, "answered", "no", NOW)
+    assert "fu_earnings" not in remaining and "fu_occupation" not in remaining
+    assert "fu_further_study" in remaining
+
+
+def test_progress_counts_questions_still_possible():
+    q = default_questionnaire()
+    first = engine.next_question(q, "baseline", {}, {})
+    position, total = engine.progress_of(q, "baseline", first, {}, {})
+    assert position == 1
+    assert total == len(q.for_wave("baseline"))
+
+
+def test_previous_question_is_the_last_answered_before_the_current_one():
+    q = default_questionnaire()
+    answers = stored(bl_sex="female", bl_birth_year=2001)
+    previous = engine.previous_question(q, "baseline", "bl_education", answers)
+    assert previous.code == "bl_birth_year"
+    assert engine.previous_question(q, "baseline", "bl_sex", {}) is None
+
+
+def test_placeholder_takes_the_baseline_label_in_the_trainee_language():
+    q = default_questionnaire()
+    text = q.question("fu_expectation_met").text_in("fr")
+    filled = engine.fill_placeholders(text, q, {"bl_expectation_main": "get_job"}, "fr")
+    label = q.question("bl_expectation_main").choice("get_job").label_in("fr")
+    assert label in filled and "{" not in filled
