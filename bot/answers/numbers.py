@@ -11,6 +11,9 @@ from text_to_num import alpha2digit
 from bot.answers.normalize import fold, language_of, precheck, words
 from bot.answers.result import ParseResult, accept, check_range, reject
 
+LARGEST = 1e15
+"""Numbers this large are digit soup, not answers."""
+
 _FILLERS = (
     "more or less", "approximately", "approx", "about", "around", "roughly", "nearly", "almost",
     "maybe", "probably", "circa", "just", "only", "exactly", "some",
@@ -160,7 +163,7 @@ def find_numbers(text: str, language: str, *, suffixes: bool = False) -> list[fl
             number = to_number(match.group(2))
         except (ValueError, OverflowError):
             continue
-        if math.isfinite(number):
+        if abs(number) < LARGEST:
             found.append(-number if match.group(1) else number)
     return found
 
