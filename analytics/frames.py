@@ -12,6 +12,7 @@ from typing import Iterable
 
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.sql import Select
 
 from bot.questionnaire.loader import default_questionnaire, wave_kind
 from bot.questionnaire.model import Questionnaire
@@ -32,8 +33,26 @@ TRAINEE_COLUMNS = [
 ]
 
 
-def trainees_frame(database_url: str, programme: str | None = None,
-                   cohort: str | None = None) -> pd.DataFrame:
+def read_frame(database_url: str, query: Select, chunksize: int = 200_000) -> pd.DataFrame:
+    """Run a SQLAlchemy ``query`` and return its rows as a DataFrame (streamed in chunks).
+
+    pandas 2.2 only speaks SQLAlchemy 2.x, and Rasa pins 1.4, so rows are fetched here.
+    """
+    with engine_for(database_url).connect() as connection:
+        result = connection.execution_options(stream_results=True).execute(query)
+        columns = list(result.keys())
+        frames = [
+            pd.DataFrame.from_records(list(rows), columns=columns)
+            for rows in result.partitions(chunksize)
+        ]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def trainees_frame(
+    database_url: str, programme: str | None = None, cohort: str | None = None
+) -> pd.DataFrame:
     """One row per trainee (not deleted) with programme and cohort metadata."""
     query = (
         select(
@@ -57,12 +76,12 @@ def trainees_frame(database_url: str, programme: str | None = None,
         query = query.where(Programme.code == programme)
     if cohort:
         query = query.where(Cohort.code == cohort)
-    with engine_for(database_url).connect() as connection:
-        return pd.read_sql(query, connection)
+    return read_frame(database_url, query)
 
 
-def answers_long(database_url: str, trainee_ids: Iterable[int] | None = None,
-                 chunksize: int = 200_000) -> pd.DataFrame:
+def answers_long(
+    database_url: str, trainee_ids: Iterable[int] | None = None, chunksize: int = 200_000
+) -> pd.DataFrame:
     """Current answers: trainee_id, wave, question_code, status, value_number, value_text,
     answered_at."""
     query = select(
@@ -74,14 +93,7 @@ def answers_long(database_url: str, trainee_ids: Iterable[int] | None = None,
         Answer.value_text,
         Answer.answered_at,
     ).where(Answer.is_current.is_(True))
-    frames = []
-    with engine_for(database_url).connect() as connection:
-        for chunk in pd.read_sql(query, connection, chunksize=chunksize):
-            frames.append(chunk)
-    result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["trainee_id", "wave", "question_code", "status", "value_number",
-                 "value_text", "answered_at"]
-    )
+    result = read_frame(database_url, query, chunksize)
     if trainee_ids is not None:
         result = result[result["trainee_id"].isin(set(trainee_ids))]
     return result
@@ -90,11 +102,12 @@ def answers_long(database_url: str, trainee_ids: Iterable[int] | None = None,
 def wave_progress_frame(database_url: str) -> pd.DataFrame:
     """trainee_id, wave, started_at, completed_at for every wave a trainee started."""
     query = select(
-        WaveProgress.trainee_id, WaveProgress.wave, WaveProgress.started_at,
+        WaveProgress.trainee_id,
+        WaveProgress.wave,
+        WaveProgress.started_at,
         WaveProgress.completed_at,
     )
-    with engine_for(database_url).connect() as connection:
-        return pd.read_sql(query, connection)
+    return read_frame(database_url, query)
 
 
 def typed_value(question_type: str, number: float | None, text: str | None) -> object:
@@ -104,9 +117,12 @@ def typed_value(question_type: str, number: float | None, text: str | None) -> o
     return text
 
 
-def trainee_wave_frame(database_url: str, programme: str | None = None,
-                       cohort: str | None = None,
-                       questionnaire: Questionnaire | None = None) -> pd.DataFrame:
+def trainee_wave_frame(
+    database_url: str,
+    programme: str | None = None,
+    cohort: str | None = None,
+    questionnaire: Questionnaire | None = None,
+) -> pd.DataFrame:
     """One row per trainee × wave answered, one column per question code (typed values).
 
     Money questions also get a ``<code>_currency`` column. Trainees who answered nothing in a
@@ -124,14 +140,22 @@ def trainee_wave_frame(database_url: str, programme: str | None = None,
     answered["value"] = answered["value_text"].astype(object)
     answered.loc[numeric, "value"] = answered.loc[numeric, "value_number"]
     wide = answered.pivot_table(
-        index=["trainee_id", "wave"], columns="question_code", values="value",
+        index=["trainee_id", "wave"],
+        columns="question_code",
+        values="value",
         aggfunc="first",
     )
     money_codes = [code for code, kind in types.items() if kind == "money"]
-    currency = answered[answered["question_code"].isin(money_codes)].pivot_table(
-        index=["trainee_id", "wave"], columns="question_code", values="value_text",
-        aggfunc="first",
-    ).add_suffix("_currency")
+    currency = (
+        answered[answered["question_code"].isin(money_codes)]
+        .pivot_table(
+            index=["trainee_id", "wave"],
+            columns="question_code",
+            values="value_text",
+            aggfunc="first",
+        )
+        .add_suffix("_currency")
+    )
     responded = answers.groupby(["trainee_id", "wave"]).size().rename("n_answers")
     wide = pd.concat([wide, currency, responded], axis=1).reset_index()
     wide.columns.name = None
