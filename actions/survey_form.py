@@ -33,7 +33,9 @@ def incoming_from(tracker: Tracker) -> Incoming:
         message_id=str(message.get("message_id") or f"{tracker.sender_id}:{len(tracker.events)}"),
         step=tracker.get_slot("step"),
         language=tracker.get_slot("language"),
-        form_active=(tracker.active_loop or {}).get("name") == FORM,
+        # The from_text mapping fills `answer` only while the loop waits for a reply, so a
+        # value here means this message answers the pending step (not a (re)activation).
+        answers_step=tracker.get_slot("answer") is not None,
         invite_code=tracker.get_slot("invite_code") or entities.get("invite_code"),
     )
 

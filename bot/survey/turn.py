@@ -61,7 +61,7 @@ class Incoming:
     message_id: str
     step: str | None
     language: str | None
-    form_active: bool
+    answers_step: bool
     invite_code: str | None = None
 
 
@@ -125,7 +125,7 @@ class SurveyTurn:
         except OperationalError:
             log.warning("database unavailable; asking the trainee to retry")
             result = TurnResult(
-                language=language, step=incoming.step if incoming.form_active else None
+                language=language, step=incoming.step if incoming.answers_step else None
             )
             result.messages.append(t("service_unavailable", language))
             result.outcome = None if result.step else "unavailable"
@@ -135,15 +135,15 @@ class SurveyTurn:
         trainee = self.store.find_trainee(incoming.sender_id)
         if incoming.intent == "EXTERNAL_followup" and trainee and incoming.entities.get("wave"):
             self.store.start_wave(trainee.id, str(incoming.entities["wave"]))
-        reconsenting = incoming.form_active and incoming.step == "consent"
+        reconsenting = incoming.answers_step and incoming.step in ("consent", "confirm_delete")
         if trainee and trainee.status != "active" and not reconsenting:
-            if incoming.intent in ("greet", "affirm") and not incoming.form_active:
+            if incoming.intent in ("greet", "affirm") and not incoming.answers_step:
                 result.messages.append(t("welcome", result.language))
                 result.step = "consent"
             else:
                 result.outcome = "opted_out_already"
             return result
-        if incoming.form_active and incoming.step:
+        if incoming.answers_step and incoming.step:
             explicit = self._consume(incoming, trainee, result)
             if explicit is not None or result.outcome:
                 result.step = explicit or None
@@ -158,7 +158,7 @@ class SurveyTurn:
             return result
         elif trainee.language and not incoming.language:
             result.language = trainee.language
-        if not incoming.form_active and trainee is not None and self._has_answers(trainee):
+        if not incoming.answers_step and trainee is not None and self._has_answers(trainee):
             result.messages.append(t("welcome_back", result.language))
         self._advance(trainee, result, incoming)
         return result
