@@ -22,3 +22,6 @@ rm -rf results/stories
 .venv/bin/rasa test core --model "$model" --stories tests/stories --out results/stories \
   --fail-on-prediction-errors
 echo "Rasa test stories: all predicted correctly."
+
+echo "== NLU intent macro-F1 on the held-out test set (tests/nlu)"
+.venv/bin/python bench/nlu_f1.py --model "$model" --min 0.90
