@@ -3,20 +3,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+is_python310() {
+  "$1" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 10) else 1)' >/dev/null 2>&1
+}
+
 find_python310() {
   local candidate
-  if command -v python3.10 >/dev/null 2>&1; then command -v python3.10; return 0; fi
-  if command -v pyenv >/dev/null 2>&1; then
-    for candidate in "$(pyenv root)"/versions/3.10*/bin/python3.10; do
-      [ -x "$candidate" ] && { echo "$candidate"; return 0; }
+  candidate=$(command -v python3.10 2>/dev/null || true)
+  if [ -n "$candidate" ] && is_python310 "$candidate"; then echo "$candidate"; return 0; fi
+  local roots=()
+  command -v pyenv >/dev/null 2>&1 && roots+=("$(pyenv root)")
+  roots+=("$HOME/.pyenv")
+  for root in "${roots[@]}"; do
+    for candidate in "$root"/versions/3.10*/bin/python3.10; do
+      if [ -x "$candidate" ] && is_python310 "$candidate"; then echo "$candidate"; return 0; fi
     done
-  fi
-  for candidate in "$HOME"/.pyenv/versions/3.10*/bin/python3.10; do
-    [ -x "$candidate" ] && { echo "$candidate"; return 0; }
   done
   if command -v uv >/dev/null 2>&1; then
     candidate=$(uv python find 3.10 2>/dev/null || true)
-    [ -n "$candidate" ] && [ -x "$candidate" ] && { echo "$candidate"; return 0; }
+    if [ -n "$candidate" ] && is_python310 "$candidate"; then echo "$candidate"; return 0; fi
   fi
   return 1
 }
