@@ -29,6 +29,7 @@ find_python310() {
 stamp=.venv/.tracer-installed
 want=$(cat requirements/requirements.in requirements/constraints.txt pyproject.toml | sha256sum | cut -c1-16)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x .venv/bin/rasa ]; then
+  bash scripts/setup-web.sh
   exit 0
 fi
 
@@ -47,5 +48,6 @@ echo "Installing pinned dependencies (first run: about 2 minutes)..."
   -r requirements/requirements.in -c requirements/constraints.txt
 .venv/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 .venv/bin/pip check
+bash scripts/setup-web.sh
 echo "$want" > "$stamp"
 echo "Environment ready."

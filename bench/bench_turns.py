@@ -1,0 +1,149 @@
+"""Conversation throughput and latency: Tracer vs a bare Rasa bot, measured side by side.
+
+The floor is Rasa's own `rasa init` example bot (trained by this script into a temp dir, REST
+channel, no custom actions). Tracer runs with its action server and a SQLite database; each
+virtual trainee registers and answers the baseline questions (every answer: NLU or button
+payload → validate_survey_form → parse → one DB transaction → next question).
+
+Usage: .venv/bin/python bench/bench_turns.py [--chats 1 20] [--seconds 20]
+Prints JSON: messages/s and p50/p95/p99 latency (ms) per bot and concurrency, and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.devseed import seed_demo_programme  # noqa: E402
+from bot.storage.migrate import upgrade_database  # noqa: E402
+from tests.journeys import wave_script  # noqa: E402
+from tests.stack import Stack, free_port, make_env, trained_model, wait_until  # noqa: E402
+
+MOODBOT_SCRIPT = ["hello", "I am sad", "yes", "great", "bye"]
+
+
+def tracer_script() -> list[str]:
+    """The messages of one Tracer conversation: registration + the whole baseline wave."""
+    return ["hello", "yes", "English", '/inform{"choice":"demo"}'] + [
+        turn.text for _code, turn in wave_script("baseline", "en")
+    ]
+
+
+async def virtual_user(session: aiohttp.ClientSession, url: str, script: list[str],
+                       deadline: float, latencies: list[float]) -> None:
+    """Run conversations back to back until the deadline, recording each message's latency."""
+    while time.monotonic() < deadline:
+        sender = uuid.uuid4().hex
+        for text in script:
+            if time.monotonic() >= deadline:
+                return
+            started = time.perf_counter()
+            async with session.post(url, json={"sender": sender, "message": text}) as response:
+                await response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"HTTP {response.status} from {url}")
+            latencies.append((time.perf_counter() - started) * 1000)
+
+
+async def measure(url: str, script: list[str], chats: int, seconds: float) -> dict[str, float]:
+    """Messages/s and latency percentiles for ``chats`` concurrent conversations."""
+    latencies: list[float] = []
+    timeout = aiohttp.ClientTimeout(total=120)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        await virtual_user(session, url, script[:2], time.monotonic() + 2, [])  # warm-up
+        started = time.monotonic()
+        deadline = started + seconds
+        await asyncio.gather(*(virtual_user(session, url, script, deadline, latencies)
+                               for _ in range(chats)))
+        elapsed = time.monotonic() - started
+    ordered = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 1)
+
+    return {"messages": len(ordered), "messages_per_s": round(len(ordered) / elapsed, 1),
+            "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
+            "mean_ms": round(statistics.fmean(ordered), 1)}
+
+
+def start_bare_bot(workdir: Path) -> tuple[subprocess.Popen, int]:
+    """Train `rasa init`'s example bot into ``workdir`` and serve it over REST."""
+    venv = ROOT / ".venv" / "bin"
+    env = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
+           "PATH": f"{venv}:/usr/bin:/bin"}
+    subprocess.run([str(venv / "rasa"), "init", "--no-prompt", "--init-dir", str(workdir)],
+                   cwd=workdir, env=env, check=True, capture_output=True)
+    port = free_port()
+    log = open(workdir / "rasa.log", "ab")
+    process = subprocess.Popen(
+        [str(venv / "rasa"), "run", "--model", str(workdir / "models"), "--port", str(port),
+         "--interface", "127.0.0.1"],
+        cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    import requests
+
+    wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/", timeout=2).ok, 180,
+               "bare Rasa bot", process, workdir / "rasa.log")
+    return process, port
+
+
+def main() -> None:
+    """Run both bots at each concurrency and print the figures as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--chats", type=int, nargs="+", default=[1, 20])
+    parser.add_argument("--seconds", type=float, default=20.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        print("training/starting the bare bot and Tracer...", file=sys.stderr)
+        (workdir / "bare").mkdir()
+        bare, bare_port = start_bare_bot(workdir / "bare")
+        database_url = f"sqlite:///{workdir / 'tracer.db'}"
+        upgrade_database(database_url)
+        seed_demo_programme(database_url)
+        actions_port = free_port()
+        stack = Stack(workdir=workdir, model=trained_model(),
+                      env=make_env(workdir, database_url, actions_port,
+                                   {"TRACER_LOG_LEVEL": "WARNING"}),
+                      actions_port=actions_port)
+        results: dict[str, object] = {}
+        try:
+            stack.start_actions()
+            stack.start_rasa()
+            bots = {
+                "bare_rasa": (f"http://127.0.0.1:{bare_port}/webhooks/rest/webhook",
+                              MOODBOT_SCRIPT),
+                "tracer": (f"{stack.rasa_url}/webhooks/rest/webhook", tracer_script()),
+            }
+            for chats in args.chats:
+                for name, (url, script) in bots.items():
+                    print(f"{name}: {chats} chats for {args.seconds:.0f} s", file=sys.stderr)
+                    results[f"{name}_{chats}"] = asyncio.run(
+                        measure(url, script, chats, args.seconds))
+                tracer, floor = results[f"tracer_{chats}"], results[f"bare_rasa_{chats}"]
+                results[f"ratio_{chats}"] = {
+                    "throughput": round(tracer["messages_per_s"] / floor["messages_per_s"], 2),
+                    "p95": round(tracer["p95_ms"] / floor["p95_ms"], 2),
+                }
+        finally:
+            stack.stop_all()
+            bare.terminate()
+            bare.wait(timeout=30)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

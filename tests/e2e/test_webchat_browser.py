@@ -1,0 +1,216 @@
+"""The web chat page in a real (headless) Chromium: language, buttons, typing, reload, privacy.
+
+Starts its own action server + Rasa server (module scope) and drives ``/webchat/`` with
+Playwright.  Needs ``/usr/bin/chromium`` (``scripts/install-browser.sh``) and the widget
+(``scripts/setup-web.sh``); both scripts are no-ops when already done.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlparse
+
+import pytest
+import requests
+
+from bot.config import load_settings
+from bot.devseed import seed_demo_programme
+from bot.storage.migrate import upgrade_database
+from bot.storage.repository import TracerStore
+from tests.stack import ROOT, Stack, free_port, make_env
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+REPLY_TIMEOUT_MS = 30_000
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _run_setup(script: str) -> None:
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / script)], cwd=ROOT, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        pytest.fail(f"scripts/{script} failed:\n{done.stderr[-2000:]}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def web_stack(tmp_path_factory: pytest.TempPathFactory, model_path: Path) -> Iterator[Stack]:
+    """A stack of its own (fresh database with the demo programme) serving ``/webchat/``."""
+    _run_setup("setup-web.sh")
+    workdir = tmp_path_factory.mktemp("webchat")
+    database_url = f"sqlite:///{workdir / 'tracer.db'}"
+    upgrade_database(database_url)
+    seed_demo_programme(database_url)
+    actions_port = free_port()
+    running = Stack(
+        workdir=workdir,
+        model=model_path,
+        env=make_env(workdir, database_url, actions_port),
+        actions_port=actions_port,
+    )
+    try:
+        running.start_actions()
+        running.start_rasa()
+        yield running
+    finally:
+        running.stop_all()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium (never a downloaded browser)."""
+    _run_setup("install-browser.sh")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A browser page plus every URL it requested and every error it logged."""
+
+    def __init__(self, browser: object, **context_options: object) -> None:
+        self.context = browser.new_context(  # type: ignore[attr-defined]
+            viewport={"width": 480, "height": 820}, **context_options
+        )
+        self.page = self.context.new_page()
+        self.urls: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda request: self.urls.append(request.url))
+        self.page.on(
+            "console",
+            lambda message: self.errors.append(message.text) if message.type == "error" else None,
+        )
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def remote_urls(self) -> list[str]:
+        """Requests that left this machine (anything but data:/blob: and localhost)."""
+        return [
+            url
+            for url in self.urls
+            if urlparse(url).scheme not in ("data", "blob")
+            and urlparse(url).hostname not in LOCAL_HOSTS
+        ]
+
+    def close(self) -> None:
+        """Close the browser context."""
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser: object) -> Iterator[Watched]:
+    """A fresh browser context (empty localStorage) for one test."""
+    opened = Watched(browser, locale="en-GB")
+    yield opened
+    opened.close()
+
+
+def _expect_text(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    expect(page.locator(".rw-messages-container")).to_contain_text(text, timeout=REPLY_TIMEOUT_MS)
+
+
+def _click(page, label: str) -> None:  # type: ignore[no-untyped-def]
+    """Tap the newest quick-reply button with this label."""
+    button = page.locator(".rw-reply", has_text=label).last
+    button.wait_for(timeout=REPLY_TIMEOUT_MS)
+    button.click()
+
+
+def _type(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    box = page.locator(".rw-new-message")
+    box.fill(text)
+    box.press("Enter")
+
+
+def _session_id(page) -> str:  # type: ignore[no-untyped-def]
+    return page.evaluate("JSON.parse(localStorage.getItem('chat_session')).session_id")
+
+
+def test_french_survey_with_buttons_typing_and_reload(web_stack: Stack, watched: Watched):
+    page = watched.page
+    page.goto(f"{web_stack.rasa_url}/webchat/?lang=fr")
+    _expect_text(page, "Acceptez-vous de participer ?")
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert "suivi de formation" in page.locator(".rw-header").inner_text()
+
+    _click(page, "Oui")
+    _expect_text(page, "Quelle langue préférez-vous ?")
+    _click(page, "Français")
+    _expect_text(page, "Dans quel programme de formation")
+    _click(page, "Demo programme")
+    _expect_text(page, "Question 1 sur 11")
+    _type(page, "femme")
+    _expect_text(page, "Question 2 sur 11")
+
+    session_id = _session_id(page)
+    page.reload()
+    _expect_text(page, "Question 2 sur 11")  # the history survived the reload
+    assert page.locator(".rw-messages-container").inner_text().count("Acceptez-vous") == 1
+    assert _session_id(page) == session_id
+    _type(page, "2001")
+    _expect_text(page, "Question 3 sur 11")
+    _click(page, "Formation professionnelle")
+    _expect_text(page, "Question 4 sur 11")
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "webchat.png"))
+
+    store = TracerStore(load_settings(web_stack.env))
+    trainee = store.find_trainee(session_id)
+    assert trainee is not None and trainee.language == "fr" and trainee.consented
+    answers = store.current_answers(trainee.id)["baseline"]
+    assert {code: a.value for code, a in answers.items()} == {
+        "bl_sex": "female",
+        "bl_birth_year": 2001,
+        "bl_education": "tvet",
+    }
+    assert watched.errors == []
+    assert watched.remote_urls() == []
+    assert any("/socket.io/" in url for url in watched.urls)
+
+
+def test_browser_language_is_used_without_lang_parameter(web_stack: Stack, browser: object):
+    spanish = Watched(browser, locale="es-ES")
+    try:
+        spanish.page.goto(f"{web_stack.rasa_url}/webchat/")
+        _expect_text(spanish.page, "¿Acepta participar?")
+        assert spanish.page.title() == "Tracer — chat de seguimiento de la formación"
+        assert spanish.page.get_attribute(".rw-new-message", "placeholder") == (
+            "Escriba su respuesta…"
+        )
+        # keyboard users can answer with the quick replies
+        reply = spanish.page.locator(".rw-reply", has_text="Sí").last
+        assert reply.get_attribute("role") == "button"
+        reply.focus()
+        spanish.page.keyboard.press("Enter")
+        _expect_text(spanish.page, "¿Qué idioma prefiere?")
+        assert spanish.errors == [] and spanish.remote_urls() == []
+    finally:
+        spanish.close()
+
+
+def test_page_headers_and_static_files(web_stack: Stack):
+    page = requests.get(f"{web_stack.rasa_url}/webchat/", timeout=10)
+    assert page.status_code == 200
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    bundle = requests.get(f"{web_stack.rasa_url}/webchat/static/rasa-webchat.js", timeout=10)
+    assert bundle.status_code == 200 and "fonts.googleapis.com" not in bundle.text
+    for name in ("nope.css", "..%2Findex.html", "index.html"):
+        missing = requests.get(f"{web_stack.rasa_url}/webchat/static/{name}", timeout=10)
+        assert missing.status_code == 404
