@@ -69,6 +69,7 @@ class Stack:
     actions_port: int = field(default_factory=free_port)
     token: str = "test-token"
     credentials: Path | None = None
+    rasa_args: list[str] = field(default_factory=list)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -123,6 +124,7 @@ class Stack:
                 self.token,
                 "--cors",
                 "*",
+                *self.rasa_args,
             ],
             cwd=ROOT,
             env=self.env,

@@ -1,0 +1,65 @@
+"""A conversation logged at DEBUG leaves no conversation id or typed answer in any log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.devseed import seed_demo_programme
+from bot.storage.migrate import upgrade_database
+from tests.stack import Stack, free_port, make_env
+
+pytestmark = pytest.mark.e2e
+
+CHAT_ID = "731945286"
+SECRET_ANSWERS = ["1987", "Zanzibar-welder-Ouedraogo"]
+
+
+@pytest.fixture(scope="module")
+def debug_stack(tmp_path_factory: pytest.TempPathFactory, model_path: Path):
+    workdir = tmp_path_factory.mktemp("debugstack")
+    database_url = f"sqlite:///{workdir / 'tracer.db'}"
+    upgrade_database(database_url)
+    seed_demo_programme(database_url)
+    actions_port = free_port()
+    env = make_env(workdir, database_url, actions_port, {"TRACER_LOG_LEVEL": "DEBUG"})
+    stack = Stack(
+        workdir=workdir, model=model_path, env=env, actions_port=actions_port, rasa_args=["--debug"]
+    )
+    try:
+        stack.start_actions()
+        stack.start_rasa()
+        yield stack
+    finally:
+        stack.stop_all()
+
+
+def test_debug_logs_hold_no_chat_id_and_no_typed_answer(debug_stack):
+    for text in [
+        "hello",
+        "yes",
+        "English",
+        '/inform{"choice":"demo"}',
+        '/inform{"choice":"male"}',
+        SECRET_ANSWERS[0],
+        '/inform{"choice":"tvet"}',
+        '/inform{"choice":"unemployed_looking"}',
+        "yes",
+        '/inform{"choice":"get_job"}',
+        '/inform{"choice":"get_job"}',
+        "3 months",
+        "/skip",
+        SECRET_ANSWERS[1],
+    ]:
+        debug_stack.say(CHAT_ID, text)
+    debug_stack.stop_all()
+    logs = {
+        name: (debug_stack.workdir / f"{name}.log").read_text(errors="replace")
+        for name in ("rasa", "actions")
+    }
+    assert "DEBUG" in logs["rasa"], "the Rasa server did not log at DEBUG"
+    for name, text in logs.items():
+        assert CHAT_ID not in text, f"chat id in {name}.log"
+        for answer in SECRET_ANSWERS:
+            assert answer not in text, f"typed answer {answer!r} in {name}.log"
