@@ -17,7 +17,6 @@ from bot.config import get_settings
 from bot.logging_filters import install_log_redaction
 from bot.storage.db import SQLITE_BUSY_TIMEOUT_MS, _prepare_sqlite
 
-
 # Rasa imports this module while loading its endpoints, after configuring logging: from here on
 # every Rasa log line (DEBUG included) is scrubbed of user texts and conversation ids.
 install_log_redaction()
