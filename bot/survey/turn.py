@@ -143,7 +143,8 @@ class SurveyTurn:
             else:
                 result.outcome = "opted_out_already"
             return result
-        if incoming.answers_step and incoming.step:
+        scheduled = incoming.intent == "EXTERNAL_followup"
+        if incoming.answers_step and incoming.step and not scheduled:
             explicit = self._consume(incoming, trainee, result)
             if explicit is not None or result.outcome:
                 result.step = explicit or None
@@ -158,7 +159,8 @@ class SurveyTurn:
             return result
         elif trainee.language and not incoming.language:
             result.language = trainee.language
-        if not incoming.answers_step and trainee is not None and self._has_answers(trainee):
+        resuming = not incoming.answers_step and not scheduled
+        if resuming and trainee is not None and self._has_answers(trainee):
             result.messages.append(t("welcome_back", result.language))
         self._advance(trainee, result, incoming)
         return result

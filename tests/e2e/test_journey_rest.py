@@ -158,3 +158,16 @@ def test_story_messages_are_understood_as_their_stories_say(stack):
                 if parsed["intent"]["name"] != step["intent"]:
                     wrong.append((path.name, step["user"], step["intent"], parsed["intent"]))
     assert not wrong
+
+
+def test_a_followup_triggered_mid_wave_opens_the_new_wave(stack, stack_store, sender):
+    register(stack, sender, "en")
+    stack.say(sender, '/inform{"choice":"female"}')
+    replies = stack.trigger(sender, "EXTERNAL_followup", {"wave": "exit"})
+    joined = " ".join(texts(replies))
+    assert "Did you complete the training?" in joined
+    assert "Please" not in joined
+    stack.say(sender, '/inform{"choice":"completed"}')
+    answers = stack_store.current_answers(stack_store.find_trainee(sender).id)
+    assert answers["exit"]["ex_completed"].value == "completed"
+    assert "ex_completed" not in answers["baseline"]

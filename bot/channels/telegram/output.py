@@ -1,0 +1,160 @@
+"""Rasa's bot messages → Telegram ``sendMessage`` calls, retried, never silently dropped."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List
+
+from rasa.core.channels.channel import OutputChannel
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import TelegramError
+
+from bot.channels.telegram.keyboard import LongPayloads, inline_keyboard
+from bot.channels.telegram.privacy import conversation_ref
+from bot.channels.telegram.retry import RetryPolicy, with_retries
+
+log = logging.getLogger(__name__)
+MAX_TEXT = 4096
+EMPTY_TEXT_WITH_BUTTONS = "…"
+
+
+class DeliveryFailedError(RuntimeError):
+    """A message could not be delivered after all retries (raised for proactive sends only)."""
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Cut ``text`` into Telegram-sized parts, at line breaks or spaces when possible."""
+    parts: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = max(rest.rfind("\n", 0, limit), rest.rfind(" ", 0, limit))
+        cut = cut if cut > limit // 2 else limit
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    parts.append(rest)
+    return [p for p in parts if p] or [""]
+
+
+def chat_id_of(recipient_id: str) -> int | str:
+    """Rasa's sender id back to the Telegram chat id."""
+    text = str(recipient_id).strip()
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
+class TelegramOutput(OutputChannel):
+    """Sends through a shared ``telegram.Bot``.
+
+    With ``raise_on_failure`` (proactive sends via ``trigger_intent``) an undeliverable message
+    raises :class:`DeliveryFailedError` so the caller can retry later; in replies it is logged as an
+    error and the conversation goes on (the tracker stays consistent).
+    """
+
+    def __init__(
+        self,
+        bot: Bot,
+        secret_key: str,
+        payloads: LongPayloads | None = None,
+        *,
+        raise_on_failure: bool = False,
+        policy: RetryPolicy = RetryPolicy(),
+    ) -> None:
+        self.bot = bot
+        self.secret_key = secret_key
+        self.payloads = payloads or LongPayloads()
+        self.raise_on_failure = raise_on_failure
+        self.policy = policy
+        self.sent = 0
+        self.failed = 0
+
+    @classmethod
+    def name(cls) -> str:
+        """The channel name Rasa stores and ``trigger_intent?output_channel=`` uses."""
+        return "telegram"
+
+    async def _send(
+        self, recipient_id: str, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
+        ref = conversation_ref(self.secret_key, recipient_id)
+        chat_id = chat_id_of(recipient_id)
+        parts = split_text(text)
+        for index, part in enumerate(parts):
+            keyboard = markup if index == len(parts) - 1 else None
+            try:
+                await with_retries(
+                    lambda part=part, keyboard=keyboard: self.bot.send_message(
+                        chat_id=chat_id, text=part, reply_markup=keyboard
+                    ),
+                    what="sendMessage",
+                    ref=ref,
+                    policy=self.policy,
+                )
+                self.sent += 1
+            except TelegramError as error:
+                self.failed += 1
+                log.error(
+                    "Telegram message to %s NOT delivered after retries (%s)",
+                    ref,
+                    type(error).__name__,
+                )
+                if self.raise_on_failure:
+                    raise DeliveryFailedError(f"message to {ref} not delivered") from None
+                return
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """Send plain text (split when over Telegram's 4096-character limit)."""
+        await self._send(recipient_id, text)
+
+    async def send_text_with_buttons(
+        self,
+        recipient_id: str,
+        text: str,
+        buttons: List[Dict[str, Any]],
+        **kwargs: Any,
+    ) -> None:
+        """Send text with an inline keyboard; each button's callback data is its payload."""
+        markup = inline_keyboard(buttons, self.payloads)
+        await self._send(recipient_id, text or EMPTY_TEXT_WITH_BUTTONS, markup)
+
+    async def send_quick_replies(
+        self,
+        recipient_id: str,
+        text: str,
+        quick_replies: List[Dict[str, Any]],
+        **kwargs: Any,
+    ) -> None:
+        """Quick replies are shown like buttons."""
+        await self.send_text_with_buttons(recipient_id, text, quick_replies)
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        """Images are sent as their link (Telegram shows a preview)."""
+        await self._send(recipient_id, image)
+
+    async def send_attachment(self, recipient_id: str, attachment: str, **kwargs: Any) -> None:
+        """Attachments are sent as text."""
+        await self._send(recipient_id, str(attachment))
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
+    ) -> None:
+        """Custom payloads: their ``text`` (with ``buttons``) is sent, anything else ignored."""
+        if isinstance(json_message, dict) and json_message.get("text"):
+            await self.send_response(
+                recipient_id,
+                {"text": json_message["text"], "buttons": json_message.get("buttons")},
+            )
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        """Send one Rasa bot message dict: text with buttons/quick replies, image, custom."""
+        message = dict(message)
+        text = message.pop("text", None) or ""
+        buttons = message.pop("buttons", None) or message.pop("quick_replies", None)
+        if buttons:
+            await self.send_text_with_buttons(recipient_id, text, buttons)
+        elif text:
+            await self.send_text_message(recipient_id, text)
+        if message.get("image"):
+            await self.send_image_url(recipient_id, message["image"])
+        if message.get("attachment"):
+            await self.send_attachment(recipient_id, message["attachment"])
+        if message.get("custom"):
+            await self.send_custom_json(recipient_id, message["custom"])

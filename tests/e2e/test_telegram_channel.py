@@ -1,0 +1,350 @@
+"""Telegram end to end: a real Rasa + action server talking to a fake Telegram Bot API."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from bot.config import load_settings
+from bot.devseed import seed_demo_programme
+from bot.i18n import t
+from bot.questionnaire.loader import default_questionnaire
+from bot.questionnaire.model import Question
+from bot.storage.db import session_scope
+from bot.storage.migrate import upgrade_database
+from bot.storage.models import Answer
+from bot.storage.repository import TracerStore
+from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
+from tests.stack import Stack, free_port, make_env
+
+pytestmark = pytest.mark.e2e
+
+TOKEN = "5550001234:AAH-faketoken_for_tests_0123456789abcd"
+SECRET = "webhook-secret-for-tests"
+CREDENTIALS = """rest:
+bot.channels.telegram.TelegramInput:
+  mode: polling
+  poll_timeout: 2
+"""
+_chat_ids = itertools.count(7_731_000_101)
+# What the baseline walk answers: tapped choices, typed numbers and text.
+CHOSEN = {
+    "bl_sex": "female",
+    "bl_education": "tvet",
+    "bl_activity_status": "employee",
+    "bl_work_experience": "yes",
+    "bl_enrol_reason": "get_job",
+    "bl_expectation_main": "get_job",
+}
+TYPED = {
+    "bl_birth_year": "2001",
+    "bl_earnings": "150 000 FCFA",
+    "bl_expected_months_to_job": "6 months",
+    "bl_expected_earnings": "200 000 FCFA",
+    "bl_desired_occupation": "solar technician",
+}
+
+
+# -- fixtures ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def fake_api() -> Iterator[FakeTelegramAPI]:
+    """The fake Bot API both Rasa servers of this module talk to."""
+    with FakeTelegramAPI(TOKEN) as fake:
+        yield fake
+
+
+def _telegram_env(fake: FakeTelegramAPI, mode: str) -> dict[str, str]:
+    return {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "TELEGRAM_MODE": mode,
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        "TELEGRAM_WEBHOOK_URL": "https://tracer.example.org/webhooks/telegram/webhook",
+    }
+
+
+@pytest.fixture(scope="module")
+def tg_stack(tmp_path_factory, model_path: Path, fake_api: FakeTelegramAPI) -> Iterator[Stack]:
+    """Action server + Rasa with the Telegram channel polling the fake API."""
+    workdir = tmp_path_factory.mktemp("tgstack")
+    database_url = f"sqlite:///{workdir / 'tracer.db'}"
+    upgrade_database(database_url)
+    seed_demo_programme(database_url)
+    credentials = workdir / "credentials.yml"
+    credentials.write_text(CREDENTIALS, encoding="utf-8")
+    actions_port = free_port()
+    running = Stack(
+        workdir=workdir,
+        model=model_path,
+        env=make_env(workdir, database_url, actions_port, extra=_telegram_env(fake_api, "polling")),
+        actions_port=actions_port,
+        credentials=credentials,
+    )
+    try:
+        running.start_actions()
+        running.start_rasa()
+        yield running
+    finally:
+        running.stop_all()
+
+
+@pytest.fixture(scope="module")
+def webhook_stack(tmp_path_factory, tg_stack: Stack, fake_api: FakeTelegramAPI) -> Iterator[Stack]:
+    """A second Rasa server in webhook mode, sharing the first one's database and actions."""
+    workdir = tmp_path_factory.mktemp("tgwebhook")
+    env = dict(tg_stack.env, **_telegram_env(fake_api, "webhook"))
+    running = Stack(
+        workdir=workdir,
+        model=tg_stack.model,
+        env=env,
+        actions_port=tg_stack.actions_port,
+        credentials=tg_stack.credentials,
+    )
+    try:
+        running.start_rasa()
+        yield running
+    finally:
+        running.stop_all()
+
+
+@pytest.fixture(scope="module")
+def store(tg_stack: Stack) -> TracerStore:
+    """The repository on the stack's database."""
+    return TracerStore(load_settings(tg_stack.env))
+
+
+# -- a trainee on Telegram -----------------------------------------------------------------------
+def ends_turn(message: SentMessage) -> bool:
+    """The bot's turn is over once it asks something (buttons or "Question n of") or thanks."""
+    return bool(
+        message.buttons
+        or message.text.startswith("Question ")
+        or message.text.startswith(t("wave_done_baseline", "en")[:20])
+    )
+
+
+class Trainee:
+    """One Telegram user chatting with the bot through the fake API."""
+
+    def __init__(self, fake: FakeTelegramAPI, language: str = "en") -> None:
+        self.fake = fake
+        self.chat_id = next(_chat_ids)
+        self.language = language
+
+    @property
+    def seen(self) -> int:
+        """How many messages the bot has sent this trainee."""
+        return len(self.fake.messages_to(self.chat_id))
+
+    @property
+    def last(self) -> SentMessage:
+        """The bot's latest message to this trainee."""
+        return self.fake.messages_to(self.chat_id)[-1]
+
+    def say(self, text: str) -> list[SentMessage]:
+        """Type ``text``; the bot's replies up to its next question."""
+        before = self.seen
+        self.fake.user_says(self.chat_id, text, self.language)
+        return self.fake.wait_for(self.chat_id, ends_turn, after=before)
+
+    def tap(self, title: str, message: SentMessage | None = None) -> list[SentMessage]:
+        """Tap the button titled ``title`` on ``message`` (default: the latest one)."""
+        message = message or self.last
+        data = dict(message.buttons)[title]
+        before = self.seen
+        self.fake.user_taps(message, data, self.language)
+        return self.fake.wait_for(self.chat_id, ends_turn, after=before)
+
+    def tap_payload(self, payload: str) -> list[SentMessage]:
+        """Tap the button of the latest message whose callback data is ``payload``."""
+        titles = {data: title for title, data in self.last.buttons}
+        return self.tap(titles[payload])
+
+    def register(self) -> list[SentMessage]:
+        """/start, consent typed, language and programme tapped: up to Question 1."""
+        replies = self.say("/start")
+        assert any("Do you agree" in m.text for m in replies)
+        replies = self.say("yes")
+        assert replies[-1].text == t("language_question", "en")
+        self.tap("English")
+        return self.tap("Demo programme")
+
+
+def _question_asked(text: str) -> Question:
+    for question in default_questionnaire().for_wave("baseline"):
+        if question.text_in("en").split("{")[0][:40] in text:
+            return question
+    raise AssertionError(f"unknown question: {text[:80]}")
+
+
+# -- tests --------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def graduate(tg_stack: Stack, fake_api: FakeTelegramAPI) -> Trainee:
+    """A trainee who played the whole baseline on Telegram: taps for choices, typing otherwise."""
+    trainee = Trainee(fake_api)
+    replies = trainee.register()
+    assert replies[-1].text.startswith("Question 1 of")
+    for _ in range(20):
+        message = trainee.last
+        if message.text.startswith(t("wave_done_baseline", "en")[:20]):
+            break
+        question = _question_asked(message.text)
+        if question.type in ("choice", "yes_no"):
+            trainee.tap_payload(f'/inform{{"choice":"{CHOSEN[question.code]}"}}')
+        else:
+            trainee.say(TYPED[question.code])
+    return trainee
+
+
+def test_whole_baseline_over_telegram(graduate, store):
+    trainee = graduate
+    assert trainee.last.text == t("wave_done_baseline", "en")
+
+    info = store.find_trainee(str(trainee.chat_id))
+    answers = {c: a.value for c, a in store.current_answers(info.id)["baseline"].items()}
+    assert answers == {
+        **CHOSEN,
+        "bl_birth_year": 2001,
+        "bl_earnings": {"amount": 150000.0, "currency": "XOF"},
+        "bl_expected_months_to_job": 6,
+        "bl_expected_earnings": {"amount": 200000.0, "currency": "XOF"},
+        "bl_desired_occupation": "solar technician",
+    }
+    assert info.cohort_id is not None and info.language == "en"
+
+
+def test_start_with_code_and_french_user_language(tg_stack, fake_api):
+    trainee = Trainee(fake_api, language="fr")
+    replies = trainee.say("/start ABCDEFGH23")
+    assert any("Acceptez-vous de participer" in m.text for m in replies)
+    assert [title for title, _ in replies[-1].buttons] == ["Oui", "Non"]
+    assert replies[-1].rows == [["Oui", "Non"]]
+
+
+def test_redelivered_update_is_handled_once(tg_stack, fake_api):
+    trainee = Trainee(fake_api)
+    trainee.register()
+    question_1 = trainee.last
+    before = trainee.seen
+    update = fake_api.user_taps(question_1, '/inform{"choice":"male"}')
+    fake_api.wait_for(trainee.chat_id, ends_turn, after=before)
+    before = trainee.seen
+    fake_api.push(update, force=True)  # Telegram delivers the same update again
+    replies = trainee.say("1999")
+    assert [m.text.split("\n")[0] for m in fake_api.messages_to(trainee.chat_id)[before:]] == [
+        m.text.split("\n")[0] for m in replies
+    ]
+    assert replies[-1].text.startswith("Question 3 of")
+    store = TracerStore(load_settings(tg_stack.env))
+    info = store.find_trainee(str(trainee.chat_id))
+    with session_scope(tg_stack.database_url) as session:
+        rows = session.execute(
+            select(func.count())
+            .select_from(Answer)
+            .where(Answer.trainee_id == info.id, Answer.question_code == "bl_sex")
+        ).scalar_one()
+    assert rows == 1
+
+
+def test_flood_control_delays_but_does_not_drop_the_reply(tg_stack, fake_api):
+    trainee = Trainee(fake_api)
+    trainee.register()
+    calls_before = len(fake_api.calls_of("sendMessage"))
+    fake_api.flood_retry_after = 1
+    fake_api.flood_errors = 2
+    started = time.monotonic()
+    replies = trainee.tap("Woman")
+    elapsed = time.monotonic() - started
+    assert replies[-1].text.startswith("Question 2 of")
+    assert elapsed >= 1.9  # waited retry_after twice
+    assert len(fake_api.calls_of("sendMessage")) - calls_before == len(replies) + 2
+
+
+def test_tapped_keyboard_is_removed(tg_stack, fake_api):
+    trainee = Trainee(fake_api)
+    trainee.register()
+    question_1 = trainee.last
+    assert question_1.buttons
+    trainee.tap("Man")
+    edits = [c for c in fake_api.calls_of("editMessageReplyMarkup")]
+    assert any(int(c["message_id"]) == question_1.message_id for c in edits)
+    assert question_1.reply_markup is None  # the fake applied the edit
+    assert fake_api.calls_of("answerCallbackQuery")
+
+
+def test_sticker_gets_a_polite_reply(tg_stack, fake_api):
+    trainee = Trainee(fake_api)
+    before = trainee.seen
+    fake_api.user_sends_sticker(trainee.chat_id)
+    replies = fake_api.wait_for(trainee.chat_id, lambda m: "only read text" in m.text, before)
+    assert len(replies) == 1
+
+
+def _update(chat_id: int, update_id: int, text: str) -> dict:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "T", "language_code": "en"},
+            "text": text,
+        },
+    }
+
+
+def test_webhook_checks_the_secret_then_processes(webhook_stack, fake_api):
+    deadline = time.monotonic() + 15
+    while fake_api.webhook is None and time.monotonic() < deadline:
+        time.sleep(0.1)  # setWebhook runs in the background once the server is up
+    assert fake_api.webhook is not None and fake_api.webhook["secret_token"] == SECRET
+    assert fake_api.webhook["url"].endswith("/webhooks/telegram/webhook")
+    url = f"{webhook_stack.rasa_url}/webhooks/telegram/webhook"
+    chat_id = next(_chat_ids)
+    update = _update(chat_id, 990_001, "hello")
+    for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+        response = requests.post(url, json=update, headers=headers, timeout=10)
+        assert response.status_code == 403
+    time.sleep(1.0)
+    assert fake_api.messages_to(chat_id) == []
+    tracker = requests.get(
+        f"{webhook_stack.rasa_url}/conversations/{chat_id}/tracker",
+        params={"token": webhook_stack.token},
+        timeout=10,
+    ).json()
+    assert not [e for e in tracker.get("events", []) if e.get("event") == "user"]
+
+    response = requests.post(
+        url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}, timeout=10
+    )
+    assert response.status_code == 200
+    replies = fake_api.wait_for(chat_id, ends_turn)
+    assert any("Do you agree" in m.text for m in replies)
+
+
+def test_trigger_intent_reaches_the_trainee_on_telegram(tg_stack, fake_api, graduate):
+    trainee = graduate
+    before = trainee.seen
+    tg_stack.trigger(str(trainee.chat_id), "EXTERNAL_followup", {"wave": "exit"}, "telegram")
+    replies = fake_api.wait_for(trainee.chat_id, ends_turn, after=before)
+    exit_question = default_questionnaire().question("ex_completed").text_in("en")
+    assert any(exit_question in m.text for m in replies)
+    assert replies[-1].buttons  # the exit question's keyboard, ready to tap
+
+
+def test_logs_hold_no_chat_id_or_token(tg_stack, webhook_stack, fake_api):
+    chat_ids = {str(chat_id) for _, params in fake_api.calls for chat_id in [params.get("chat_id")]}
+    chat_ids.discard("None")
+    assert chat_ids
+    for stack in (tg_stack, webhook_stack):
+        for log in stack.workdir.glob("*.log"):
+            text = log.read_text(errors="replace")
+            assert TOKEN not in text and TOKEN.split(":")[1] not in text, log.name
+            leaked = [c for c in chat_ids if c in text]
+            assert not leaked, f"{log.name} mentions chat ids {leaked}"
