@@ -1,0 +1,171 @@
+"""``tracer followups``: plan, list and send follow-up waves and reminders.
+
+``send`` is safe to run every minute from cron: it plans, then claims each due row in the
+database before sending it, so overlapping runs never send one message twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import click
+
+from bot.cli.common import CliContext, pass_cli
+from bot.outreach.cli_support import friendly_errors, now_option, scope_options
+from bot.outreach.clock import parse_now
+from bot.outreach.due import DueList
+from bot.outreach.planner import PlanResult, plan_outreach
+from bot.outreach.scope import Scope
+from bot.outreach.sender import SendReport, preview, send_due
+from bot.outreach.transport import RasaTriggerTransport
+
+
+@click.group()
+def followups() -> None:
+    """Follow-up waves and reminders, sent by the bot when they are due."""
+
+
+def _counts(counter: Counter) -> str:
+    parts = [f"{wave} attempt {attempt}: {n}" for (wave, attempt), n in sorted(counter.items())]
+    return ", ".join(parts) if parts else "none"
+
+
+def _echo_plan(plan: PlanResult, verb: str) -> None:
+    counts = plan.counts
+    click.echo(
+        f"Trainees: {counts['trainees']}; nothing due yet: {counts['nothing_due_yet']}; "
+        f"answered: {counts['answered']}; waiting for a reply or a reminder: "
+        f"{counts['in_progress']}; opted out/deleted: {counts['opted_out_or_deleted']}; "
+        f"unreachable (no chat contact): {counts['unreachable']}."
+    )
+    click.echo(f"{verb}: {_counts(plan.planned_by_wave)}.")
+    if plan.cancelled:
+        reasons = ", ".join(f"{r}: {len(ids)}" for r, ids in sorted(plan.cancel.items()))
+        click.echo(f"Cancelled planned messages: {reasons}.")
+
+
+def _echo_due(due: DueList, show: int) -> None:
+    for item in due.items[: max(show, 0)] if show >= 0 else due.items:
+        click.echo(f"  {item.pseudo_id}\t{item.wave}\tattempt {item.attempt}")
+    hidden = len(due.items) - show if show >= 0 else 0
+    if hidden > 0:
+        click.echo(f"  ... and {hidden} more (use --show -1 to list all)")
+    click.echo(f"Due now: {len(due.items)} ({_counts(due.by_wave())}).")
+    if due.quiet:
+        click.echo(f"Held back by quiet hours: {due.quiet}.")
+    _echo_stuck(due.stuck)
+
+
+def _echo_stuck(stuck: list[tuple[str, str, int]]) -> None:
+    if not stuck:
+        return
+    click.echo(
+        f"Warning: {len(stuck)} messages are stuck in 'sending' (a sender stopped mid-send); "
+        "they are not re-sent automatically because they may have been delivered:"
+    )
+    for pseudo_id, wave, attempt in stuck[:20]:
+        click.echo(f"  {pseudo_id}\t{wave}\tattempt {attempt}")
+
+
+@followups.command("plan")
+@scope_options
+@now_option
+@click.option("--dry-run", is_flag=True, help="Show what would be planned; write nothing.")
+@pass_cli
+@friendly_errors
+def plan_command(
+    ctx: CliContext, programme: str | None, cohort: str | None, now_text: str | None, dry_run: bool
+) -> None:
+    """Plan first contacts for due waves and reminders for unanswered ones."""
+    plan = plan_outreach(ctx.settings, parse_now(now_text), Scope(programme, cohort), dry_run)
+    _echo_plan(plan, "Would plan" if dry_run else "Planned")
+
+
+@followups.command("due")
+@scope_options
+@now_option
+@click.option("--show", default=50, show_default=True, help="How many to list (-1: all).")
+@pass_cli
+@friendly_errors
+def due_command(
+    ctx: CliContext, programme: str | None, cohort: str | None, now_text: str | None, show: int
+) -> None:
+    """Who would be contacted now (pseudonymous ids), including what planning would add."""
+    plan, due = preview(ctx.settings, parse_now(now_text), Scope(programme, cohort))
+    _echo_due(due, show)
+
+
+def _echo_send(report: SendReport) -> None:
+    click.echo(
+        f"Sent: {report.sent}; failed: {report.failed}; skipped (taken by another sender, "
+        f"opted out or answered meanwhile): {report.not_claimed}; unreachable: "
+        f"{report.unreachable}; held back by quiet hours: {report.quiet}; "
+        f"time: {report.seconds:.1f} s."
+    )
+    if report.rate_limited:
+        click.echo(f"Rate-limited answers (backed off): {report.rate_limited}.")
+    for detail, count in report.failures.most_common():
+        click.echo(f"  failed with {detail}: {count}")
+    _echo_stuck(report.stuck)
+
+
+@followups.command("send")
+@scope_options
+@now_option
+@click.option("--dry-run", is_flag=True, help="List who would be contacted; send nothing.")
+@click.option("--limit", type=int, help="Send at most this many now (the rest next run).")
+@click.option("--show", default=50, show_default=True, help="Dry run: how many to list.")
+@pass_cli
+@friendly_errors
+def send_command(
+    ctx: CliContext,
+    programme: str | None,
+    cohort: str | None,
+    now_text: str | None,
+    dry_run: bool,
+    limit: int | None,
+    show: int,
+) -> None:
+    """Plan, then send every due follow-up and reminder (safe to run from cron)."""
+    settings, scope, now = ctx.settings, Scope(programme, cohort), parse_now(now_text)
+    if dry_run:
+        plan, due = preview(settings, now, scope, limit=limit)
+        _echo_plan(plan, "Would plan")
+        _echo_due(due, show)
+        click.echo("Dry run: nothing was sent or written.")
+        return
+    report = send_due(
+        settings, now, RasaTriggerTransport(settings), scope, limit=limit, progress=True
+    )
+    if report.plan is not None and report.plan.new_rows:
+        click.echo(f"Planned: {_counts(report.plan.planned_by_wave)}.")
+    _echo_send(report)
+    if report.stopped:
+        raise click.ClickException(f"{report.stopped}; the rest stays planned for the next run")
+
+
+@followups.command("scheduler")
+@scope_options
+@click.option("--interval", default=60, show_default=True, help="Seconds between runs.")
+@click.option("--once", is_flag=True, help="Run one round and exit.")
+@pass_cli
+@friendly_errors
+def scheduler_command(
+    ctx: CliContext, programme: str | None, cohort: str | None, interval: int, once: bool
+) -> None:
+    """Run 'send' every --interval seconds until stopped (Ctrl-C), with the real clock."""
+    settings, scope = ctx.settings, Scope(programme, cohort)
+    transport = RasaTriggerTransport(settings)
+    try:
+        while True:
+            report = send_due(settings, parse_now(None), transport, scope, progress=False)
+            if report.sent or report.failed or report.stopped:
+                _echo_send(report)
+            if report.stopped:
+                click.echo(f"{report.stopped}; retrying next round", err=True)
+            if once:
+                return
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("Scheduler stopped.")

@@ -1,0 +1,55 @@
+"""``tracer invite``: single-use invitation codes and links, written to a CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bot.cli.common import CliContext, pass_cli
+from bot.outreach.cli_support import friendly_errors
+from bot.outreach.invites import InviteError, issue_invitations
+from bot.outreach.scope import Scope
+
+
+@click.command("invite")
+@click.option("--programme", required=True, help="Programme code.")
+@click.option("--cohort", help="Only this cohort (code).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV file to write (name, phone, email, code, links) for mail-merge or SMS.",
+)
+@click.option("--reissue", is_flag=True, help="Replace unused codes already issued.")
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@pass_cli
+@friendly_errors
+def invite(
+    ctx: CliContext, programme: str, cohort: str | None, out: Path, reissue: bool, force: bool
+) -> None:
+    """Issue invitation codes to trainees who have none (or all with --reissue)."""
+    try:
+        report = issue_invitations(
+            ctx.settings, Scope(programme, cohort), out, reissue=reissue, force=force
+        )
+    except InviteError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot write {out}: {error.strerror or error}") from None
+    click.echo(
+        f"New codes: {report.issued}; kept (unused code already sent): {report.kept}; "
+        f"already joined: {report.joined}; opted out/deleted: {report.inactive}."
+    )
+    if report.invalidated:
+        click.echo(f"Invalidated {report.invalidated} unused earlier codes (--reissue).")
+    if not report.issued:
+        click.echo("No new codes, so no file was written.")
+        return
+    if not report.telegram_links:
+        click.echo("note: TELEGRAM_BOT_USERNAME is not set, so the telegram_link column is empty.")
+    click.echo(f"Wrote {out}.")
+    click.echo(
+        "WARNING: this file holds names, phone numbers, emails and live invitation codes. "
+        "Keep it safe, share it only with who sends the invitations, and delete it after use."
+    )

@@ -1,0 +1,57 @@
+"""``tracer status``: response rates per cohort and wave."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.common import CliContext, pass_cli
+from bot.outreach.cli_support import friendly_errors, scope_options
+from bot.outreach.scope import Scope
+from bot.outreach.status import response_table
+
+HEADERS = (
+    "programme",
+    "cohort",
+    "wave",
+    "trainees",
+    "contacted",
+    "answered",
+    "rate %",
+    "opted-out",
+    "unreachable",
+    "pending",
+)
+
+
+@click.command("status")
+@scope_options
+@pass_cli
+@friendly_errors
+def status(ctx: CliContext, programme: str | None, cohort: str | None) -> None:
+    """Response rates per cohort and wave (answered = wave completed; rate = of trainees)."""
+    rows = response_table(ctx.settings, Scope(programme, cohort))
+    if not rows:
+        click.echo("No cohorts yet: import some with 'tracer cohorts import'.")
+        return
+    table = [HEADERS] + [
+        (
+            row.programme,
+            row.cohort,
+            row.wave,
+            str(row.trainees),
+            str(row.contacted),
+            str(row.answered),
+            "-" if row.response_rate is None else f"{row.response_rate:.1f}",
+            str(row.opted_out),
+            str(row.unreachable),
+            str(row.pending),
+        )
+        for row in rows
+    ]
+    widths = [max(len(line[i]) for line in table) for i in range(len(HEADERS))]
+    for line in table:
+        cells = [
+            cell.ljust(width) if i < 3 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
+        ]
+        click.echo("  ".join(cells).rstrip())

@@ -1,0 +1,109 @@
+"""What may be sent now: planned rows whose time has come, outside the cohort's quiet hours."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.outreach import clock
+from bot.outreach.planner import PlanResult
+from bot.outreach.scope import Scope
+from bot.storage.db import session_scope
+from bot.storage.models import Cohort, Outreach, Trainee
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One message to send (``outreach_id`` is None for a row a dry run would have planned)."""
+
+    outreach_id: int | None
+    trainee_id: int
+    pseudo_id: str
+    wave: str
+    attempt: int
+    due_at: datetime
+
+
+@dataclass
+class DueList:
+    """Due messages, plus what is held back and why."""
+
+    items: list[DueItem] = field(default_factory=list)
+    quiet: int = 0
+    stuck: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def by_wave(self) -> Counter:
+        """(wave, attempt) → number of due messages."""
+        return Counter((item.wave, item.attempt) for item in self.items)
+
+
+def _quiet(settings: Settings, now: datetime, tz_name: str | None, cache: dict) -> bool:
+    if tz_name not in cache:
+        tz = clock.zone(tz_name, settings.default_timezone)
+        cache[tz_name] = clock.is_quiet(now, tz, settings.quiet_hours)
+    return cache[tz_name]
+
+
+def due_items(
+    settings: Settings,
+    now: datetime,
+    scope: Scope | None = None,
+    pending_plan: PlanResult | None = None,
+    limit: int | None = None,
+) -> DueList:
+    """Planned messages due at ``now`` for active trainees, oldest first.
+
+    ``pending_plan`` adds the rows of an unwritten (dry-run) plan.  Rows stuck in ``sending``
+    (a sender crashed mid-send) are listed in ``stuck`` and never returned as due.
+    """
+    scope = scope or Scope()
+    due = DueList()
+    quiet_cache: dict[str | None, bool] = {}
+    base = (
+        select(
+            Outreach.id,
+            Outreach.trainee_id,
+            Trainee.pseudo_id,
+            Outreach.wave,
+            Outreach.attempt,
+            Outreach.due_at,
+            Cohort.timezone,
+        )
+        .join(Trainee, Trainee.id == Outreach.trainee_id)
+        .join(Cohort, Cohort.id == Trainee.cohort_id)
+    )
+    statement = scope.apply(
+        base.where(
+            Outreach.state == "planned", Outreach.due_at <= now, Trainee.status == "active"
+        ).order_by(Outreach.due_at, Outreach.id)
+    )
+    with session_scope(settings.database_url) as session:
+        rows = list(session.execute(statement))
+        stuck = session.execute(scope.apply(base.where(Outreach.state == "sending")))
+        due.stuck = [(pseudo, wave, attempt) for _, _, pseudo, wave, attempt, _, _ in stuck]
+    for row_id, trainee_id, pseudo_id, wave, attempt, due_at, tz_name in rows:
+        if _quiet(settings, now, tz_name, quiet_cache):
+            due.quiet += 1
+            continue
+        due.items.append(DueItem(row_id, trainee_id, pseudo_id, wave, attempt, due_at))
+    if pending_plan is not None:
+        for row in pending_plan.new_rows:
+            if row["due_at"] > now:
+                continue
+            pseudo_id, tz_name = pending_plan.meta[row["trainee_id"]]
+            if _quiet(settings, now, tz_name, quiet_cache):
+                due.quiet += 1
+                continue
+            due.items.append(
+                DueItem(
+                    None, row["trainee_id"], pseudo_id, row["wave"], row["attempt"], row["due_at"]
+                )
+            )
+        due.items.sort(key=lambda item: item.due_at)
+    if limit is not None:
+        due.items = due.items[:limit]
+    return due

@@ -1,0 +1,230 @@
+"""Send due follow-ups and reminders, exactly once each, at a safe pace.
+
+Every message goes through three recorded steps: a *claim* (``planned`` → ``sending`` by a
+conditional UPDATE whose row count tells whether this process won the row: two senders never
+both send one row), the HTTP call, and the outcome (``sent`` / ``failed`` with a short result).
+A crash between claim and outcome leaves the row in ``sending``: it is reported, never re-sent
+automatically, because the message may have gone out.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable
+
+from sqlalchemy import exists, update
+from sqlalchemy.engine import Connection
+from tqdm import tqdm
+
+from bot.config import Settings
+from bot.outreach.due import DueItem, DueList, due_items
+from bot.outreach.pacing import Pacer
+from bot.outreach.planner import PlanResult, plan_outreach
+from bot.outreach.scope import Scope
+from bot.outreach.transport import Delivery, Transport
+from bot.storage.db import engine_for
+from bot.storage.models import Outreach, Trainee, WaveProgress
+from bot.storage.repository import TracerStore
+
+log = logging.getLogger(__name__)
+_BATCH = 500
+MAX_RATE_RETRIES = 5
+MAX_BACKOFF_SECONDS = 60.0
+MAX_CONSECUTIVE_FAILURES = 5
+
+
+@dataclass
+class SendReport:
+    """What a send run did (counts only: no personal data)."""
+
+    plan: PlanResult | None = None
+    due: int = 0
+    sent: int = 0
+    failed: int = 0
+    not_claimed: int = 0
+    unreachable: int = 0
+    rate_limited: int = 0
+    quiet: int = 0
+    stuck: list[tuple[str, str, int]] = field(default_factory=list)
+    stopped: str | None = None
+    failures: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+def _execute(target: str | Connection, statement) -> int:
+    """Run one statement in its own committed transaction; its row count."""
+    if isinstance(target, str):
+        with engine_for(target).begin() as connection:
+            return connection.execute(statement).rowcount
+    with target.begin():
+        return target.execute(statement).rowcount
+
+
+def claim(target: str | Connection, outreach_id: int, now: datetime) -> bool:
+    """Atomically move one row from ``planned`` to ``sending``; False when someone else did,
+    or the trainee opted out / answered the wave meanwhile.
+
+    ``target`` is a database URL or an open connection (a run keeps one open: with SQLite,
+    closing the last connection checkpoints the WAL, which is slow when done per message).
+    """
+    active = exists().where(Trainee.id == Outreach.trainee_id, Trainee.status == "active")
+    answered = exists().where(
+        WaveProgress.trainee_id == Outreach.trainee_id,
+        WaveProgress.wave == Outreach.wave,
+        WaveProgress.completed_at.is_not(None),
+    )
+    statement = (
+        update(Outreach)
+        .where(Outreach.id == outreach_id, Outreach.state == "planned", active, ~answered)
+        .values(state="sending", updated_at=now)
+    )
+    return _execute(target, statement) == 1
+
+
+def record(
+    target: str | Connection, outreach_id: int, state: str, result: str, now: datetime
+) -> None:
+    """Record the outcome of a claimed row (``sent``, ``failed`` or back to ``planned``)."""
+    values: dict = {"state": state, "result": result[:200], "updated_at": now}
+    if state == "sent":
+        values["sent_at"] = now
+    statement = (
+        update(Outreach)
+        .where(Outreach.id == outreach_id, Outreach.state == "sending")
+        .values(**values)
+    )
+    _execute(target, statement)
+
+
+class _Run:
+    """One send run: the loop over due items with pacing, back-off and a circuit breaker."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        now: datetime,
+        transport: Transport,
+        pacer: Pacer,
+        on_delivery: Callable[[DueItem, Delivery], None] | None,
+    ) -> None:
+        self.settings = settings
+        self.url = settings.database_url
+        self.connection: Connection | None = None
+        self.store = TracerStore(settings)
+        self.started_now = now
+        self.started = time.monotonic()
+        self.transport = transport
+        self.pacer = pacer
+        self.on_delivery = on_delivery
+        self.report = SendReport()
+        self.consecutive_failures = 0
+
+    def clock(self) -> datetime:
+        """The (possibly simulated) current time, advancing with real elapsed time."""
+        return self.started_now + timedelta(seconds=time.monotonic() - self.started)
+
+    def run(self, due: DueList, progress: bool) -> SendReport:
+        items = due.items
+        bar = tqdm(total=len(items), unit="msg", disable=None if progress else True)
+        self.connection = engine_for(self.url).connect()
+        try:
+            for start in range(0, len(items), _BATCH):
+                batch = items[start : start + _BATCH]
+                addresses = self.store.contact_addresses(item.trainee_id for item in batch)
+                for item in batch:
+                    self._one(item, addresses.get(item.trainee_id))
+                    bar.update(1)
+                    if self.report.stopped:
+                        return self.report
+        finally:
+            self.connection.close()
+            bar.close()
+            self.report.seconds = time.monotonic() - self.started
+        return self.report
+
+    def _one(self, item: DueItem, contact: tuple[str, str] | None) -> None:
+        assert item.outreach_id is not None
+        if contact is None:
+            if claim(self.connection, item.outreach_id, self.clock()):
+                record(self.connection, item.outreach_id, "cancelled", "unreachable", self.clock())
+            self.report.unreachable += 1
+            return
+        if not claim(self.connection, item.outreach_id, self.clock()):
+            self.report.not_claimed += 1
+            return
+        channel, address = contact
+        delivery = self._deliver(channel, address, item.wave)
+        if self.on_delivery is not None:
+            self.on_delivery(item, delivery)
+        self._settle(item, delivery)
+
+    def _deliver(self, channel: str, address: str, wave: str) -> Delivery:
+        for retry in range(MAX_RATE_RETRIES + 1):
+            self.pacer.wait(address)
+            delivery = self.transport.send(channel, address, wave)
+            if not delivery.rate_limited or retry == MAX_RATE_RETRIES:
+                return delivery
+            self.report.rate_limited += 1
+            pause = delivery.retry_after if delivery.retry_after else 2.0**retry
+            log.warning("rate limited; backing off %.0f s", min(pause, MAX_BACKOFF_SECONDS))
+            self.pacer.back_off(min(pause, MAX_BACKOFF_SECONDS))
+        return delivery  # pragma: no cover - loop always returns
+
+    def _settle(self, item: DueItem, delivery: Delivery) -> None:
+        db, outreach_id = self.connection, item.outreach_id
+        if delivery.ok:
+            record(db, outreach_id, "sent", "ok", self.clock())
+            self.report.sent += 1
+            self.consecutive_failures = 0
+            return
+        not_delivered = (
+            delivery.connection_error or delivery.rate_limited or delivery.status in (401, 403)
+        )
+        if not_delivered:
+            # Certainly not delivered: give the row back and stop (Rasa down, token, 429s).
+            record(db, outreach_id, "planned", f"retry: {delivery.detail}", self.clock())
+            self.report.stopped = f"stopped: {delivery.detail}"
+            return
+        record(db, outreach_id, "failed", delivery.detail, self.clock())
+        self.report.failed += 1
+        self.report.failures[delivery.detail] += 1
+        self.consecutive_failures += 1
+        if self.consecutive_failures >= MAX_CONSECUTIVE_FAILURES:
+            self.report.stopped = (
+                f"stopped after {self.consecutive_failures} failures in a row ({delivery.detail})"
+            )
+
+
+def send_due(
+    settings: Settings,
+    now: datetime,
+    transport: Transport,
+    scope: Scope | None = None,
+    *,
+    limit: int | None = None,
+    plan_first: bool = True,
+    pacer: Pacer | None = None,
+    progress: bool = False,
+    on_delivery: Callable[[DueItem, Delivery], None] | None = None,
+) -> SendReport:
+    """Plan (unless ``plan_first`` is False), then send every due message at a safe pace."""
+    plan = plan_outreach(settings, now, scope) if plan_first else None
+    due = due_items(settings, now, scope, limit=limit)
+    run = _Run(
+        settings, now, transport, pacer or Pacer(settings.send_rate_per_second), on_delivery
+    )
+    report = run.run(due, progress)
+    report.plan, report.due, report.quiet, report.stuck = plan, len(due.items), due.quiet, due.stuck
+    return report
+
+
+def preview(
+    settings: Settings, now: datetime, scope: Scope | None = None, limit: int | None = None
+) -> tuple[PlanResult, DueList]:
+    """Dry run: what planning would add and who would be contacted now; writes nothing."""
+    plan = plan_outreach(settings, now, scope, dry_run=True)
+    return plan, due_items(settings, now, scope, pending_plan=plan, limit=limit)
