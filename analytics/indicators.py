@@ -1,0 +1,346 @@
+"""The outcome indicators of a tracer study, as long tables (one row per indicator × group).
+
+Every row carries the wave's response figures for its group (trainees due, respondents,
+response rate), the item denominator ``n``, the numerator ``count``, the unweighted ``value``
+and the non-response-weighted ``value_weighted``. Definitions: ``docs/reports.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analytics.dataset import Dataset
+from analytics.derive import SELF_EMPLOYED, followup_frame
+from analytics.stats import ALL, response_rows, summarise
+from analytics.weights import response_weights
+
+BREAKDOWNS: tuple[str, ...] = ("cohort", "sex", "age_band", "region", "completion")
+RESPONSE_BREAKDOWNS: tuple[str, ...] = BREAKDOWNS + ("expectation",)
+COLUMNS = [
+    "indicator",
+    "unit",
+    "wave",
+    "breakdown",
+    "group",
+    "due",
+    "responded",
+    "response_rate",
+    "n",
+    "count",
+    "value",
+    "value_weighted",
+]
+TABLE_TITLES = {
+    "response": "Response rates",
+    "completion": "Completion and dropout",
+    "labour": "Labour-market status",
+    "employment_type": "Wage employment and self-employment",
+    "first_job": "Time to first job",
+    "job_match": "Relevance of the job and use of skills",
+    "formality": "Formality of work",
+    "earnings": "Earnings",
+    "further_study": "Further education or training",
+    "expectations": "Expectations vs outcomes",
+    "satisfaction": "Satisfaction and usefulness",
+}
+
+
+@dataclass
+class Tables:
+    """Indicator tables by name, in report order."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+class IndicatorBuilder:
+    """Computes every table of the report from one :class:`Dataset`."""
+
+    def __init__(self, dataset: Dataset, breakdowns: tuple[str, ...] = BREAKDOWNS) -> None:
+        self.ds = dataset
+        self.breakdowns = breakdowns
+        people = dataset.people
+        responses = dataset.responses
+        self.responded: dict[str, np.ndarray] = {}
+        self.weights: dict[str, pd.Series] = {}
+        self.response: dict[str, pd.DataFrame] = {}
+        for wave in dataset.waves:
+            due = dataset.due[wave].to_numpy(dtype=bool)
+            answered = people.index.isin(responses.loc[responses["wave"] == wave, "trainee_id"])
+            self.responded[wave] = answered
+            self.weights[wave] = response_weights(people, due, answered)
+            self.response[wave] = pd.DataFrame(
+                response_rows(people, due, answered, breakdowns + ("expectation",))
+            ).set_index(["breakdown", "group"])
+        self.exit = people[self.responded.get("exit", np.zeros(len(people), bool))]
+        self.followups = followup_frame(people, responses)
+        self.followup_waves = [w for w in dataset.waves if w.startswith("followup")]
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _weights_for(self, frame: pd.DataFrame, wave: str) -> pd.Series:
+        ids = frame["trainee_id"] if "trainee_id" in frame.columns else frame.index.to_series()
+        weights = self.weights[wave].reindex(ids.to_numpy()).fillna(0.0)
+        return pd.Series(weights.to_numpy(), index=frame.index)
+
+    def rows(
+        self,
+        frame: pd.DataFrame,
+        wave: str,
+        indicator: str,
+        unit: str,
+        kind: str,
+        values: pd.Series,
+        eligible: pd.Series | None = None,
+        breakdowns: tuple[str, ...] | None = None,
+        as_group: tuple[str, str] | None = None,
+    ) -> list[dict]:
+        """Indicator rows for ``frame`` (rows of one wave), with the wave's response figures."""
+        breakdowns = self.breakdowns if breakdowns is None else breakdowns
+        result = summarise(
+            frame, kind, values, self._weights_for(frame, wave), breakdowns, eligible
+        )
+        if as_group is not None:
+            result = [r for r in result if r["breakdown"] == ALL]
+            for r in result:
+                r["breakdown"], r["group"] = as_group
+        response = self.response[wave]
+        for row in result:
+            key = (row["breakdown"], row["group"])
+            found = response.loc[key] if key in response.index else None
+            row.update(
+                indicator=indicator,
+                unit=unit,
+                wave=wave,
+                due=int(found["due"]) if found is not None else np.nan,
+                responded=int(found["responded"]) if found is not None else np.nan,
+                response_rate=found["response_rate"] if found is not None else np.nan,
+            )
+        return result
+
+    def _followup(self, wave: str) -> pd.DataFrame:
+        return self.followups[self.followups["wave"] == wave]
+
+    # -- tables ----------------------------------------------------------------------------
+    def response_table(self) -> pd.DataFrame:
+        """Response rate per wave and group (denominator: trainees due)."""
+        frames = []
+        for wave in self.ds.waves:
+            table = self.response[wave].reset_index()
+            table = table[table["breakdown"] != "expectation"]
+            table.insert(0, "wave", wave)
+            frames.append(table)
+        return pd.concat(frames, ignore_index=True)
+
+    def completion_table(self) -> list[dict]:
+        """Completion and dropout rates, dropout reasons (exit wave)."""
+        frame = self.exit
+        completed = frame["ex_completed"]
+        known = completed.notna()
+        breakdowns = tuple(b for b in self.breakdowns if b != "completion")
+        rows = self.rows(frame, "exit", "Completion rate", "%", "share",
+                         (completed == "completed").where(known), breakdowns=breakdowns)
+        rows += self.rows(frame, "exit", "Dropout rate", "%", "share",
+                          (completed == "dropped_out").where(known), breakdowns=breakdowns)
+        reasons = frame["ex_dropout_reason"]
+        dropped = completed == "dropped_out"
+        for reason in self._choices("ex_dropout_reason"):
+            rows += self.rows(
+                frame, "exit", f"Dropout reason: {self._label('ex_dropout_reason', reason)}",
+                "% of dropouts", "share", (reasons == reason).where(reasons.notna()),
+                eligible=dropped, breakdowns=(),
+            )
+        return rows
+
+    def labour_table(self) -> list[dict]:
+        """Employment-to-population ratio, unemployment rate and inactivity per follow-up."""
+        rows: list[dict] = []
+        for wave in self.followup_waves:
+            frame = self._followup(wave)
+            status = frame["labour_status"]
+            known = status.notna()
+            in_force = status.isin(["employed", "unemployed"])
+            rows += self.rows(frame, wave, "Employment rate (employed / respondents)", "%",
+                              "share", (status == "employed").where(known))
+            rows += self.rows(frame, wave, "Unemployment rate (unemployed / labour force)", "%",
+                              "share", (status == "unemployed").where(in_force))
+            rows += self.rows(frame, wave, "Outside the labour force (inactivity rate)", "%",
+                              "share", (status == "outside").where(known))
+        return rows
+
+    def employment_type_table(self) -> list[dict]:
+        """Status in employment (ICSE-18) among the employed."""
+        rows: list[dict] = []
+        for wave in self.followup_waves:
+            frame = self._followup(wave)
+            status = frame["fu_status_in_employment"]
+            known = status.notna() & (frame["labour_status"] == "employed")
+            for label, codes in (
+                ("Wage employment (employees)", ("employee",)),
+                ("Self-employment (employers + own-account)", SELF_EMPLOYED),
+                ("Contributing family workers", ("family_worker",)),
+            ):
+                rows += self.rows(frame, wave, label, "% of employed", "share",
+                                  status.isin(codes).where(known))
+        return rows
+
+    def first_job_table(self) -> list[dict]:
+        """Months to first job: median; share within 6 months of those with a job and of all."""
+        rows: list[dict] = []
+        for wave in self.followup_waves:
+            frame = self._followup(wave)
+            months = frame["fu_months_to_first_job"]
+            rows += self.rows(frame, wave, "Median months to first job (those with a job)",
+                              "months", "median", months)
+            rows += self.rows(frame, wave, "First job within 6 months (those with a job)",
+                              "%", "share", (months <= 6).where(months.notna()))
+            no_job = frame["labour_status"].isin(["unemployed", "outside"]) & (
+                frame["fu_had_job_since"] == "no"
+            )
+            within = (months <= 6).where(months.notna())
+            within = within.where(~no_job, False)
+            rows += self.rows(frame, wave, "Had a job within 6 months (all respondents)",
+                              "%", "share", within)
+        return rows
+
+    def job_match_table(self) -> list[dict]:
+        """Relevance of the job to the training and use of the skills (employed)."""
+        rows: list[dict] = []
+        for wave in self.followup_waves:
+            frame = self._followup(wave)
+            relevance = frame["fu_job_relevance"]
+            known = relevance.notna()
+            rows += self.rows(frame, wave, "Job in the same or a related field", "% of employed",
+                              "share", relevance.isin(["same_field", "related_field"]).where(known))
+            for code in self._choices("fu_job_relevance"):
+                label = f"Job relevance: {self._label('fu_job_relevance', code)}"
+                rows += self.rows(frame, wave, label, "% of employed", "share",
+                                  (relevance == code).where(known))
+            skills = frame["fu_skills_use"]
+            for code in self._choices("fu_skills_use"):
+                label = f"Uses skills learnt: {self._label('fu_skills_use', code)}"
+                rows += self.rows(frame, wave, label, "% of employed", "share",
+                                  (skills == code).where(skills.notna()))
+        return rows
+
+    def formality_table(self) -> list[dict]:
+        """Formal employment among the employed, employees and the self-employed."""
+        rows: list[dict] = []
+        for wave in self.followup_waves:
+            frame = self._followup(wave)
+            formal = (frame["formality"] == "formal").where(frame["formality"].notna())
+            status = frame["fu_status_in_employment"]
+            rows += self.rows(frame, wave, "Formal (employees and self-employed)",
+                              "% of employed", "share", formal)
+            rows += self.rows(frame, wave, "Formal employees (written contract + social security)",
+                              "% of employees", "share", formal, eligible=status == "employee")
+            rows += self.rows(frame, wave, "Registered businesses (self-employed)",
+                              "% of self-employed", "share", formal,
+                              eligible=status.isin(SELF_EMPLOYED))
+        return rows
+
+    def earnings_table(self) -> list[dict]:
+        """Median monthly earnings per currency; change against baseline (same currency)."""
+        rows: list[dict] = []
+        for wave in self.followup_waves:
+            frame = self._followup(wave)
+            currency = frame["fu_earnings_currency"].astype(object)
+            for code in sorted({str(c) for c in currency.dropna().unique()}):
+                in_currency = currency == code
+                rows += self.rows(frame, wave, f"Median monthly earnings ({code})", code,
+                                  "median", frame["fu_earnings"], eligible=in_currency)
+                rows += self.rows(frame, wave, f"Median change vs baseline earnings ({code})", code,
+                                  "median", frame["earnings_change"], eligible=in_currency)
+                change = frame["earnings_change"]
+                rows += self.rows(frame, wave, f"Earns more than at baseline ({code})", "%",
+                                  "share", (change > 0).where(change.notna()),
+                                  eligible=in_currency)
+        return rows
+
+    def further_study_table(self) -> list[dict]:
+        """Share currently in education or training."""
+        rows: list[dict] = []
+        for wave in self.followup_waves:
+            frame = self._followup(wave)
+            study = frame["fu_further_study"]
+            rows += self.rows(frame, wave, "In education or training", "%", "share",
+                              (study == "yes").where(study.notna()))
+        return rows
+
+    def expectations_table(self) -> list[dict]:
+        """For each baseline expectation: met yes/partly/no, and an objective check."""
+        rows: list[dict] = []
+        for wave in self.followup_waves:
+            frame = self._followup(wave)
+            met = frame["fu_expectation_met"]
+            checks = self._objective_checks(frame)
+            for expectation in self._choices("bl_expectation_main"):
+                mine = frame["expectation"] == expectation
+                group = ("expectation", expectation)
+                for answer, label in (("yes", "yes"), ("partly", "partly"), ("no", "no")):
+                    rows += self.rows(frame, wave, f"Expectation met: {label}", "%", "share",
+                                      (met == answer).where(met.notna()), eligible=mine,
+                                      breakdowns=(), as_group=group)
+                if expectation in checks:
+                    label, values = checks[expectation]
+                    rows += self.rows(frame, wave, f"Objective check: {label}", "%", "share",
+                                      values, eligible=mine, breakdowns=(), as_group=group)
+        return rows
+
+    def _objective_checks(self, frame: pd.DataFrame) -> dict[str, tuple[str, pd.Series]]:
+        status = frame["labour_status"]
+        employed = status == "employed"
+        sie = frame["fu_status_in_employment"]
+        self_employed = sie.isin(SELF_EMPLOYED).where(status.notna() & (~employed | sie.notna()))
+        certificate = (frame["ex_certificate"] == "yes").where(frame["ex_certificate"].notna())
+        certificate = certificate.where(frame["completion"] != "dropped_out", False)
+        return {
+            "get_job": ("employed at follow-up", employed.where(status.notna())),
+            "start_business": ("self-employed at follow-up", self_employed),
+            "earn_more": ("earns more than before training", frame["earns_more"]),
+            "get_certificate": ("certificate obtained (exit)", certificate),
+        }
+
+    def satisfaction_table(self) -> list[dict]:
+        """Mean rating and % rating 4-5 (exit ratings; hindsight rating per follow-up)."""
+        rows: list[dict] = []
+        items = [(self.exit, "exit", "ex_satisfaction"), (self.exit, "exit", "ex_usefulness")]
+        items += [(self._followup(w), w, "fu_satisfaction_hindsight") for w in self.followup_waves]
+        for frame, wave, code in items:
+            rating = pd.to_numeric(frame[code], errors="coerce")
+            label = self._label_question(code)
+            rows += self.rows(frame, wave, f"{label}: mean", "1-5", "mean", rating)
+            rows += self.rows(frame, wave, f"{label}: rated 4-5", "%", "share",
+                              (rating >= 4).where(rating.notna()))
+        return rows
+
+    # -- questionnaire labels -------------------------------------------------------------
+    def _choices(self, code: str) -> tuple[str, ...]:
+        from bot.questionnaire.loader import default_questionnaire
+
+        return default_questionnaire().question(code).choice_codes
+
+    def _label(self, code: str, choice: str) -> str:
+        from bot.questionnaire.loader import default_questionnaire
+
+        found = default_questionnaire().question(code).choice(choice)
+        return found.label_in("en") if found else choice
+
+    def _label_question(self, code: str) -> str:
+        from bot.questionnaire.loader import default_questionnaire
+
+        return default_questionnaire().question(code).label_in("en")
+
+    def build(self) -> dict[str, pd.DataFrame]:
+        """Every table, in report order."""
+        tables: dict[str, pd.DataFrame] = {"response": self.response_table()}
+        for name in list(TABLE_TITLES)[1:]:
+            rows = getattr(self, f"{name}_table")()
+            tables[name] = pd.DataFrame(rows, columns=COLUMNS)
+        return tables
+
+
+def build_tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
+    """All indicator tables of the report for ``dataset``."""
+    return IndicatorBuilder(dataset).build()

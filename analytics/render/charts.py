@@ -1,0 +1,163 @@
+"""Charts of the report as base64 PNG (matplotlib, Agg backend); suppressed cells are skipped."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from analytics.render.labels import group_label  # noqa: E402
+from analytics.report import Report  # noqa: E402
+
+COLOURS = ("#1b6ca8", "#f4a259", "#bc4b51", "#5b8e7d", "#8e7dbe")
+
+
+def _png(figure: plt.Figure) -> str:
+    buffer = io.BytesIO()
+    figure.tight_layout()
+    figure.savefig(buffer, format="png", dpi=96)
+    plt.close(figure)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _numeric(value: object) -> float | None:
+    return None if isinstance(value, str) or pd.isna(value) else float(value)
+
+
+def response_chart(report: Report) -> str | None:
+    """Response rate per wave (all trainees)."""
+    table = report.tables["response"]
+    rows = table[table["breakdown"] == "all"]
+    data = [(r.wave, _numeric(r.response_rate), r.responded, r.due) for r in rows.itertuples()]
+    data = [d for d in data if d[1] is not None]
+    if not data:
+        return None
+    figure, axis = plt.subplots(figsize=(6, 2.8))
+    bars = axis.bar([d[0] for d in data], [d[1] for d in data], color=COLOURS[0])
+    for bar, (_, rate, responded, due) in zip(bars, data, strict=False):
+        axis.text(bar.get_x() + bar.get_width() / 2, rate + 1, f"{rate:.0f}%\n{responded}/{due}",
+                  ha="center", va="bottom", fontsize=8)
+    axis.set_ylim(0, 115)
+    axis.set_ylabel("% of trainees due")
+    axis.set_title("Response rate by wave")
+    axis.spines[["top", "right"]].set_visible(False)
+    return _png(figure)
+
+
+def labour_chart(report: Report) -> str | None:
+    """Employed / unemployed / outside the labour force, % of respondents, per follow-up."""
+    table = report.tables["labour"]
+    rows = table[table["breakdown"] == "all"]
+    waves = list(dict.fromkeys(rows["wave"]))
+    stacks = []
+    for wave in waves:
+        of_wave = rows[rows["wave"] == wave].set_index("indicator")
+        employed = _numeric(of_wave["value"].iloc[0])
+        outside = _numeric(of_wave["value"].iloc[2])
+        if employed is None or outside is None:
+            continue
+        n = int(of_wave["n"].iloc[0])
+        stacks.append((f"{wave}\n(n={n})", employed, 100 - employed - outside, outside))
+    if not stacks:
+        return None
+    figure, axis = plt.subplots(figsize=(6, 2.8))
+    labels = [s[0] for s in stacks]
+    left = [0.0] * len(stacks)
+    for index, name in enumerate(("Employed", "Unemployed", "Outside labour force")):
+        values = [s[index + 1] for s in stacks]
+        axis.barh(labels, values, left=left, color=COLOURS[index], label=name)
+        for y, (start, value) in enumerate(zip(left, values, strict=False)):
+            if value >= 6:
+                axis.text(start + value / 2, y, f"{value:.0f}%", ha="center", va="center",
+                          color="white", fontsize=8)
+        left = [a + b for a, b in zip(left, values, strict=False)]
+    axis.set_xlim(0, 100)
+    axis.invert_yaxis()
+    axis.set_xlabel("% of respondents")
+    axis.set_title("Labour-market status at follow-up")
+    axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, fontsize=8, frameon=False)
+    axis.spines[["top", "right"]].set_visible(False)
+    return _png(figure)
+
+
+def employment_by_group_chart(report: Report) -> str | None:
+    """Employment rate by sex and completion at the latest follow-up with data."""
+    table = report.tables["labour"]
+    rows = table[table["indicator"].str.startswith("Employment rate")]
+    rows = rows[rows["breakdown"].isin(["all", "sex", "completion"])]
+    rows = rows[rows["value"].map(lambda v: _numeric(v) is not None)]
+    if rows.empty:
+        return None
+    wave = rows["wave"].iloc[-1]
+    rows = rows[rows["wave"] == wave]
+    labels = [f"{group_label(r.breakdown, r.group)} (n={r.n})" for r in rows.itertuples()]
+    figure, axis = plt.subplots(figsize=(6, 0.45 * len(labels) + 1.2))
+    axis.barh(labels[::-1], [float(v) for v in rows["value"]][::-1], color=COLOURS[0],
+              label="unweighted")
+    axis.scatter([float(v) for v in rows["value_weighted"]][::-1], labels[::-1], color="black",
+                 marker="|", s=200, label="weighted", zorder=3)
+    axis.set_xlim(0, 100)
+    axis.set_xlabel("% employed among respondents")
+    axis.set_title(f"Employment rate by group ({wave})")
+    axis.legend(fontsize=8, frameon=False, loc="lower right")
+    axis.spines[["top", "right"]].set_visible(False)
+    return _png(figure)
+
+
+def expectations_chart(report: Report) -> str | None:
+    """Expectation met (yes/partly/no) per baseline expectation, with the objective check."""
+    table = report.tables["expectations"]
+    table = table[table["value"].map(lambda v: _numeric(v) is not None)]
+    if table.empty:
+        return None
+    wave = table["wave"].iloc[-1]
+    table = table[table["wave"] == wave]
+    groups = list(dict.fromkeys(table["group"]))
+    figure, axis = plt.subplots(figsize=(6.5, 0.55 * len(groups) + 1.5))
+    labels = []
+    left = [0.0] * len(groups)
+    for index, answer in enumerate(("yes", "partly", "no")):
+        values = []
+        for group in groups:
+            match = table[(table["group"] == group)
+                          & (table["indicator"] == f"Expectation met: {answer}")]
+            values.append(float(match["value"].iloc[0]) if len(match) else 0.0)
+        labels = []
+        for group in groups:
+            n = table.loc[table["group"] == group, "n"].iloc[0]
+            labels.append(f"{group_label('expectation', group)} (n={n})")
+        colour = COLOURS[[3, 1, 2][index]]
+        axis.barh(labels, values, left=left, color=colour, label=f"met: {answer}")
+        left = [a + b for a, b in zip(left, values, strict=False)]
+    checks = table[table["indicator"].str.startswith("Objective check")]
+    xs, ys = [], []
+    for row in checks.itertuples():
+        xs.append(float(row.value))
+        ys.append(labels[groups.index(row.group)])
+    if xs:
+        axis.scatter(xs, ys, color="black", marker="D", s=30, zorder=3, label="objective check")
+    axis.set_xlim(0, 100)
+    axis.invert_yaxis()
+    axis.set_xlabel("% of respondents with this expectation")
+    axis.set_title(f"Expectations vs outcomes ({wave})")
+    axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4, fontsize=8,
+                frameon=False)
+    axis.spines[["top", "right"]].set_visible(False)
+    return _png(figure)
+
+
+def all_charts(report: Report) -> dict[str, str]:
+    """Chart name → base64 PNG, for the charts that have data."""
+    makers = {
+        "response": response_chart,
+        "labour": labour_chart,
+        "employment_by_group": employment_by_group_chart,
+        "expectations": expectations_chart,
+    }
+    charts = {name: make(report) for name, make in makers.items()}
+    return {name: png for name, png in charts.items() if png}

@@ -1,0 +1,59 @@
+"""Human-readable labels for groups and numbers in rendered reports."""
+
+from __future__ import annotations
+
+import math
+
+from bot.questionnaire.loader import default_questionnaire
+
+BREAKDOWN_LABELS = {
+    "all": "All",
+    "cohort": "Cohort",
+    "sex": "Sex",
+    "age_band": "Age band",
+    "region": "Region",
+    "completion": "Completion",
+    "expectation": "Main expectation",
+}
+_CHOICE_SOURCES = {
+    "sex": "bl_sex",
+    "completion": "ex_completed",
+    "expectation": "bl_expectation_main",
+}
+
+
+def group_label(breakdown: str, group: str) -> str:
+    """``female`` → ``Woman``; codes of choice questions become their English label."""
+    if breakdown == "all":
+        return "All"
+    source = _CHOICE_SOURCES.get(breakdown)
+    if source:
+        choice = default_questionnaire().question(source).choice(group)
+        if choice is not None:
+            return choice.label_in("en")
+    return group
+
+
+def number(value: object, unit: str = "") -> str:
+    """A number for display: 1 decimal for %/ratings, thousands separators for money."""
+    if isinstance(value, str):
+        return value
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    value = float(value)  # type: ignore[arg-type]
+    if unit.startswith("%"):
+        return f"{value:.1f}%"
+    if unit in ("1-5",):
+        return f"{value:.2f}"
+    if unit == "months":
+        return f"{value:.1f}"
+    return f"{value:,.0f}"
+
+
+def response(row: dict) -> str:
+    """``63.8% (495/776)`` for a row's wave response."""
+    rate = row.get("response_rate")
+    due, responded = row.get("due"), row.get("responded")
+    if due is None or (isinstance(due, float) and math.isnan(due)):
+        return "–"
+    return f"{number(rate, '%')} ({int(responded)}/{int(due)})"

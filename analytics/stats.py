@@ -1,0 +1,141 @@
+"""Grouped statistics with counts, weights and small-cell suppression.
+
+Every function returns one row per group: ``breakdown`` (``all`` or the breakdown variable),
+``group``, ``n`` (respondents in the denominator), ``count`` (numerator, shares only),
+``value`` and ``value_weighted``. Cells with fewer than :data:`MIN_CELL` respondents show
+:data:`SUPPRESSED` instead of numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+
+MIN_CELL = 5
+SUPPRESSED = "n<5"
+ALL = "all"
+
+
+_MASKS: dict[tuple[int, tuple[str, ...]], tuple[pd.DataFrame, list]] = {}
+
+
+def groups(
+    frame: pd.DataFrame, breakdowns: tuple[str, ...]
+) -> Iterator[tuple[str, str, np.ndarray]]:
+    """(breakdown, group, row mask) for the whole frame then each value of each breakdown.
+
+    Masks are computed once per frame and breakdown list (the frame is kept alive with them).
+    """
+    key = (id(frame), breakdowns)
+    cached = _MASKS.get(key)
+    if cached is None or cached[0] is not frame:
+        masks = [(ALL, ALL, np.ones(len(frame), dtype=bool))]
+        for breakdown in breakdowns:
+            codes, uniques = pd.factorize(frame[breakdown].astype(object).astype(str))
+            names = [str(u) for u in uniques]
+            for index in sorted(range(len(names)), key=names.__getitem__):
+                if names[index] not in ("nan", "None"):
+                    masks.append((breakdown, names[index], codes == index))
+        if len(_MASKS) > 64:
+            _MASKS.clear()
+        _MASKS[key] = (frame, masks)
+        cached = _MASKS[key]
+    yield from cached[1]
+
+
+def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    """The weighted median (lower median on exact ties of the cumulative weight)."""
+    if len(values) == 0:
+        return float("nan")
+    order = np.argsort(values, kind="stable")
+    sorted_values, sorted_weights = values[order], weights[order]
+    cumulative = np.cumsum(sorted_weights)
+    half = cumulative[-1] / 2.0
+    index = int(np.searchsorted(cumulative, half, side="left"))
+    if np.isclose(cumulative[index], half) and index + 1 < len(sorted_values):
+        return float((sorted_values[index] + sorted_values[index + 1]) / 2.0)
+    return float(sorted_values[index])
+
+
+def _suppress(row: dict) -> dict:
+    if row["n"] < MIN_CELL:
+        for key in ("count", "value", "value_weighted"):
+            if key in row:
+                row[key] = SUPPRESSED
+    return row
+
+
+def summarise(
+    frame: pd.DataFrame,
+    kind: str,
+    values: pd.Series,
+    weights: pd.Series,
+    breakdowns: tuple[str, ...],
+    eligible: pd.Series | None = None,
+) -> list[dict]:
+    """Rows of one indicator per group.
+
+    ``kind``: ``share`` (``values`` is True/False/missing; value in %), ``mean`` or ``median``
+    (numeric ``values``). Rows where ``values`` is missing or ``eligible`` is False are left out
+    of the denominator. ``weights`` is aligned on ``frame``'s index (missing → 0).
+    """
+    known = values.notna().to_numpy()
+    if eligible is not None:
+        known &= eligible.fillna(False).to_numpy(dtype=bool)
+    w = weights.reindex(frame.index).fillna(0.0).to_numpy(dtype=float)
+    v = values.to_numpy()
+    rows = []
+    for breakdown, group, mask in groups(frame, breakdowns):
+        take = mask & known
+        n = int(take.sum())
+        row: dict = {"breakdown": breakdown, "group": group, "n": n}
+        if kind == "share":
+            hits = v[take].astype(bool)
+            row["count"] = int(hits.sum())
+            row["value"] = 100.0 * hits.mean() if n else np.nan
+            total = w[take].sum()
+            row["value_weighted"] = 100.0 * w[take][hits].sum() / total if total else np.nan
+        else:
+            numbers = v[take].astype(float)
+            row["count"] = np.nan
+            if kind == "mean":
+                row["value"] = float(numbers.mean()) if n else np.nan
+                total = w[take].sum()
+                row["value_weighted"] = (
+                    float((numbers * w[take]).sum() / total) if total else np.nan
+                )
+            elif kind == "median":
+                row["value"] = float(np.median(numbers)) if n else np.nan
+                row["value_weighted"] = weighted_median(numbers, w[take]) if n else np.nan
+            else:
+                raise ValueError(f"unknown statistic {kind!r}")
+        rows.append(_suppress(row))
+    return rows
+
+
+def response_rows(
+    people: pd.DataFrame,
+    due: np.ndarray,
+    responded: np.ndarray,
+    breakdowns: tuple[str, ...],
+) -> list[dict]:
+    """Trainees due, respondents and response rate (%) per group; suppressed when due < 5."""
+    rows = []
+    for breakdown, group, mask in groups(people, breakdowns):
+        n_due = int((mask & due).sum())
+        n_resp = int((mask & due & responded).sum())
+        rate: object = 100.0 * n_resp / n_due if n_due else np.nan
+        if n_due < MIN_CELL:
+            rate = SUPPRESSED
+        rows.append(
+            {
+                "breakdown": breakdown,
+                "group": group,
+                "due": n_due,
+                "responded": n_resp,
+                "response_rate": rate,
+            }
+        )
+    return rows

@@ -1,0 +1,105 @@
+"""``tracer report`` (outcome report of a programme) and ``tracer demo-data`` (synthetic data)."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from bot.cli.common import CliContext, pass_cli
+
+LARGE = 5_000  # trainees above which progress is shown
+
+
+@click.command("report")
+@click.option("--programme", required=True, help="Programme code (see `tracer programmes list`).")
+@click.option("--cohort", default=None, help="Only this cohort of the programme.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["html", "xlsx", "csv"]), default="html",
+    show_default=True, help="html: one self-contained file; xlsx: one sheet per table; "
+    "csv: a folder with one file per table.",
+)
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="Output file (html, xlsx) or folder (csv).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Report date deciding which waves are due (default: today).")
+@click.option("--quiet", is_flag=True, help="No progress messages.")
+@pass_cli
+def report(
+    ctx: CliContext, programme: str, cohort: str | None, fmt: str, out: Path,
+    as_of: datetime | None, quiet: bool,
+) -> None:
+    """Outcome report of a programme: response, labour market, expectations, satisfaction."""
+    from analytics.dataset import UnknownProgrammeError
+    from analytics.render import write_report
+    from analytics.report import build_report
+
+    started = time.perf_counter()
+    bar = tqdm(total=4, desc="report", unit="step", disable=True if quiet else None,
+               file=click.get_text_stream("stderr"), leave=False)
+
+    def progress(message: str) -> None:
+        bar.set_postfix_str(message)
+        if message in ("pivoting answers", "computing indicators"):
+            bar.update(1)
+
+    try:
+        result = build_report(
+            ctx.settings.database_url, programme, cohort,
+            as_of=as_of.date() if as_of else None,
+            followup_months=ctx.settings.followup_months,
+            progress=progress,
+        )
+        progress("rendering")
+        bar.update(1)
+        path = write_report(result, fmt, out)
+        bar.update(1)
+    except UnknownProgrammeError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot write {out}: {error.strerror or error}") from None
+    finally:
+        bar.close()
+    click.echo(
+        f"Wrote {fmt} report for {programme} ({result.meta['trainees']} trainees) to {path} "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
+
+
+@click.command("demo-data")
+@click.option("--trainees", "count", type=click.IntRange(min=1), required=True,
+              help="Number of synthetic trainees.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--programme", default=None,
+              help="Put every trainee in one new programme with this code.")
+@click.option("--all-waves", is_flag=True,
+              help="Make every cohort old enough for all follow-ups.")
+@pass_cli
+def demo_data(
+    ctx: CliContext, count: int, seed: int, programme: str | None, all_waves: bool
+) -> None:
+    """Insert synthetic programmes, cohorts, trainees and answers (no real personal data)."""
+    from bot.demo_data import DemoDataError, generate_demo_data
+    from bot.storage.migrate import upgrade_database
+
+    url = ctx.settings.database_url
+    started = time.perf_counter()
+    hide = True if count < LARGE else None  # None: shown when stderr is a terminal
+    with tqdm(total=count, desc="demo data", unit="trainee", disable=hide,
+              file=click.get_text_stream("stderr"), leave=False) as bar:
+        try:
+            upgrade_database(url)
+            summary = generate_demo_data(
+                url, count, seed=seed, programme=programme, all_waves_due=all_waves,
+                progress=bar.update,
+            )
+        except DemoDataError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Added {summary.programmes} programme(s), {summary.cohorts} cohorts, "
+        f"{summary.trainees} trainees and {summary.answers} answers "
+        f"in {time.perf_counter() - started:.1f} s."
+    )

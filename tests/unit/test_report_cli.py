@@ -1,0 +1,100 @@
+"""``tracer demo-data`` and ``tracer report`` through the CLI, on a temporary database."""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli.main import cli
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'demo.db'}"
+    result = CliRunner().invoke(
+        cli, ["--database-url", url, "demo-data", "--trainees", "600", "--seed", "7"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "600 trainees" in result.output
+    return url
+
+
+def run(url: str, *args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(cli, ["--database-url", url, *args])
+
+
+def test_report_in_all_three_formats(demo_db: str, tmp_path: Path):
+    html = tmp_path / "report.html"
+    result = run(demo_db, "report", "--programme", "solar", "--format", "html", "--out", str(html))
+    assert result.exit_code == 0, result.output
+    text = html.read_text(encoding="utf-8")
+    assert "Outcome report: Solar PV installation" in text
+    assert "data:image/png;base64," in text
+    assert "Method note" in text and "Response rate" in text
+    assert "http://" not in text and "https://" not in text  # self-contained
+
+    xlsx = tmp_path / "report.xlsx"
+    result = run(demo_db, "report", "--programme", "solar", "--format", "xlsx", "--out", str(xlsx))
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(xlsx) as archive:
+        workbook = archive.read("xl/workbook.xml").decode()
+    for sheet in ("about", "response", "labour", "expectations", "earnings"):
+        assert f'name="{sheet}"' in workbook
+
+    folder = tmp_path / "csv"
+    result = run(demo_db, "report", "--programme", "solar", "--cohort",
+                 _first_cohort(demo_db), "--format", "csv", "--out", str(folder))
+    assert result.exit_code == 0, result.output
+    with (folder / "labour.csv").open(encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert {"response_rate", "n", "value", "value_weighted"} <= set(header)
+    assert (folder / "METHOD.txt").exists()
+
+
+def _first_cohort(url: str) -> str:
+    from analytics.frames import trainees_frame
+
+    return str(trainees_frame(url, "solar")["cohort"].sort_values().iloc[0])
+
+
+def test_unknown_programme_is_a_clear_error(demo_db: str, tmp_path: Path):
+    result = run(demo_db, "report", "--programme", "nope", "--out", str(tmp_path / "x.html"))
+    assert result.exit_code == 1
+    assert "unknown programme 'nope'" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_demo_data_refuses_an_existing_programme(demo_db: str):
+    result = run(demo_db, "demo-data", "--trainees", "5", "--programme", "solar")
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+
+
+def test_demo_data_is_seeded_and_follows_skip_logic(tmp_path: Path):
+    from analytics.frames import answers_long
+
+    counts = []
+    for name in ("a", "b"):
+        url = f"sqlite:///{tmp_path / name}.db"
+        assert run(url, "demo-data", "--trainees", "200", "--seed", "3").exit_code == 0
+        answers = answers_long(url)
+        counts.append(len(answers))
+    assert counts[0] == counts[1]
+    wide = answers.pivot_table(index=["trainee_id", "wave"], columns="question_code",
+                               values="value_text", aggfunc="first")
+    not_working = wide["fu_worked_last_week"].eq("no") & wide["fu_temp_absent"].eq("no")
+    assert not_working.any()
+    followups = answers[answers["wave"].str.startswith("followup")]
+    employed_ids = set(
+        wide[wide["fu_worked_last_week"].eq("yes") | wide["fu_temp_absent"].eq("yes")].index
+    )
+    earnings_keys = set(
+        map(tuple, followups[followups["question_code"] == "fu_earnings"][["trainee_id", "wave"]]
+            .itertuples(index=False))
+    )
+    assert earnings_keys and earnings_keys <= employed_ids
