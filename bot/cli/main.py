@@ -38,7 +38,12 @@ _OPTIONAL_GROUPS = (
     ("bot.cli.report_commands", "report"),
     ("bot.cli.report_commands", "demo_data"),
     ("bot.cli.export_commands", "export"),
-    ("bot.cli.ops_commands", "ops"),
+    ("bot.cli.ops_commands", "backup"),
+    ("bot.cli.ops_commands", "restore"),
+    ("bot.cli.ops_commands", "reconcile"),
+    ("bot.cli.ops_commands", "purge"),
+    ("bot.cli.ops_commands", "rotate_keys"),
+    ("bot.cli.cluster_commands", "cluster"),
 )
 for module_name, attribute in _OPTIONAL_GROUPS:
     try:
