@@ -348,3 +348,70 @@ def test_logs_hold_no_chat_id_or_token(tg_stack, webhook_stack, fake_api):
             assert TOKEN not in text and TOKEN.split(":")[1] not in text, log.name
             leaked = [c for c in chat_ids if c in text]
             assert not leaked, f"{log.name} mentions chat ids {leaked}"
+
+
+def test_scheduled_followup_reaches_only_due_trainees_on_telegram(tg_stack, fake_api, store):
+    """`followups send` at a simulated date: due Telegram trainees get the wave and answer it."""
+    from datetime import date, datetime, timedelta
+
+    from bot.outreach.scope import Scope
+    from bot.outreach.sender import send_due
+    from bot.outreach.status import response_table
+    from bot.outreach.transport import RasaTriggerTransport
+    from bot.survey.engine import add_months
+    from tests.unit.test_outreach_support import add_programme
+
+    settings = load_settings(tg_stack.env).with_overrides(
+        rasa_url=tg_stack.rasa_url, rasa_token=tg_stack.token
+    )
+    today = date.today()
+    cohorts = add_programme(
+        settings,
+        "tg-fu",
+        {
+            "ended": (today - timedelta(days=5), "UTC"),
+            "later": (today + timedelta(days=400), "UTC"),
+        },
+    )
+    due, later, opted = Trainee(fake_api), Trainee(fake_api), Trainee(fake_api)
+    for trainee, cohort in ((due, "ended"), (later, "later"), (opted, "ended")):
+        trainee.register()
+        before = trainee.seen
+        fake_api.user_says(trainee.chat_id, "/pause")
+        fake_api.wait_for(trainee.chat_id, lambda m: "answers are saved" in m.text, after=before)
+        info = store.find_trainee(str(trainee.chat_id))
+        store.set_cohort(info.id, cohorts[cohort])
+    store.opt_out(store.find_trainee(str(opted.chat_id)).id)
+    seen = {t.chat_id: t.seen for t in (due, later, opted)}
+
+    now = datetime.combine(add_months(today, 6), datetime.min.time()) + timedelta(hours=12)
+    report = send_due(settings, now, RasaTriggerTransport(settings), Scope("tg-fu"))
+    assert report.sent == 1 and report.failed == 0
+
+    replies = fake_api.wait_for(due.chat_id, ends_turn, after=seen[due.chat_id])
+    assert any("It has been 6 months" in m.text for m in replies)
+    assert later.seen == seen[later.chat_id] and opted.seen == seen[opted.chat_id]
+
+    thanks = t("wave_done_followup", "en")
+    for _ in range(25):  # answer with the first button, or a number, until thanked
+        message = due.last
+        if any(m.text == thanks for m in fake_api.messages_to(due.chat_id)):
+            break
+        if message.buttons:
+            due.tap(
+                message.buttons[-1][0] if "Skip" in dict(message.buttons) else message.buttons[0][0]
+            )
+        else:
+            kind = next(
+                (
+                    q.type
+                    for q in default_questionnaire().for_wave("followup")
+                    if q.text_in("en").split("{")[0][:40] in message.text
+                ),
+                message.text,
+            )
+            due.say("electrician" if kind == "text" else "40" if kind == "integer" else "3")
+    assert any(m.text == thanks for m in fake_api.messages_to(due.chat_id))
+    rows = {(r.cohort, r.wave): r for r in response_table(settings, Scope("tg-fu"))}
+    ended = rows[("ended", "followup_6")]
+    assert (ended.trainees, ended.contacted, ended.answered, ended.opted_out) == (2, 1, 1, 1)
