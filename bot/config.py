@@ -97,7 +97,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build :class:`Settings` from the environment and the env file."""
     env = dict(os.environ if environ is None else environ)
     env_file = Path(env.get("TRACER_ENV_FILE", DEFAULT_ENV_FILE))
-    if env_file == DEFAULT_ENV_FILE and "TRACER_SECRET_KEY" not in env:
+    local_dir = PROJECT_ROOT / "var"
+    if "TRACER_SECRET_KEY" not in env and env_file.resolve().parent == local_dir.resolve():
+        # Developer and CI checkouts: generate secrets once inside the git-ignored var/ folder.
+        # An env file anywhere else is never invented: production must provide its secrets.
         _ensure_local_secrets(env_file)
     merged = {**_read_env_file(env_file), **env}
 
