@@ -30,3 +30,22 @@ def t(key: str, language: str | None, **values: object) -> str:
     texts = catalog()[key]
     text = texts.get(normalise_language(language)) or texts[DEFAULT_LANGUAGE]
     return text.format(**values) if values else text
+
+
+_CUE_WORDS = {
+    "en": {"hello", "hi", "hey", "good", "morning", "yes", "thanks", "i", "am", "the", "want",
+           "english", "please", "start"},
+    "fr": {"bonjour", "salut", "bonsoir", "coucou", "oui", "merci", "je", "suis", "le", "la",
+           "les", "des", "est", "pour", "veux", "français", "francais", "commencer"},
+    "es": {"hola", "buenas", "buenos", "días", "dias", "sí", "gracias", "quiero", "soy", "el",
+           "los", "para", "estoy", "español", "espanol", "empezar"},
+}
+
+
+def guess_language(text: str | None) -> str | None:
+    """The language a short first message is most likely in ("bonjour" → "fr"), if clear."""
+    words = {w.strip("!?.,;:¡¿'\"").lower() for w in (text or "").split()}
+    scores = {lang: len(words & cues) for lang, cues in _CUE_WORDS.items()}
+    best = max(scores, key=scores.get)
+    ranked = sorted(scores.values(), reverse=True)
+    return best if ranked[0] > 0 and ranked[0] > ranked[1] else None

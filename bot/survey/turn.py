@@ -18,12 +18,13 @@ from sqlalchemy.exc import OperationalError
 
 from bot.answers import parse_answer
 from bot.config import Settings
-from bot.i18n import normalise_language, t
+from bot.i18n import guess_language, normalise_language, t
 from bot.questionnaire.loader import wave_kind
 from bot.questionnaire.model import Question, Questionnaire
 from bot.storage.repository import TracerStore, TraineeInfo
 from bot.survey import engine
 from bot.survey.hints import hint_for
+from bot.survey.reads import reads_of
 from bot.survey.steps import Prompt, render, system_question
 
 log = logging.getLogger(__name__)
@@ -108,8 +109,17 @@ class SurveyTurn:
     ) -> None:
         self.settings = settings
         self.questionnaire = questionnaire
-        self.store = store
+        self._store = store
         self._today = today
+
+    @property
+    def store(self) -> TracerStore:
+        """The store; inside a turn, a view that answers each read once (bot/survey/reads.py)."""
+        return reads_of(self._store)
+
+    @store.setter
+    def store(self, store: TracerStore) -> None:
+        self._store = store
 
     @property
     def today(self) -> date:
@@ -119,7 +129,10 @@ class SurveyTurn:
     # -- entry point -------------------------------------------------------------------------
     def run(self, incoming: Incoming) -> TurnResult:
         """Handle one message; database outages become a polite retry message."""
-        language = normalise_language(incoming.entities.get("language") or incoming.language)
+        declared = incoming.entities.get("language") or incoming.language
+        if not declared and not (incoming.text or "").startswith("/"):
+            declared = guess_language(incoming.text)
+        language = normalise_language(declared)
         try:
             return self._run(incoming, TurnResult(language=language))
         except OperationalError:

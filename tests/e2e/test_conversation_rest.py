@@ -68,3 +68,9 @@ def test_nonsense_is_reasked_in_the_chosen_language(stack, stack_store, sender):
     joined = " ".join(texts(replies))
     assert "entre 1940 et 2015" in joined
     assert "bl_birth_year" not in _answers(stack, stack_store, sender)
+
+
+def test_a_french_greeting_is_answered_in_french(stack, sender):
+    replies = stack.say(sender, "Bonjour")
+    assert any("Acceptez-vous de participer" in t for t in texts(replies))
+    assert buttons(replies) == ['/inform{"choice":"yes"}', '/inform{"choice":"no"}']

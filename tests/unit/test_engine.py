@@ -79,3 +79,12 @@ def test_placeholder_takes_the_baseline_label_in_the_trainee_language():
     filled = engine.fill_placeholders(text, q, {"bl_expectation_main": "get_job"}, "fr")
     label = q.question("bl_expectation_main").choice("get_job").label_in("fr")
     assert label in filled and "{" not in filled
+
+
+def test_first_message_language_is_guessed_only_when_clear():
+    from bot.i18n import guess_language
+
+    assert guess_language("Bonjour !") == "fr"
+    assert guess_language("hola, buenos días") == "es"
+    assert guess_language("hi there") == "en"
+    assert guess_language("ok") is None
