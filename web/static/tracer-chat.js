@@ -92,10 +92,16 @@
       console.warn("Tracer web chat: rasa-webchat.js did not load (run scripts/setup-web.sh)");
       return;
     }
+    // An invitation link (?code=XXXXXXXXXX, from `tracer invite`) registers the trainee to
+    // their cohort: the code travels as an entity of the greeting, never in a visible message.
+    var code = String(new URLSearchParams(window.location.search).get("code") || "")
+      .trim().toUpperCase();
+    var greeting = { language: lang };
+    if (/^[A-HJ-NP-Z2-9]{10}$/.test(code)) greeting.invite_code = code;
     window.WebChat.default(
       {
         embedded: embedded,
-        initPayload: '/greet{"language":"' + lang + '"}',
+        initPayload: "/greet" + JSON.stringify(greeting),
         customData: { language: lang },
         socketUrl: socketUrl(),
         socketPath: "/socket.io/",
