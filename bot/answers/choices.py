@@ -66,7 +66,12 @@ def _similarity(query: list[str], name: str) -> float:
     if query_core and name_core and sum(map(len, query_core)) >= 3:
         score = max(score, fuzz.token_set_ratio(" ".join(query_core), " ".join(name_core)))
         cover = sum(max(fuzz.ratio(n, q) for q in query_core) for n in name_core)
-        score = max(score, cover / len(name_core))
+        # Most typed words must belong to the label too: "what does this mean" is not "man".
+        matched = sum(
+            1 for q in query_core if max(fuzz.ratio(n, q) for n in name_core) >= THRESHOLD
+        )
+        if 2 * matched >= len(query_core):
+            score = max(score, cover / len(name_core))
     return score
 
 

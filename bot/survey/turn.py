@@ -172,7 +172,13 @@ class SurveyTurn:
             return result
         elif trainee.language and not incoming.language:
             result.language = trainee.language
-        resuming = not incoming.answers_step and not scheduled
+        late = (
+            not incoming.answers_step
+            and not scheduled
+            and trainee is not None
+            and self._late_answer(incoming, trainee, result)
+        )
+        resuming = not incoming.answers_step and not scheduled and not late
         if resuming and trainee is not None and self._has_answers(trainee):
             result.messages.append(t("welcome_back", result.language))
         self._advance(trainee, result, incoming)
@@ -288,6 +294,31 @@ class SurveyTurn:
             source_message_id=incoming.message_id,
         )
         return None
+
+    def _late_answer(self, incoming: Incoming, trainee: TraineeInfo, result: TurnResult) -> bool:
+        """Store a reply that arrives after the conversation session expired (hours later).
+
+        The loop is no longer active, but the question last asked is still in the ``step``
+        slot: a message that is a valid answer to it is taken as one instead of re-asking.
+        """
+        step = incoming.step or ""
+        if not step.startswith("q:") or not self.questionnaire.has_question(step[2:]):
+            return False
+        if incoming.intent in CONTROL_INTENTS or incoming.intent == "greet":
+            return False
+        question = self.questionnaire.question(step[2:])
+        wave = self._current_wave(trainee)
+        if wave is None or wave_kind(wave) != question.wave:
+            return False
+        if question.code in self.store.current_answers(trainee.id).get(wave, {}):
+            return False
+        parsed = parse_answer(
+            question, self._reply_text(incoming), result.language, today=self.today
+        )
+        if not parsed.ok or question.type == "text":
+            return False
+        self._apply(step, question, parsed.value, incoming, trainee, result)
+        return True
 
     def _try_invite(
         self, incoming: Incoming, trainee: TraineeInfo | None, result: TurnResult

@@ -128,3 +128,17 @@ def test_choice_rejections(question_, language, text, error):
 def test_out_of_range_number_gives_the_option_range():
     result = parse_answer(SEX_Q, "7", "en")
     assert dict(result.details) == {"min": 1, "max": 3}
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        ("en", "what does this mean"),
+        ("en", "what does this mean?"),
+        ("fr", "ça veut dire quoi"),
+        ("es", "qué significa esto"),
+    ],
+)
+def test_a_question_about_the_question_is_not_read_as_a_label(language, text):
+    """A long message sharing one word-ish token with a short label ("mean"/"man") is no match."""
+    assert not parse_answer(SEX_Q, text, language).ok
