@@ -9,10 +9,8 @@ from typing import Iterator
 import pytest
 
 from bot.config import load_settings
-from bot.devseed import seed_demo_programme
-from bot.storage.migrate import upgrade_database
 from bot.storage.repository import TracerStore
-from tests.stack import Stack, free_port, make_env, trained_model
+from tests.stack import Stack, running_stack, trained_model
 
 
 @pytest.fixture(scope="session")
@@ -24,23 +22,8 @@ def model_path() -> Path:
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory, model_path: Path) -> Iterator[Stack]:
     """Action server + Rasa server on a fresh SQLite database with one demo programme."""
-    workdir = tmp_path_factory.mktemp("stack")
-    database_url = f"sqlite:///{workdir / 'tracer.db'}"
-    upgrade_database(database_url)
-    seed_demo_programme(database_url)
-    actions_port = free_port()
-    running = Stack(
-        workdir=workdir,
-        model=model_path,
-        env=make_env(workdir, database_url, actions_port),
-        actions_port=actions_port,
-    )
-    try:
-        running.start_actions()
-        running.start_rasa()
+    with running_stack(tmp_path_factory.mktemp("stack"), model_path) as running:
         yield running
-    finally:
-        running.stop_all()
 
 
 @pytest.fixture(scope="session")

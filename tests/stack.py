@@ -7,9 +7,10 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import requests
 
@@ -205,3 +206,37 @@ def make_env(
 def python_executable() -> str:
     """The venv's Python (tests may run under it already)."""
     return str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
+
+
+@contextmanager
+def running_stack(
+    workdir: Path,
+    model: Path,
+    *,
+    extra_env: dict | None = None,
+    credentials: Path | None = None,
+    rasa_args: tuple[str, ...] = (),
+    database_url: str | None = None,
+) -> Iterator[Stack]:
+    """A started stack on a migrated database seeded with the demo programme; stopped after."""
+    from bot.devseed import seed_demo_programme
+    from bot.storage.migrate import upgrade_database
+
+    database_url = database_url or f"sqlite:///{workdir / 'tracer.db'}"
+    upgrade_database(database_url)
+    seed_demo_programme(database_url)
+    actions_port = free_port()
+    stack = Stack(
+        workdir=workdir,
+        model=model,
+        env=make_env(workdir, database_url, actions_port, extra_env),
+        actions_port=actions_port,
+        credentials=credentials,
+        rasa_args=list(rasa_args),
+    )
+    try:
+        stack.start_actions()
+        stack.start_rasa()
+        yield stack
+    finally:
+        stack.stop_all()

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.devseed import seed_demo_programme
-from bot.storage.migrate import upgrade_database
-from tests.stack import Stack, free_port, make_env
+from tests.stack import running_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -18,21 +16,13 @@ SECRET_ANSWERS = ["1987", "Zanzibar-welder-Ouedraogo"]
 
 @pytest.fixture(scope="module")
 def debug_stack(tmp_path_factory: pytest.TempPathFactory, model_path: Path):
-    workdir = tmp_path_factory.mktemp("debugstack")
-    database_url = f"sqlite:///{workdir / 'tracer.db'}"
-    upgrade_database(database_url)
-    seed_demo_programme(database_url)
-    actions_port = free_port()
-    env = make_env(workdir, database_url, actions_port, {"TRACER_LOG_LEVEL": "DEBUG"})
-    stack = Stack(
-        workdir=workdir, model=model_path, env=env, actions_port=actions_port, rasa_args=["--debug"]
-    )
-    try:
-        stack.start_actions()
-        stack.start_rasa()
+    with running_stack(
+        tmp_path_factory.mktemp("debugstack"),
+        model_path,
+        extra_env={"TRACER_LOG_LEVEL": "DEBUG"},
+        rasa_args=("--debug",),
+    ) as stack:
         yield stack
-    finally:
-        stack.stop_all()
 
 
 def test_debug_logs_hold_no_chat_id_and_no_typed_answer(debug_stack):

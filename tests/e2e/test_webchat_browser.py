@@ -16,10 +16,8 @@ import pytest
 import requests
 
 from bot.config import load_settings
-from bot.devseed import seed_demo_programme
-from bot.storage.migrate import upgrade_database
 from bot.storage.repository import TracerStore
-from tests.stack import ROOT, Stack, free_port, make_env
+from tests.stack import ROOT, Stack, running_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -48,23 +46,8 @@ def _run_setup(script: str) -> None:
 def web_stack(tmp_path_factory: pytest.TempPathFactory, model_path: Path) -> Iterator[Stack]:
     """A stack of its own (fresh database with the demo programme) serving ``/webchat/``."""
     _run_setup("setup-web.sh")
-    workdir = tmp_path_factory.mktemp("webchat")
-    database_url = f"sqlite:///{workdir / 'tracer.db'}"
-    upgrade_database(database_url)
-    seed_demo_programme(database_url)
-    actions_port = free_port()
-    running = Stack(
-        workdir=workdir,
-        model=model_path,
-        env=make_env(workdir, database_url, actions_port),
-        actions_port=actions_port,
-    )
-    try:
-        running.start_actions()
-        running.start_rasa()
+    with running_stack(tmp_path_factory.mktemp("webchat"), model_path) as running:
         yield running
-    finally:
-        running.stop_all()
 
 
 @pytest.fixture(scope="module")
