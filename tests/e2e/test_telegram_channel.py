@@ -12,16 +12,14 @@ import requests
 from sqlalchemy import func, select
 
 from bot.config import load_settings
-from bot.devseed import seed_demo_programme
 from bot.i18n import t
 from bot.questionnaire.loader import default_questionnaire
 from bot.questionnaire.model import Question
 from bot.storage.db import session_scope
-from bot.storage.migrate import upgrade_database
 from bot.storage.models import Answer
 from bot.storage.repository import TracerStore
 from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
-from tests.stack import Stack, free_port, make_env
+from tests.stack import Stack, running_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -73,25 +71,12 @@ def _telegram_env(fake: FakeTelegramAPI, mode: str) -> dict[str, str]:
 def tg_stack(tmp_path_factory, model_path: Path, fake_api: FakeTelegramAPI) -> Iterator[Stack]:
     """Action server + Rasa with the Telegram channel polling the fake API."""
     workdir = tmp_path_factory.mktemp("tgstack")
-    database_url = f"sqlite:///{workdir / 'tracer.db'}"
-    upgrade_database(database_url)
-    seed_demo_programme(database_url)
     credentials = workdir / "credentials.yml"
     credentials.write_text(CREDENTIALS, encoding="utf-8")
-    actions_port = free_port()
-    running = Stack(
-        workdir=workdir,
-        model=model_path,
-        env=make_env(workdir, database_url, actions_port, extra=_telegram_env(fake_api, "polling")),
-        actions_port=actions_port,
-        credentials=credentials,
-    )
-    try:
-        running.start_actions()
-        running.start_rasa()
+    with running_stack(
+        workdir, model_path, extra_env=_telegram_env(fake_api, "polling"), credentials=credentials
+    ) as running:
         yield running
-    finally:
-        running.stop_all()
 
 
 @pytest.fixture(scope="module")
