@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import survey
 from bot.i18n import normalise_language, t
+from bot.survey.reads import turn_reads
 from bot.survey.steps import as_dispatch
 from bot.survey.turn import Incoming, prompt_for_step
 
@@ -51,7 +52,11 @@ class ValidateSurveyForm(Action):
     ) -> List[EventType]:
         incoming = incoming_from(tracker)
         engine = survey()
-        result = engine.run(incoming)
+        with turn_reads():  # one turn, one look at each row (bot/survey/reads.py)
+            result = engine.run(incoming)
+            prompt = None
+            if not result.ends_form:
+                prompt = prompt_for_step(engine, incoming.sender_id, result.step, result.language)
         for text in result.messages:
             dispatcher.utter_message(text=text)
         events: List[EventType] = [
@@ -67,7 +72,6 @@ class ValidateSurveyForm(Action):
         if result.ends_form:
             events += [SlotSet("prompt", None), SlotSet("requested_slot", None)]
         else:
-            prompt = prompt_for_step(engine, incoming.sender_id, result.step, result.language)
             events += [SlotSet("prompt", as_dispatch(prompt)), SlotSet("requested_slot", "answer")]
         return events
 

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The main job: set up if needed, migrate the database, train a model if the data changed,
 # then run the action server and the Rasa server (REST + socket.io + web page) on localhost.
-# Ctrl-C stops both.
+# Ctrl-C stops both. TRACER_BIND (default 127.0.0.1) is the address Rasa listens on; anything
+# but loopback needs an explicit TRACER_RASA_TOKEN (scripts/check-exposure.sh, docs/security.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/check-exposure.sh
+bind=${TRACER_BIND:-127.0.0.1}
 scripts/setup.sh
 source scripts/env.sh
 .venv/bin/tracer db upgrade >/dev/null
@@ -23,12 +26,14 @@ trap cleanup INT TERM EXIT
 SANIC_HOST=127.0.0.1 .venv/bin/python -m bot.action_server --port "$TRACER_ACTIONS_PORT" &
 pids+=($!)
 .venv/bin/rasa run --model "$model" --endpoints endpoints.yml --credentials credentials.yml \
-  --interface 127.0.0.1 --port "$TRACER_RASA_PORT" --enable-api --auth-token "$token" \
+  --interface "$bind" --port "$TRACER_RASA_PORT" --enable-api --auth-token "$token" \
   --cors "*" &
 pids+=($!)
 
+probe=$bind
+case "$bind" in 0.0.0.0|::|"[::]") probe=127.0.0.1 ;; esac
 for _ in $(seq 1 180); do
-  if curl -fs "http://127.0.0.1:${TRACER_RASA_PORT}/" >/dev/null 2>&1; then break; fi
+  if curl -fs "http://${probe}:${TRACER_RASA_PORT}/" >/dev/null 2>&1; then break; fi
   sleep 1
 done
 echo

@@ -10,6 +10,7 @@ from typing import Iterator
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
 
@@ -21,12 +22,24 @@ def _prepare_sqlite(url: str) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
+    """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys.
+
+    File databases keep a small pool of open connections (SQLAlchemy 1.4 would otherwise open
+    and close a connection, with its pragmas, for every transaction); a connection is only ever
+    used by one session at a time, so sharing it across threads is safe.
+    """
     is_sqlite = url.startswith("sqlite")
     if is_sqlite:
         _prepare_sqlite(url)
+        database = make_url(url).database
+        pooled = {}
+        if database and database != ":memory:":
+            pooled = {"poolclass": QueuePool, "pool_size": 5, "max_overflow": 10}
         engine = create_engine(
-            url, future=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            url,
+            future=True,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            **pooled,
         )
 
         @event.listens_for(engine, "connect")

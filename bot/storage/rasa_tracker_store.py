@@ -15,11 +15,14 @@ from sqlalchemy.engine import make_url
 
 from bot.config import get_settings
 from bot.logging_filters import install_log_redaction
+from bot.storage import rasa_speedups
 from bot.storage.db import SQLITE_BUSY_TIMEOUT_MS, _prepare_sqlite
 
 # Rasa imports this module while loading its endpoints, after configuring logging: from here on
 # every Rasa log line (DEBUG included) is scrubbed of user texts and conversation ids.
 install_log_redaction()
+# ... and Rasa's per-response schema check stops re-validating its own schema (rasa_speedups).
+rasa_speedups.install()
 
 
 class TracerSQLTrackerStore(SQLTrackerStore):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
@@ -97,15 +97,47 @@ class TracerStore:
         )
 
     def find_trainee(self, address: str) -> TraineeInfo | None:
-        """The trainee reached at this conversation address, if registered."""
+        """The trainee reached at this conversation address, if registered (one query)."""
+        latest_consent = (
+            select(
+                case(
+                    (and_(Consent.given.is_(True), Consent.withdrawn_at.is_(None)), 1), else_=0
+                )
+            )
+            .where(Consent.trainee_id == Trainee.id)
+            .order_by(Consent.decided_at.desc(), Consent.id.desc())
+            .limit(1)
+            .correlate(Trainee)
+            .scalar_subquery()
+        )
         with session_scope(self.url) as session:
-            trainee = session.execute(
-                select(Trainee)
+            row = session.execute(
+                select(
+                    Trainee.id,
+                    Trainee.pseudo_id,
+                    Trainee.status,
+                    Trainee.language,
+                    Trainee.cohort_id,
+                    latest_consent,
+                    Cohort.end_date,
+                )
                 .join(Contact, Contact.trainee_id == Trainee.id)
+                .outerjoin(Cohort, Cohort.id == Trainee.cohort_id)
                 .where(Contact.address_hash == self.address_hash(address))
                 .limit(1)
-            ).scalar_one_or_none()
-            return self._info(session, trainee) if trainee else None
+            ).first()
+        if row is None:
+            return None
+        trainee_id, pseudo_id, status, language, cohort_id, consented, cohort_end = row
+        return TraineeInfo(
+            id=trainee_id,
+            pseudo_id=pseudo_id,
+            status=status,
+            language=language,
+            cohort_id=cohort_id,
+            consented=bool(consented),
+            cohort_end=cohort_end,
+        )
 
     def trainee_by_id(self, trainee_id: int) -> TraineeInfo:
         """The trainee with this database id."""
@@ -244,18 +276,14 @@ class TracerStore:
         source_message_id: str,
         status: str = "answered",
     ) -> bool:
-        """Store one answer, superseding the current one; False when this message was stored."""
+        """Store one answer, superseding the current one; False when this message was stored.
+
+        A message already stored makes the insert break ``uq_answer_source_message``: the whole
+        transaction (the superseding update included) is rolled back, so nothing changes.
+        """
         now = utcnow()
         try:
             with session_scope(self.url) as session:
-                seen = session.execute(
-                    select(Answer.id).where(
-                        Answer.trainee_id == trainee_id,
-                        Answer.source_message_id == source_message_id,
-                    )
-                ).first()
-                if seen:
-                    return False
                 session.execute(
                     update(Answer)
                     .where(

@@ -249,9 +249,13 @@ class TelegramInput(InputChannel):
             update = Update.de_json(request.json, self._bot)
         except Exception:  # noqa: BLE001 - malformed body
             return response.json({"error": "not a Telegram update"}, status=400)
-        if update is None:
+        if update is None or not isinstance(update.update_id, int):
             return response.json({"error": "not a Telegram update"}, status=400)
-        self.accept(update)
+        try:
+            self.accept(update)
+        except (AttributeError, TypeError, ValueError):  # fields of the wrong type or missing
+            log.warning("Telegram webhook call ignored: malformed update")
+            return response.json({"error": "not a Telegram update"}, status=400)
         return response.json({"ok": True})
 
     def accept(self, update: Update) -> bool:

@@ -1,0 +1,134 @@
+"""Consistent online backups and restores of the Tracer database (answers + tracker store).
+
+SQLite uses the online backup API (safe while the bot runs; restore wants the bot stopped).
+PostgreSQL uses ``pg_dump -Fc`` and ``pg_restore --clean --if-exists``, taken from ``PATH``
+or the newest ``/usr/lib/postgresql/*/bin``.  A backup holds encrypted contacts but not the
+keys: back up ``TRACER_SECRET_KEY`` and ``TRACER_ENCRYPTION_KEY`` separately.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from glob import glob
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from bot.storage.db import engine_for
+
+
+class BackupError(RuntimeError):
+    """A backup or restore failed; the message says why (never a password)."""
+
+
+def _sqlite_path(url: str) -> Path:
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        raise BackupError("an in-memory SQLite database cannot be backed up")
+    return Path(database)
+
+
+def _pg_tool(name: str) -> str:
+    """The path of ``pg_dump``/``pg_restore`` (newest server version first)."""
+    candidates = sorted(
+        glob(f"/usr/lib/postgresql/*/bin/{name}"),
+        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
+    )
+    found = candidates[-1] if candidates else shutil.which(name)
+    if not found:
+        raise BackupError(f"{name} not found: install the postgresql-client package")
+    return found
+
+
+def _pg_args(url: str) -> tuple[list[str], dict[str, str]]:
+    """Connection options for the PostgreSQL tools; the password goes in the environment."""
+    parsed = make_url(url)
+    args = ["-h", parsed.host or "127.0.0.1", "-p", str(parsed.port or 5432)]
+    if parsed.username:
+        args += ["-U", parsed.username]
+    args += ["-d", parsed.database or "postgres"]
+    env = dict(os.environ)
+    if parsed.password:
+        env["PGPASSWORD"] = str(parsed.password)
+    return args, env
+
+
+def _run(command: list[str], env: dict[str, str], what: str) -> None:
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=3600)
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise BackupError(f"{what} failed: {detail[0]}")
+
+
+def backup(url: str, out: Path) -> Path:
+    """Write a consistent copy of the database at ``url`` to ``out``; the path written."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if url.startswith("sqlite"):
+        source_path = _sqlite_path(url)
+        if not source_path.exists():
+            raise BackupError(f"no database file at {source_path}")
+        partial = out.with_name(out.name + ".partial")
+        partial.unlink(missing_ok=True)
+        source = sqlite3.connect(str(source_path), timeout=15)
+        target = sqlite3.connect(str(partial))
+        try:
+            source.backup(target)
+        except sqlite3.Error as error:
+            raise BackupError(f"SQLite backup failed: {error}") from error
+        finally:
+            target.close()
+            source.close()
+        partial.replace(out)
+        out.chmod(0o600)
+        return out
+    if url.startswith("postgresql"):
+        args, env = _pg_args(url)
+        _run([_pg_tool("pg_dump"), "-Fc", "--no-owner", "-f", str(out), *args], env, "pg_dump")
+        out.chmod(0o600)
+        return out
+    raise BackupError("backups support SQLite and PostgreSQL database URLs only")
+
+
+def _check_sqlite_backup(path: Path) -> None:
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in connection.execute("select name from sqlite_master")}
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        raise BackupError(f"{path} is not an SQLite backup: {error}") from error
+    if "alembic_version" not in tables or "answer" not in tables:
+        raise BackupError(f"{path} is not a Tracer database backup")
+
+
+def restore(url: str, source: Path) -> None:
+    """Replace the database at ``url`` with the backup ``source`` (stop the bot first)."""
+    source = Path(source)
+    if not source.is_file():
+        raise BackupError(f"no backup file at {source}")
+    engine_for(url).dispose()
+    if url.startswith("sqlite"):
+        _check_sqlite_backup(source)
+        target_path = _sqlite_path(url)
+        target_path.parent.mkdir(parents=True, exist_ok=True)
+        backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        target = sqlite3.connect(str(target_path), timeout=15)
+        try:
+            backup_db.backup(target)
+        except sqlite3.Error as error:
+            raise BackupError(f"SQLite restore failed: {error}") from error
+        finally:
+            target.close()
+            backup_db.close()
+        return
+    if url.startswith("postgresql"):
+        args, env = _pg_args(url)
+        command = [_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", *args]
+        _run([*command, str(source)], env, "pg_restore")
+        return
+    raise BackupError("restores support SQLite and PostgreSQL database URLs only")
