@@ -7,11 +7,14 @@ timeout, so Rasa and the action server can share one SQLite file under concurren
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import logging
+from typing import Any, Awaitable, Callable, TypeVar
 
 from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.config import get_settings
 from bot.logging_filters import install_log_redaction
@@ -50,6 +53,44 @@ class TracerSQLTrackerStore(SQLTrackerStore):
         if url.drivername.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
             self.engine.dispose()
+
+    async def _retrieve(self, sender_id: Any, fetch_all_sessions: bool) -> Any:
+        return await _with_retries(
+            lambda: super(TracerSQLTrackerStore, self)._retrieve(sender_id, fetch_all_sessions)
+        )
+
+    async def save(self, tracker: Any) -> None:
+        await _with_retries(lambda: super(TracerSQLTrackerStore, self).save(tracker))
+
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 3.0)
+
+
+async def _with_retries(call: Callable[[], Awaitable[T]]) -> T:
+    """Retry a tracker read or write through a short database outage (about 7 s in all).
+
+    Rasa's fail-safe wrapper would otherwise keep a failed save in memory only, or start a
+    fresh tracker on a failed load, and the conversation would step back one question.
+    """
+    for delay in RETRY_DELAYS:
+        try:
+            return await call()
+        except (OperationalError, DBAPIError) as error:
+            if (
+                isinstance(error, DBAPIError)
+                and not error.connection_invalidated
+                and not isinstance(error, OperationalError)
+            ):
+                raise
+            log.warning(
+                "tracker store unavailable (%s); retrying in %.1f s",
+                error.__class__.__name__,
+                delay,
+            )
+            await asyncio.sleep(delay)
+    return await call()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -307,3 +307,31 @@ def test_output_channel_raises_for_proactive_sends_that_fail():
             await bot.shutdown()
 
         asyncio.run(run())
+
+
+def test_a_rasa_failure_gets_a_polite_retry_message_in_the_user_language(tmp_path):
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    upgrade_database(url)
+    with FakeTelegramAPI(TOKEN) as fake:
+        config = TelegramConfig(
+            token=TOKEN, poll_timeout=1, api_base_url=fake.base_url, database_url=url,
+            secret_key="k",
+        )  # fmt: skip
+
+        async def broken_rasa(message) -> None:
+            raise RuntimeError("database is down")
+
+        async def run() -> None:
+            channel = TelegramInput(config=config)
+            channel.blueprint(broken_rasa)
+            await channel.start()
+            fake.user_says(5, "bonjour", "fr")
+            deadline = time.monotonic() + 15
+            while not fake.messages_to(5) and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            await channel.stop()
+
+        asyncio.run(run())
+    assert [m.text for m in fake.messages_to(5)] == [
+        "Désolé, je n'ai pas pu enregistrer cela pour le moment. Réessayez dans un instant."
+    ]

@@ -24,6 +24,7 @@ from bot.channels.telegram.retry import RetryPolicy, flood_wait, with_retries
 from bot.channels.telegram.state import OffsetStore, RecentIds
 from bot.channels.telegram.translate import UNSUPPORTED_REPLY, Inbound, inbound_from_update
 from bot.config import ConfigError, load_settings
+from bot.i18n import t
 from bot.logging_filters import install_log_redaction
 
 log = logging.getLogger(__name__)
@@ -284,16 +285,21 @@ class TelegramInput(InputChannel):
         if inbound.unsupported:
             await output.send_text_message(inbound.chat_id, UNSUPPORTED_REPLY[language])
             return
-        await self._on_new_message(
-            UserMessage(
-                text,
-                output,
-                inbound.chat_id,
-                input_channel=self.name(),
-                message_id=inbound.message_id,
-                metadata=inbound.metadata,
+        try:
+            await self._on_new_message(
+                UserMessage(
+                    text,
+                    output,
+                    inbound.chat_id,
+                    input_channel=self.name(),
+                    message_id=inbound.message_id,
+                    metadata=inbound.metadata,
+                )
             )
-        )
+        except Exception as error:  # Rasa failed (e.g. database down): never leave silence
+            ref = conversation_ref(self.config.secret_key, inbound.chat_id)
+            log.error("message for %s failed in Rasa (%s)", ref, type(error).__name__)
+            await output.send_text_message(inbound.chat_id, t("service_unavailable", language))
 
     async def _acknowledge(self, inbound: Inbound) -> bool:
         """Answer the tap and remove the keyboard it came from; False for a second tap."""
