@@ -54,9 +54,9 @@ class TracerSQLTrackerStore(SQLTrackerStore):
             event.listen(self.engine, "connect", _sqlite_pragmas)
             self.engine.dispose()
 
-    async def _retrieve(self, sender_id: Any, fetch_all_sessions: bool) -> Any:
+    async def _retrieve(self, *args: Any, **kwargs: Any) -> Any:
         return await _with_retries(
-            lambda: super(TracerSQLTrackerStore, self)._retrieve(sender_id, fetch_all_sessions)
+            lambda: super(TracerSQLTrackerStore, self)._retrieve(*args, **kwargs)
         )
 
     async def save(self, tracker: Any) -> None:

@@ -74,3 +74,13 @@ def test_a_french_greeting_is_answered_in_french(stack, sender):
     replies = stack.say(sender, "Bonjour")
     assert any("Acceptez-vous de participer" in t for t in texts(replies))
     assert buttons(replies) == ['/inform{"choice":"yes"}', '/inform{"choice":"no"}']
+
+
+def test_servers_logged_no_errors(stack, sender):
+    """After the conversations above, neither server logged an error (e.g. a tracker store
+    falling back to memory, which would silently lose conversation state)."""
+    stack.say(sender, "hello")
+    for name in ("rasa", "actions"):
+        log = (stack.workdir / f"{name}.log").read_text(errors="replace")
+        errors = [line for line in log.splitlines() if " ERROR " in line]
+        assert not errors, f"{name}.log: {errors[:3]}"
