@@ -23,13 +23,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.devseed import seed_demo_programme
 from bot.questionnaire.loader import default_questionnaire
 from bot.storage.db import session_scope
-from bot.storage.migrate import upgrade_database
 from bot.storage.models import Answer
 from tests.fakes.telegram_api import FakeTelegramAPI
-from tests.stack import Stack, free_port, make_env
+from tests.stack import Stack, running_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -70,13 +68,9 @@ QUESTIONNAIRE = default_questionnaire()
 def fuzz_stack(tmp_path_factory, model_path: Path) -> Iterator[Stack]:
     """REST + socket.io + Telegram (webhook mode, fake Bot API) on one fresh SQLite file."""
     workdir = tmp_path_factory.mktemp("fuzz")
-    database_url = f"sqlite:///{workdir / 'tracer.db'}"
-    upgrade_database(database_url)
-    seed_demo_programme(database_url)
     credentials = workdir / "credentials.yml"
     credentials.write_text(CREDENTIALS, encoding="utf-8")
     with FakeTelegramAPI(TOKEN) as fake:
-        actions_port = free_port()
         extra = {
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_BASE_URL": fake.base_url,
@@ -84,20 +78,9 @@ def fuzz_stack(tmp_path_factory, model_path: Path) -> Iterator[Stack]:
             "TELEGRAM_WEBHOOK_SECRET": SECRET,
             "TELEGRAM_WEBHOOK_URL": "https://tracer.example.org/webhooks/telegram/webhook",
         }
-        stack = Stack(
-            workdir=workdir,
-            model=model_path,
-            env=make_env(workdir, database_url, actions_port, extra),
-            actions_port=actions_port,
-            credentials=credentials,
-        )
-        stack.fake_api = fake  # type: ignore[attr-defined]
-        try:
-            stack.start_actions()
-            stack.start_rasa()
+        with running_stack(workdir, model_path, extra_env=extra, credentials=credentials) as stack:
+            stack.fake_api = fake  # type: ignore[attr-defined]
             yield stack
-        finally:
-            stack.stop_all()
 
 
 def _post(stack: Stack, body: Any, raw: bytes | None = None) -> requests.Response:
