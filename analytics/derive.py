@@ -176,7 +176,7 @@ def formality(frame: pd.DataFrame) -> pd.Series:
 
 def followup_frame(dataset_people: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
     """Follow-up rows with person variables and derived status, formality and earnings change."""
-    rows = responses[responses["wave_kind"] == "followup"].copy()
+    rows = responses[responses["wave_kind"] == "followup"]
     person_columns = [
         "cohort",
         "region",

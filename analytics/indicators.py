@@ -77,12 +77,31 @@ class IndicatorBuilder:
         self.exit = people[self.responded.get("exit", np.zeros(len(people), bool))]
         self.followups = followup_frame(people, responses)
         self.followup_waves = [w for w in dataset.waves if w.startswith("followup")]
+        # per-group response figures as plain dicts: looked up for every indicator row
+        self._response_figures = {
+            wave: {
+                key: (int(due), int(responded), rate)
+                for key, due, responded, rate in zip(
+                    table.index, table["due"], table["responded"], table["response_rate"],
+                    strict=True,
+                )
+            }
+            for wave, table in self.response.items()
+        }
+        self._followup_frames: dict[str, pd.DataFrame] = {}
+        self._frame_weights: dict[tuple[int, str], tuple[pd.DataFrame, pd.Series]] = {}
 
     # -- helpers ---------------------------------------------------------------------------
     def _weights_for(self, frame: pd.DataFrame, wave: str) -> pd.Series:
+        """The wave's weights aligned on ``frame`` (computed once per frame and wave)."""
+        cached = self._frame_weights.get((id(frame), wave))
+        if cached is not None and cached[0] is frame:
+            return cached[1]
         ids = frame["trainee_id"] if "trainee_id" in frame.columns else frame.index.to_series()
         weights = self.weights[wave].reindex(ids.to_numpy()).fillna(0.0)
-        return pd.Series(weights.to_numpy(), index=frame.index)
+        aligned = pd.Series(weights.to_numpy(), index=frame.index)
+        self._frame_weights[(id(frame), wave)] = (frame, aligned)
+        return aligned
 
     def rows(
         self,
@@ -105,22 +124,25 @@ class IndicatorBuilder:
             result = [r for r in result if r["breakdown"] == ALL]
             for r in result:
                 r["breakdown"], r["group"] = as_group
-        response = self.response[wave]
+        response = self._response_figures[wave]
+        missing = (np.nan, np.nan, np.nan)
         for row in result:
-            key = (row["breakdown"], row["group"])
-            found = response.loc[key] if key in response.index else None
+            due, responded, rate = response.get((row["breakdown"], row["group"]), missing)
             row.update(
                 indicator=indicator,
                 unit=unit,
                 wave=wave,
-                due=int(found["due"]) if found is not None else np.nan,
-                responded=int(found["responded"]) if found is not None else np.nan,
-                response_rate=found["response_rate"] if found is not None else np.nan,
+                due=due,
+                responded=responded,
+                response_rate=rate,
             )
         return result
 
     def _followup(self, wave: str) -> pd.DataFrame:
-        return self.followups[self.followups["wave"] == wave]
+        """The follow-up rows of ``wave`` (one frame per wave, so group masks are reused)."""
+        if wave not in self._followup_frames:
+            self._followup_frames[wave] = self.followups[self.followups["wave"] == wave]
+        return self._followup_frames[wave]
 
     # -- tables ----------------------------------------------------------------------------
     def response_table(self) -> pd.DataFrame:

@@ -19,6 +19,7 @@ ALL = "all"
 
 
 _MASKS: dict[tuple[int, tuple[str, ...]], tuple[pd.DataFrame, list]] = {}
+_ROWS: dict[tuple[int, tuple[str, ...]], tuple[pd.DataFrame, list]] = {}
 
 
 def groups(
@@ -43,6 +44,22 @@ def groups(
         _MASKS[key] = (frame, masks)
         cached = _MASKS[key]
     yield from cached[1]
+
+
+def group_rows(
+    frame: pd.DataFrame, breakdowns: tuple[str, ...]
+) -> list[tuple[str, str, np.ndarray]]:
+    """Like :func:`groups`, with the (ascending) row positions of each group instead of a
+    mask: selecting a group then costs its size, not the frame's."""
+    key = (id(frame), breakdowns)
+    cached = _ROWS.get(key)
+    if cached is None or cached[0] is not frame:
+        rows = [(b, g, np.flatnonzero(mask)) for b, g, mask in groups(frame, breakdowns)]
+        if len(_ROWS) > 64:
+            _ROWS.clear()
+        _ROWS[key] = (frame, rows)
+        cached = _ROWS[key]
+    return cached[1]
 
 
 def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
@@ -86,29 +103,37 @@ def summarise(
         known &= eligible.fillna(False).to_numpy(dtype=bool)
     w = weights.reindex(frame.index).fillna(0.0).to_numpy(dtype=float)
     v = values.to_numpy()
+    # convert the known values once, not once per group
+    if kind == "share":
+        converted = np.zeros(len(v), dtype=bool)
+        converted[known] = v[known].astype(bool)
+    else:
+        converted = np.full(len(v), np.nan)
+        converted[known] = v[known].astype(float)
     rows = []
-    for breakdown, group, mask in groups(frame, breakdowns):
-        take = mask & known
-        n = int(take.sum())
+    for breakdown, group, members in group_rows(frame, breakdowns):
+        take = members[known[members]]  # same rows, same order as a boolean mask
+        n = len(take)
         row: dict = {"breakdown": breakdown, "group": group, "n": n}
+        weight = w[take]
         if kind == "share":
-            hits = v[take].astype(bool)
+            hits = converted[take]
             row["count"] = int(hits.sum())
             row["value"] = 100.0 * hits.mean() if n else np.nan
-            total = w[take].sum()
-            row["value_weighted"] = 100.0 * w[take][hits].sum() / total if total else np.nan
+            total = weight.sum()
+            row["value_weighted"] = 100.0 * weight[hits].sum() / total if total else np.nan
         else:
-            numbers = v[take].astype(float)
+            numbers = converted[take]
             row["count"] = np.nan
             if kind == "mean":
                 row["value"] = float(numbers.mean()) if n else np.nan
-                total = w[take].sum()
+                total = weight.sum()
                 row["value_weighted"] = (
-                    float((numbers * w[take]).sum() / total) if total else np.nan
+                    float((numbers * weight).sum() / total) if total else np.nan
                 )
             elif kind == "median":
                 row["value"] = float(np.median(numbers)) if n else np.nan
-                row["value_weighted"] = weighted_median(numbers, w[take]) if n else np.nan
+                row["value_weighted"] = weighted_median(numbers, weight) if n else np.nan
             else:
                 raise ValueError(f"unknown statistic {kind!r}")
         rows.append(_suppress(row))
