@@ -1,9 +1,8 @@
-"""Tidy pandas frames from the answer table, keyed by the questionnaire's stable codes.
+"""Shared readers for analytics: SQLAlchemy queries into pandas frames.
 
-``answers_long``: one row per trainee × wave × question (current answers only).
-``trainee_wave_frame``: one row per trainee × wave, one column per question code, with the
-trainee's programme, cohort and completion metadata.  Both read in chunks with one query each
-(no N+1), so 100k trainees × several waves fit in memory comfortably.
+``read_frame`` streams any query into a DataFrame (pandas 2.2 cannot use SQLAlchemy 1.4);
+``trainees_frame`` lists a programme's trainees with cohort metadata; ``answers_long`` gives
+one row per trainee × wave × question (current answers only).
 """
 
 from __future__ import annotations
@@ -14,23 +13,8 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.sql import Select
 
-from bot.questionnaire.loader import default_questionnaire, wave_kind
-from bot.questionnaire.model import Questionnaire
 from bot.storage.db import engine_for
-from bot.storage.models import Answer, Cohort, Programme, Trainee, WaveProgress
-
-NUMERIC_TYPES = {"integer", "rating", "duration"}
-TRAINEE_COLUMNS = [
-    "trainee_id",
-    "pseudo_id",
-    "status",
-    "programme",
-    "programme_name",
-    "cohort",
-    "cohort_start",
-    "cohort_end",
-    "region",
-]
+from bot.storage.models import Answer, Cohort, Programme, Trainee
 
 
 def read_frame(database_url: str, query: Select, chunksize: int = 200_000) -> pd.DataFrame:
@@ -97,73 +81,3 @@ def answers_long(
     if trainee_ids is not None:
         result = result[result["trainee_id"].isin(set(trainee_ids))]
     return result
-
-
-def wave_progress_frame(database_url: str) -> pd.DataFrame:
-    """trainee_id, wave, started_at, completed_at for every wave a trainee started."""
-    query = select(
-        WaveProgress.trainee_id,
-        WaveProgress.wave,
-        WaveProgress.started_at,
-        WaveProgress.completed_at,
-    )
-    return read_frame(database_url, query)
-
-
-def typed_value(question_type: str, number: float | None, text: str | None) -> object:
-    """The analysable value of an answer: numbers for numeric/money types, codes otherwise."""
-    if question_type in NUMERIC_TYPES or question_type == "money":
-        return number
-    return text
-
-
-def trainee_wave_frame(
-    database_url: str,
-    programme: str | None = None,
-    cohort: str | None = None,
-    questionnaire: Questionnaire | None = None,
-) -> pd.DataFrame:
-    """One row per trainee × wave answered, one column per question code (typed values).
-
-    Money questions also get a ``<code>_currency`` column. Trainees who answered nothing in a
-    wave have no row for it; use :func:`trainees_frame` for the denominators.
-    """
-    questionnaire = questionnaire or default_questionnaire()
-    trainees = trainees_frame(database_url, programme, cohort)
-    answers = answers_long(database_url)
-    answers = answers[answers["trainee_id"].isin(trainees["trainee_id"])]
-    types = {q.code: q.type for q in questionnaire.questions}
-    answers = answers[answers["question_code"].isin(types)]
-    answered = answers[answers["status"] == "answered"].copy()
-    kinds = answered["question_code"].map(types)
-    numeric = kinds.isin(NUMERIC_TYPES | {"money"})
-    answered["value"] = answered["value_text"].astype(object)
-    answered.loc[numeric, "value"] = answered.loc[numeric, "value_number"]
-    wide = answered.pivot_table(
-        index=["trainee_id", "wave"],
-        columns="question_code",
-        values="value",
-        aggfunc="first",
-    )
-    money_codes = [code for code, kind in types.items() if kind == "money"]
-    currency = (
-        answered[answered["question_code"].isin(money_codes)]
-        .pivot_table(
-            index=["trainee_id", "wave"],
-            columns="question_code",
-            values="value_text",
-            aggfunc="first",
-        )
-        .add_suffix("_currency")
-    )
-    responded = answers.groupby(["trainee_id", "wave"]).size().rename("n_answers")
-    wide = pd.concat([wide, currency, responded], axis=1).reset_index()
-    wide.columns.name = None
-    for code in types:
-        if code not in wide.columns:
-            wide[code] = pd.NA
-    for code, kind in types.items():
-        if kind in NUMERIC_TYPES or kind == "money":
-            wide[code] = pd.to_numeric(wide[code], errors="coerce")
-    wide["wave_kind"] = wide["wave"].map(wave_kind)
-    return trainees.merge(wide, on="trainee_id", how="inner")
