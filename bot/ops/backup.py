@@ -63,6 +63,17 @@ def _run(command: list[str], env: dict[str, str], what: str) -> None:
         raise BackupError(f"{what} failed: {detail[0]}")
 
 
+def _sqlite_copy(source: sqlite3.Connection, target: sqlite3.Connection, what: str) -> None:
+    """Copy a whole SQLite database with the online backup API, closing both connections."""
+    try:
+        source.backup(target)
+    except sqlite3.Error as error:
+        raise BackupError(f"SQLite {what} failed: {error}") from error
+    finally:
+        target.close()
+        source.close()
+
+
 def backup(url: str, out: Path) -> Path:
     """Write a consistent copy of the database at ``url`` to ``out``; the path written."""
     out = Path(out)
@@ -73,15 +84,9 @@ def backup(url: str, out: Path) -> Path:
             raise BackupError(f"no database file at {source_path}")
         partial = out.with_name(out.name + ".partial")
         partial.unlink(missing_ok=True)
-        source = sqlite3.connect(str(source_path), timeout=15)
-        target = sqlite3.connect(str(partial))
-        try:
-            source.backup(target)
-        except sqlite3.Error as error:
-            raise BackupError(f"SQLite backup failed: {error}") from error
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(
+            sqlite3.connect(str(source_path), timeout=15), sqlite3.connect(str(partial)), "backup"
+        )
         partial.replace(out)
         out.chmod(0o600)
         return out
@@ -116,15 +121,11 @@ def restore(url: str, source: Path) -> None:
         _check_sqlite_backup(source)
         target_path = _sqlite_path(url)
         target_path.parent.mkdir(parents=True, exist_ok=True)
-        backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        target = sqlite3.connect(str(target_path), timeout=15)
-        try:
-            backup_db.backup(target)
-        except sqlite3.Error as error:
-            raise BackupError(f"SQLite restore failed: {error}") from error
-        finally:
-            target.close()
-            backup_db.close()
+        _sqlite_copy(
+            sqlite3.connect(f"file:{source}?mode=ro", uri=True),
+            sqlite3.connect(str(target_path), timeout=15),
+            "restore",
+        )
         return
     if url.startswith("postgresql"):
         args, env = _pg_args(url)
