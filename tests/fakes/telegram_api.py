@@ -155,8 +155,8 @@ class FakeTelegramAPI:
             user["language_code"] = language
         return user
 
-    def user_says(self, chat_id: int, text: str, language: str | None = "en") -> dict:
-        """A private text message from ``chat_id``; returns the update."""
+    def _push_message(self, chat_id: int, language: str | None, **content: object) -> dict:
+        """Push a private message from ``chat_id`` with ``content`` (text, sticker...)."""
         return self.push(
             {
                 "update_id": next(self._update_ids),
@@ -165,33 +165,29 @@ class FakeTelegramAPI:
                     "date": int(time.time()),
                     "chat": {"id": chat_id, "type": "private", "first_name": "Trainee"},
                     "from": self._user(chat_id, language),
-                    "text": text,
-                    **_command_entities(text),
+                    **content,
                 },
             }
         )
 
+    def user_says(self, chat_id: int, text: str, language: str | None = "en") -> dict:
+        """A private text message from ``chat_id``; returns the update."""
+        return self._push_message(chat_id, language, text=text, **_command_entities(text))
+
     def user_sends_sticker(self, chat_id: int, language: str | None = "en") -> dict:
         """A sticker (no text) from ``chat_id``."""
-        return self.push(
-            {
-                "update_id": next(self._update_ids),
-                "message": {
-                    "message_id": next(self._message_ids),
-                    "date": int(time.time()),
-                    "chat": {"id": chat_id, "type": "private", "first_name": "Trainee"},
-                    "from": self._user(chat_id, language),
-                    "sticker": {
-                        "file_id": "sticker-1",
-                        "file_unique_id": "s1",
-                        "type": "regular",
-                        "width": 512,
-                        "height": 512,
-                        "is_animated": False,
-                        "is_video": False,
-                    },
-                },
-            }
+        return self._push_message(
+            chat_id,
+            language,
+            sticker={
+                "file_id": "sticker-1",
+                "file_unique_id": "s1",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+            },
         )
 
     def user_taps(self, message: SentMessage, data: str, language: str | None = "en") -> dict:
