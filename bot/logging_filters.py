@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any
 
 REDACTED = "<redacted>"
 _BOT_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
@@ -118,10 +117,6 @@ class PersonalDataFilter(logging.Filter):
         return True
 
 
-# Backwards-compatible name used by earlier modules.
-RedactingFilter = PersonalDataFilter
-
-
 def install_log_redaction(logger: logging.Logger | None = None) -> None:
     """Add the filter to ``logger`` (root by default) and all its handlers; quieten HTTP logs."""
     logger = logger or logging.getLogger()
@@ -133,8 +128,3 @@ def install_log_redaction(logger: logging.Logger | None = None) -> None:
             handler.addFilter(redactor)
     for name in _NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
-
-
-def log_safe(value: Any) -> str:
-    """A value made safe to log (used for exceptions whose text may contain user data)."""
-    return scrub(str(value))

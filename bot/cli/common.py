@@ -34,8 +34,3 @@ class CliContext:
 
 
 pass_cli = click.make_pass_decorator(CliContext)
-
-
-def fail(message: str, code: int = 1) -> None:
-    """Print a clear error and exit non-zero."""
-    raise click.ClickException(message) if code == 1 else SystemExit(code)
