@@ -46,6 +46,8 @@ LANGUAGE_WORDS = {
     "fr": ("french", "francais", "français", "frances", "francés"),
     "es": ("spanish", "espagnol", "espanol", "español", "castellano"),
 }
+# Steps a trainee without a current consent may answer: consent itself, and leaving.
+CONSENT_FREE_STEPS = ("consent", "confirm_stop", "confirm_delete")
 INVITE_CODE = re.compile(r"\b([A-HJ-NP-Z2-9]{10})\b")
 
 
@@ -64,6 +66,7 @@ class Incoming:
     language: str | None
     answers_step: bool
     invite_code: str | None = None
+    scheduled: bool = False  # a trigger_intent from the scheduler, never a user's typing
 
 
 @dataclass
@@ -145,8 +148,9 @@ class SurveyTurn:
             return result
 
     def _run(self, incoming: Incoming, result: TurnResult) -> TurnResult:
-        trainee = self.store.find_trainee(incoming.sender_id)
-        if incoming.intent == "EXTERNAL_followup" and trainee and incoming.entities.get("wave"):
+        trainee = self.store.find_trainee(incoming.sender_id, incoming.channel)
+        scheduled = incoming.scheduled
+        if scheduled and trainee and trainee.consented and incoming.entities.get("wave"):
             self.store.start_wave(trainee.id, str(incoming.entities["wave"]))
         reconsenting = incoming.answers_step and incoming.step in ("consent", "confirm_delete")
         if trainee and trainee.status != "active" and not reconsenting:
@@ -156,13 +160,25 @@ class SurveyTurn:
             else:
                 result.outcome = "opted_out_already"
             return result
-        scheduled = incoming.intent == "EXTERNAL_followup"
+        if trainee is not None and not scheduled and not incoming.answers_step:
+            leaving = self._leaving_step(incoming)
+            if leaving:  # "stop" / "delete my data" as the first message of a conversation
+                result.language = trainee.language or result.language
+                result.step = leaving
+                return result
+        answering_consent = incoming.answers_step and incoming.step in CONSENT_FREE_STEPS
+        if trainee is not None and not trainee.consented and not answering_consent:
+            # Consent before anything, for everyone: also a new consent version asks again.
+            result.language = trainee.language or result.language
+            result.messages.append(t("welcome", result.language))
+            result.step = "consent"
+            return result
         if incoming.answers_step and incoming.step and not scheduled:
             explicit = self._consume(incoming, trainee, result)
             if explicit is not None or result.outcome:
                 result.step = explicit or None
                 return result
-            trainee = self.store.find_trainee(incoming.sender_id)
+            trainee = self.store.find_trainee(incoming.sender_id, incoming.channel)
         elif trainee is None:
             if incoming.intent in ("stop", "delete_data"):
                 result.outcome = "declined"
@@ -185,6 +201,15 @@ class SurveyTurn:
         return result
 
     # -- reading a reply ---------------------------------------------------------------------
+    def _leaving_step(self, incoming: Incoming) -> str | None:
+        """``confirm_stop``/``confirm_delete`` when a message outside a question means to leave."""
+        if incoming.intent not in ("stop", "delete_data"):
+            return None
+        typed = not (incoming.text or "").startswith("/")
+        if typed and incoming.confidence < CONTROL_CONFIDENCE:
+            return None
+        return "confirm_stop" if incoming.intent == "stop" else "confirm_delete"
+
     def _is_control(self, incoming: Incoming, question: Question | None, parsed_ok: bool) -> bool:
         if incoming.intent not in CONTROL_INTENTS:
             return False
@@ -244,10 +269,17 @@ class SurveyTurn:
             if value != "yes":
                 result.outcome = "declined"
                 return ""
+            known_language = trainee.language if trainee is not None else None
             self.store.register_consent(
-                incoming.sender_id, incoming.channel, result.language, incoming.invite_code
+                incoming.sender_id,
+                incoming.channel,
+                known_language or result.language,
+                incoming.invite_code,
             )
             result.clear_invite = True
+            if known_language:  # a new consent version: carry on where they were
+                result.language = known_language
+                return None
             return "language"
         if trainee is None:
             return "consent"
@@ -469,12 +501,14 @@ class SurveyTurn:
         return t(f"wave_intro_{wave_kind(wave)}", language, count=count, months=months)
 
 
-def prompt_for_step(turn: SurveyTurn, sender_id: str, step: str, language: str) -> Prompt:
+def prompt_for_step(
+    turn: SurveyTurn, sender_id: str, step: str, language: str, channel: str | None = None
+) -> Prompt:
     """The message that asks ``step``: question wording, progress and buttons."""
     if not step.startswith("q:"):
         return render(turn._question_for_step(step), language)
     question = turn.questionnaire.question(step[2:])
-    trainee = turn.store.find_trainee(sender_id)
+    trainee = turn.store.find_trainee(sender_id, channel)
     wave = turn._current_wave(trainee) if trainee else None
     all_answers = turn.store.current_answers(trainee.id) if trainee else {}
     answers = all_answers.get(wave or "", {})

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.e2e
 
 TOKEN = "5550001234:AAH-faketoken_for_tests_0123456789abcd"
 SECRET = "webhook-secret-for-tests"
-CREDENTIALS = """rest:
+CREDENTIALS = """bot.channels.rest_guarded.GuardedRestInput:
 bot.channels.telegram.TelegramInput:
   mode: polling
   poll_timeout: 2

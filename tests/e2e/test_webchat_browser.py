@@ -154,7 +154,8 @@ def test_french_survey_with_buttons_typing_and_reload(web_stack: Stack, watched:
     page.screenshot(path=str(ARTIFACTS / "webchat.png"))
 
     store = TracerStore(load_settings(web_stack.env))
-    trainee = store.find_trainee(session_id)
+    # The browser keeps the server-signed token; the conversation id is its first part.
+    trainee = store.find_trainee(session_id.split(".")[0], "socketio")
     assert trainee is not None and trainee.language == "fr" and trainee.consented
     answers = store.current_answers(trainee.id)["baseline"]
     assert {code: a.value for code, a in answers.items()} == {
