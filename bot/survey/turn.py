@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from babel.dates import format_date
 from sqlalchemy.exc import OperationalError
 
 from bot.answers import parse_answer
@@ -249,6 +250,9 @@ class SurveyTurn:
         parsed = parse_answer(question, reply, result.language, today=self.today)
         if self._is_control(incoming, question, parsed.ok):
             return self._control(incoming, trainee, question, result)
+        if not parsed.ok and step == "consent" and incoming.intent == "greet":
+            result.messages.append(t("welcome", result.language))  # greeted back, asked again
+            return step
         if not parsed.ok and step == "programme":
             return self._try_invite(incoming, trainee, result)
         if not parsed.ok:
@@ -469,6 +473,8 @@ class SurveyTurn:
         for _ in range(4):
             wave = self._current_wave(trainee)
             if wave is None:
+                if result.outcome and result.outcome.startswith("completed_"):
+                    self._announce_next_contact(trainee, result)
                 result.outcome = result.outcome or "nothing_due"
                 return
             all_answers = self.store.current_answers(trainee.id)
@@ -491,6 +497,22 @@ class SurveyTurn:
             result.messages.append(t(f"wave_done_{wave_kind(wave)}", result.language))
             result.outcome = f"completed_{wave}"
         result.outcome = result.outcome or "nothing_due"
+
+    def _announce_next_contact(self, trainee: TraineeInfo, result: TurnResult) -> None:
+        """After a wave: say roughly when Tracer will write again (month and year)."""
+        when = engine.next_contact(
+            trainee.cohort_end,
+            self.store.wave_progress(trainee.id),
+            self.today,
+            self.settings.followup_months,
+        )
+        if when is not None:
+            month = format_date(when, "MMMM y", locale=result.language)
+            # baseline and exit thanks already say "I will write again": add the date only
+            key = "next_contact" if result.outcome.startswith("completed_followup") else (
+                "next_contact_date"
+            )
+            result.messages.append(t(key, result.language, when=month))
 
     def _intro(self, wave: str, answers: dict, context: dict, language: str) -> str:
         first = engine.next_question(self.questionnaire, wave, answers, context)
