@@ -100,7 +100,8 @@ class ValidateSurveyForm(Action):
             dispatcher.utter_message(text=text)
         events: List[EventType] = [
             SlotSet("answer", None),
-            SlotSet("language", result.language),
+            # unknown (defaulted) languages stay unset, so a later message can still say it
+            SlotSet("language", result.language if result.language_known else None),
             SlotSet("step", result.step),
             SlotSet("outcome", result.outcome),
         ]

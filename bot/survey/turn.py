@@ -80,6 +80,9 @@ class TurnResult:
     outcome: str | None = None
     wave: str | None = None
     clear_invite: bool = False
+    # Whether the language was said (page, invitation, Telegram, the trainee's words or record)
+    # rather than defaulted: a known language is confirmed in passing, not asked.
+    language_known: bool = False
 
     @property
     def ends_form(self) -> bool:
@@ -138,7 +141,9 @@ class SurveyTurn:
             declared = guess_language(incoming.text)
         language = normalise_language(declared)
         try:
-            return self._run(incoming, TurnResult(language=language))
+            return self._run(
+                incoming, TurnResult(language=language, language_known=bool(declared))
+            )
         except OperationalError:
             log.warning("database unavailable; asking the trainee to retry")
             result = TurnResult(
@@ -165,12 +170,14 @@ class SurveyTurn:
             leaving = self._leaving_step(incoming)
             if leaving:  # "stop" / "delete my data" as the first message of a conversation
                 result.language = trainee.language or result.language
+                result.language_known = result.language_known or bool(trainee.language)
                 result.step = leaving
                 return result
         answering_consent = incoming.answers_step and incoming.step in CONSENT_FREE_STEPS
         if trainee is not None and not trainee.consented and not answering_consent:
             # Consent before anything, for everyone: also a new consent version asks again.
             result.language = trainee.language or result.language
+            result.language_known = result.language_known or bool(trainee.language)
             result.messages.append(t("welcome", result.language))
             result.step = "consent"
             return result
@@ -189,6 +196,7 @@ class SurveyTurn:
             return result
         elif trainee.language and not incoming.language:
             result.language = trainee.language
+            result.language_known = True
         late = (
             not incoming.answers_step
             and not scheduled
@@ -283,12 +291,17 @@ class SurveyTurn:
             result.clear_invite = True
             if known_language:  # a new consent version: carry on where they were
                 result.language = known_language
+                result.language_known = True
+                return None
+            if result.language_known:  # said already: confirm in passing, do not ask
+                result.messages.append(t("language_kept", result.language))
                 return None
             return "language"
         if trainee is None:
             return "consent"
         if step == "language":
             result.language = str(value)
+            result.language_known = True
             self.store.set_language(trainee.id, result.language)
             return None
         if step == "programme":
@@ -399,10 +412,12 @@ class SurveyTurn:
             named = language_named_in(incoming.text)
             if named and trainee is not None:
                 result.language = named
+                result.language_known = True
                 self.store.set_language(trainee.id, named)
                 return step
             if named:
                 result.language = named
+                result.language_known = True
                 return step
             return "language"
         if intent == "skip":

@@ -48,3 +48,24 @@ def test_after_the_baseline_the_trainee_is_told_when_tracer_writes_again(
     month = format_date(end, "MMMM y", locale=language)
     assert t("wave_done_baseline", language) in said
     assert t("next_contact_date", language, when=month) in said, said
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_a_language_already_said_is_confirmed_in_passing_not_asked(stack, sender, language):
+    stack.say(sender, HELLO[language])
+    replies = texts(stack.say(sender, YES[language]))
+    assert t("language_kept", language) in replies, replies
+    assert t("language_question", language) not in replies
+    assert t("programme_question", language) in replies
+
+
+def test_a_page_language_is_confirmed_in_passing(stack, sender):
+    stack.say(sender, '/greet{"language":"es"}')  # what the web page sends for ?lang=es
+    replies = texts(stack.say(sender, "ok"))
+    assert t("language_kept", "es") in replies, replies
+
+
+def test_the_language_is_asked_when_nothing_says_it(stack, sender):
+    stack.say(sender, "👋")
+    replies = texts(stack.say(sender, "ok"))
+    assert t("language_question", "en") in replies, replies
