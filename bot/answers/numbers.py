@@ -10,7 +10,7 @@ from text_to_num import alpha2digit
 
 from bot.answers.normalize import fold, language_of, precheck, words
 from bot.answers.result import ParseResult, accept, check_range, reject
-from bot.answers.scales import has_negation, rating_from_words
+from bot.answers.scales import has_negation, rating_from_words, without_heads
 
 LARGEST = 1e15
 """Numbers this large are digit soup, not answers."""
@@ -164,12 +164,13 @@ def _number_from_words(cleaned: str, language: str, high: int) -> float | None:
 
     An article that is also "one" ("un peu satisfait", "una buena formación") is not a rating.
     """
-    converted = words_to_digits(cleaned, language)
+    rest = without_heads(cleaned)
+    converted = words_to_digits(rest, language)
     fraction = _FRACTION_RE.search(converted)
     if fraction and int(fraction.group(2)) == high:
         return float(fraction.group(1))
-    number = single_number(cleaned, language, zero_words=False)
-    tokens = words(fold(cleaned))
+    number = single_number(rest, language, zero_words=False)
+    tokens = words(rest)
     if number == 1 and len(tokens) > 1 and set(tokens) & _ARTICLES:
         return None
     return number

@@ -81,8 +81,14 @@ def _roles(lexicon: str) -> dict[str, frozenset[str]]:
 
 @cache
 def _typo_candidates(lexicon: str) -> tuple[str, ...]:
-    """Single table words long enough to be recognised when misspelt."""
-    return tuple(p for p in _roles(lexicon) if " " not in p and len(p) >= 4 and p.isalpha())
+    """Single head or modifier words long enough to be recognised when misspelt.
+
+    Negators and hedges are never guessed from a misspelling ("ever" is not "never").
+    """
+    return tuple(
+        p for p, roles in _roles(lexicon).items()
+        if " " not in p and len(p) >= 4 and p.isalpha() and roles <= {"head", "modifier"}
+    )
 
 
 def _meaning(phrase: str, lexicon: str) -> tuple:
@@ -267,6 +273,18 @@ def read_scale(
     sure = all(s for _, s in results) and not hedged and len(values) == 1
     score = sum(score for score, _ in results) / len(results)
     return Reading(score=score, sure=sure, negated=negated)
+
+
+def without_heads(text: str, lexicon: str = "satisfaction") -> str:
+    """``text`` (folded) without its scale words, e.g. to look for a rating number in the rest.
+
+    "entre les deux" has no number left in it; "tres bien" typed in Spanish keeps its "tres".
+    """
+    pieces = (
+        " ".join(i.text for i in _items(words(piece), lexicon) if i.role != "head")
+        for piece in _CLAUSE_RE.split(fold(text))
+    )
+    return ", ".join(p for p in pieces if p)
 
 
 def has_negation(text: str) -> bool:
