@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Mapping, Sequence
 
 from rapidfuzz import fuzz
@@ -101,7 +101,7 @@ def _meaning(phrase: str, lexicon: str) -> tuple:
     )
 
 
-@cache
+@lru_cache(maxsize=4096)  # bounded: tokens are whatever trainees type
 def _typo(token: str, lexicon: str) -> str | None:
     """The table word ``token`` is a clear misspelling of, if any."""
     if len(token) < 4 or not token.isalpha():
