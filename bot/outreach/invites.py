@@ -132,9 +132,12 @@ def _issue(
 ) -> bool:
     """Store new codes and write them to ``temporary``; False when there was nothing to issue."""
     with session_scope(settings.database_url) as session:
-        if scope.programme and not session.execute(
-            select(Programme.id).where(Programme.code == scope.programme)
-        ).first():
+        if (
+            scope.programme
+            and not session.execute(
+                select(Programme.id).where(Programme.code == scope.programme)
+            ).first()
+        ):
             raise InviteError(f"unknown programme '{scope.programme}'")
         trainees = list(
             session.execute(
