@@ -105,7 +105,9 @@ def _error_name(body: str) -> str:
 class RasaTriggerTransport:
     """Sends ``EXTERNAL_followup`` through Rasa's HTTP API (one ``requests`` session)."""
 
-    def __init__(self, settings: Settings, timeout: float = 60.0) -> None:
+    def __init__(self, settings: Settings, timeout: float = 120.0) -> None:
+        # Longer than the flood waits Telegram output sits out in one request (PROACTIVE_POLICY).
+        # Longer waits come back as a 500 "flood control ... retry after N", not as a timeout.
         self.base_url = settings.rasa_url.rstrip("/")
         self.token = settings.rasa_token
         self.timeout = timeout
