@@ -10,7 +10,6 @@ import uuid
 from collections import Counter
 from datetime import date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -29,36 +28,23 @@ from bot.storage.models import Cohort, Outreach
 from bot.storage.models import Trainee as TraineeRow
 from bot.storage.repository import TracerStore
 from bot.survey.engine import add_months
-from tests.e2e.test_telegram_channel import CREDENTIALS, TOKEN, Trainee, _telegram_env
+from tests.e2e import test_telegram_channel as telegram_e2e
+from tests.e2e.test_telegram_channel import Trainee
 from tests.fakes.telegram_api import FakeTelegramAPI
-from tests.stack import Stack, running_stack
+from tests.stack import Stack
 from tests.unit.test_outreach_support import add_programme, run_cli
 
 pytestmark = pytest.mark.e2e
 INTRO = "It has been 6 months"
 
 
+# The Telegram stack of the channel's own tests (module-scoped: this module gets its own).
+fake_api = telegram_e2e.fake_api
+tg_stack = telegram_e2e.tg_stack
+
+
 class Killed(BaseException):
     """The sender process dies here (nothing after this point runs, nothing is recorded)."""
-
-
-@pytest.fixture(scope="module")
-def fake_api() -> Iterator[FakeTelegramAPI]:
-    """The fake Bot API of this module's stack."""
-    with FakeTelegramAPI(TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def tg_stack(tmp_path_factory, model_path: Path, fake_api: FakeTelegramAPI) -> Iterator[Stack]:
-    """Action server + Rasa with the Telegram channel polling the fake API."""
-    workdir = tmp_path_factory.mktemp("outbound")
-    credentials = workdir / "credentials.yml"
-    credentials.write_text(CREDENTIALS, encoding="utf-8")
-    with running_stack(
-        workdir, model_path, extra_env=_telegram_env(fake_api, "polling"), credentials=credentials
-    ) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
