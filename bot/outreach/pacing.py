@@ -81,7 +81,8 @@ class Pacer:
             return
         stamp = self._monotonic()
         self._recent.extend([stamp] * min(messages, self.capacity))
-        self._next_slot = max(self._next_slot, self._booked_at + self.interval * messages)
+        # The even schedule follows what really went out, not what was reserved.
+        self._next_slot = self._booked_at + self.interval * messages
 
     def _settle_booking(self) -> None:
         # ``wait`` without ``sent`` in between (callers that only pace): keep the booking.
