@@ -278,3 +278,17 @@ def test_the_sender_learns_the_message_count_from_rasa(world):
     three = Delivery(ok=True, status=200, detail="ok", bot_messages=3)
     report = send_due(settings, NOW, FakeTransport([three]), pacer=_pacer(settings))
     assert report.messages == 3 + 3  # the second trigger was booked and charged as three
+
+
+def test_the_scheduler_resolves_before_each_round(tmp_path):
+    env = outreach_env(tmp_path)
+    settings = make_settings(tmp_path)
+    cohort = add_programme(settings, "p", {"c": (END, None)})["c"]
+    add_trainee(settings, cohort, chat=("rest", "chat-s"))
+    EVENTS.metadata.create_all(engine_for(settings.database_url))
+    send_due(settings, NOW, FakeTransport([AMBIGUOUS]), pacer=_pacer(settings))
+    assert set(_states(settings).values()) == {"unknown"}
+    result = run_cli(env, "followups", "scheduler", "--once")  # real clock: months later
+    assert "not delivered: planned again" in result.output
+    assert "rasa unreachable" in result.output + result.stderr  # then tried again, once
+    assert set(_states(settings).values()) == {"planned"}
