@@ -141,13 +141,19 @@ def test_a_reminder_counts_only_prompts_beyond_the_attempts_already_sent(world):
     assert _states(settings)[(ids["a"], "followup_6", 1)] == "planned"
 
 
-def test_resolve_command_reports_what_it_settled(tmp_path):
+def _one_unknown_send(tmp_path) -> tuple[dict, object]:
+    """(CLI environment, settings) of a database holding one ``unknown`` follow-up."""
     env = outreach_env(tmp_path)
     settings = make_settings(tmp_path)
     cohort = add_programme(settings, "p", {"c": (END, None)})["c"]
     add_trainee(settings, cohort, chat=("rest", "chat-z"))
     EVENTS.metadata.create_all(engine_for(settings.database_url))
     send_due(settings, NOW, FakeTransport([AMBIGUOUS]), pacer=_pacer(settings))
+    return env, settings
+
+
+def test_resolve_command_reports_what_it_settled(tmp_path):
+    env, settings = _one_unknown_send(tmp_path)
     status = run_cli(env, "status")
     assert status.exit_code == 0 and "unknown" in status.output.splitlines()[0]
     dry = run_cli(env, "followups", "resolve", "--now", "2026-07-20T13:00", "--dry-run")
@@ -281,12 +287,7 @@ def test_the_sender_learns_the_message_count_from_rasa(world):
 
 
 def test_the_scheduler_resolves_before_each_round(tmp_path):
-    env = outreach_env(tmp_path)
-    settings = make_settings(tmp_path)
-    cohort = add_programme(settings, "p", {"c": (END, None)})["c"]
-    add_trainee(settings, cohort, chat=("rest", "chat-s"))
-    EVENTS.metadata.create_all(engine_for(settings.database_url))
-    send_due(settings, NOW, FakeTransport([AMBIGUOUS]), pacer=_pacer(settings))
+    env, settings = _one_unknown_send(tmp_path)
     assert set(_states(settings).values()) == {"unknown"}
     result = run_cli(env, "followups", "scheduler", "--once")  # real clock: months later
     assert "not delivered: planned again" in result.output
