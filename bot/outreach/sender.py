@@ -222,6 +222,7 @@ class _Run:
             # It may have gone out: never back to planned (that would send it twice).
             record(db, outreach_id, "unknown", delivery.detail, self.clock())
             self.report.unknown += 1
+            self._count_failure(delivery.detail)
             return
         not_delivered = (
             delivery.connection_error or delivery.rate_limited or delivery.status in (401, 403)
@@ -234,10 +235,14 @@ class _Run:
         record(db, outreach_id, "failed", delivery.detail, self.clock())
         self.report.failed += 1
         self.report.failures[delivery.detail] += 1
+        self._count_failure(delivery.detail)
+
+    def _count_failure(self, detail: str) -> None:
+        """Stop the run after too many failed or ambiguous sends in a row (Rasa in trouble)."""
         self.consecutive_failures += 1
         if self.consecutive_failures >= MAX_CONSECUTIVE_FAILURES:
             self.report.stopped = (
-                f"stopped after {self.consecutive_failures} failures in a row ({delivery.detail})"
+                f"stopped after {self.consecutive_failures} failures in a row ({detail})"
             )
 
 

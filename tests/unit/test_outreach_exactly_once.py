@@ -95,6 +95,17 @@ def test_an_ambiguous_failure_leaves_the_row_unknown_and_it_is_never_resent(worl
     assert len(again.unresolved) == 1  # reported as waiting for 'resolve'
 
 
+def test_ambiguous_failures_in_a_row_stop_the_run(tmp_path):
+    settings = make_settings(tmp_path)
+    cohort = add_programme(settings, "p", {"c": (END, None)})["c"]
+    for n in range(8):
+        add_trainee(settings, cohort, chat=("rest", f"chat-{n}"))
+    transport = FakeTransport([AMBIGUOUS] * 8)
+    report = send_due(settings, NOW, transport, pacer=_pacer(settings))
+    assert report.stopped and report.unknown == 5 and len(transport.calls) == 5
+    assert sorted(_states(settings).values()) == ["planned"] * 3 + ["unknown"] * 5
+
+
 def test_resolve_marks_uttered_prompts_sent_and_replans_the_others(world):
     settings, ids = world
     transport = FakeTransport([AMBIGUOUS, AMBIGUOUS])
