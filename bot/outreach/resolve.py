@@ -60,6 +60,15 @@ def _wave_of(data: str | None) -> str | None:
     return None
 
 
+def _is_external(data: str | None) -> bool:
+    """Rasa's own trigger_intent event (a user typing ``/EXTERNAL_followup`` is not one)."""
+    event = decode(data)
+    metadata = event.get("metadata") or {}
+    return bool(metadata.get("is_external")) and str(event.get("text") or "").startswith(
+        "EXTERNAL: "
+    )
+
+
 def uttered_prompts(connection: Connection, conversation: str, wave: str) -> int:
     """How many ``EXTERNAL_followup`` triggers for ``wave`` the bot answered in a conversation."""
     rows = connection.execute(
@@ -70,7 +79,9 @@ def uttered_prompts(connection: Connection, conversation: str, wave: str) -> int
     count, awaiting_answer = 0, False
     for type_name, intent_name, data in rows:
         if type_name == "user":
-            awaiting_answer = intent_name == FOLLOWUP_INTENT and _wave_of(data) == wave
+            awaiting_answer = (
+                intent_name == FOLLOWUP_INTENT and _wave_of(data) == wave and _is_external(data)
+            )
         elif awaiting_answer:
             count += 1
             awaiting_answer = False

@@ -19,7 +19,7 @@ from bench.bench_outbound import max_in_any_window
 from bot.ops.tracker_events import EVENTS
 from bot.outreach.pacing import Pacer
 from bot.outreach.planner import plan_outreach
-from bot.outreach.resolve import resolve_unsettled
+from bot.outreach.resolve import resolve_unsettled, uttered_prompts
 from bot.outreach.sender import claim, send_due
 from bot.outreach.transport import Delivery, RasaTriggerTransport
 from bot.storage.db import engine_for, session_scope
@@ -62,11 +62,21 @@ def _pacer(settings) -> Pacer:
     return Pacer(settings.send_rate_per_second, monotonic=clock.monotonic, sleep=clock.sleep)
 
 
-def _tracker(settings, conversation: str, wave: str, answered: bool = True) -> None:
-    """What Rasa saves after a trigger: the external user event, then (if it ran) bot events."""
+def _tracker(
+    settings, conversation: str, wave: str, answered: bool = True, typed: bool = False
+) -> None:
+    """What Rasa saves after a trigger: the external user event, then (if it ran) bot events.
+
+    ``typed``: a user typed ``/EXTERNAL_followup{...}`` instead (no ``is_external`` mark).
+    """
     entities = [{"entity": "wave", "value": wave}]
     parse = {"intent": {"name": "EXTERNAL_followup"}, "entities": entities}
-    rows = [("user", "EXTERNAL_followup", {"event": "user", "parse_data": parse})]
+    event = {"event": "user", "parse_data": parse}
+    if typed:
+        event["text"] = "/EXTERNAL_followup" + json.dumps({"wave": wave})
+    else:
+        event.update(text="EXTERNAL: EXTERNAL_followup", metadata={"is_external": True})
+    rows = [("user", "EXTERNAL_followup", event)]
     if answered:
         rows += [("bot", None, {"event": "bot", "text": "intro"})] * 2
     with engine_for(settings.database_url).begin() as connection:
@@ -304,3 +314,13 @@ def test_the_scheduler_resolves_before_each_round(tmp_path):
     assert "not delivered: planned again" in result.output
     assert "rasa unreachable" in result.output + result.stderr  # then tried again, once
     assert set(_states(settings).values()) == {"planned"}
+
+
+def test_a_typed_trigger_is_not_counted_as_an_uttered_prompt(world):
+    settings, ids = world
+    _tracker(settings, "chat-typed", "exit", typed=True)
+    with engine_for(settings.database_url).connect() as connection:
+        assert uttered_prompts(connection, "chat-typed", "exit") == 0
+    _tracker(settings, "chat-typed", "exit")
+    with engine_for(settings.database_url).connect() as connection:
+        assert uttered_prompts(connection, "chat-typed", "exit") == 1
