@@ -37,9 +37,8 @@ def every_value(database: Path) -> str:
     """Every value of every row of every table, as one text (what a SELECT * would show)."""
     connection = sqlite3.connect(str(database))
     try:
-        tables = [
-            row[0] for row in connection.execute("select name from sqlite_master where type='table'")
-        ]
+        query = "select name from sqlite_master where type='table'"
+        tables = [row[0] for row in connection.execute(query)]
         parts = []
         for table in tables:
             for row in connection.execute(f'select * from "{table}"'):
@@ -91,8 +90,8 @@ def test_erasure_removes_rows_trackers_and_invitations_of_every_address(env):
     assert store.find_trainee(chats[0]) is None and store.find_trainee(chats[1]) is None
     assert store.find_trainee("other-chat").id == other.id and "other-chat" in dump
     with session_scope(env["TRACER_DATABASE_URL"]) as session:
-        kinds = sorted(k for k, in session.execute(select(Erasure.kind)))
-        hashes = [d for d, in session.execute(select(Erasure.subject_hash))]
+        kinds = sorted(k for (k,) in session.execute(select(Erasure.kind)))
+        hashes = [d for (d,) in session.execute(select(Erasure.subject_hash))]
     assert kinds == ["address", "address", "contact", "contact", "trainee"]
     assert all(len(d) == 64 and int(d, 16) >= 0 for d in hashes)  # keyed hashes, nothing else
 
@@ -163,7 +162,8 @@ def test_a_failed_restore_keeps_the_journal_for_the_next_one(env, tmp_path):
     assert run_cli(env, "restore", str(junk), "--yes").exit_code == 1
     pending = _db_path(env).with_name(_db_path(env).name + ".erasures-pending.json")
     assert pending.exists() and pending.stat().st_mode & 0o077 == 0
-    assert "chat-pending" not in pending.read_text() and trainee.pseudo_id not in pending.read_text()
+    journal = pending.read_text()
+    assert "chat-pending" not in journal and trainee.pseudo_id not in journal
     with session_scope(env["TRACER_DATABASE_URL"]) as session:  # even if the journal got lost
         session.execute(Erasure.__table__.delete())
 
