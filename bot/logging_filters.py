@@ -224,6 +224,30 @@ def scrub_record(record: logging.LogRecord) -> logging.LogRecord:
     return record
 
 
+_STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+def scrub_extras(record: logging.LogRecord) -> None:
+    """Scrub the string attributes passed with ``extra=`` (e.g. Sanic's access-log URL).
+
+    ``Logger.makeRecord`` sets them after the record factory ran, so they are scrubbed when a
+    handler takes the record (see :func:`install_log_redaction`); scrubbing twice is harmless.
+    """
+    for key, value in list(vars(record).items()):
+        if key not in _STANDARD_ATTRIBUTES and isinstance(value, str):
+            setattr(record, key, scrub(value))
+
+
+def _scrubbing_handle(handle: Any) -> Any:
+    def handle_scrubbed(self: logging.Handler, record: logging.LogRecord) -> Any:
+        scrub_record(record)
+        scrub_extras(record)
+        return handle(self, record)
+
+    handle_scrubbed.tracer_scrubbing = True  # type: ignore[attr-defined]
+    return handle_scrubbed
+
+
 class PersonalDataFilter(logging.Filter):
     """Scrubs each record through :func:`scrub_record` (for handlers built before install)."""
 
@@ -269,9 +293,12 @@ def _set_library_levels() -> None:
 def install_log_redaction(logger: logging.Logger | None = None) -> None:
     """Scrub every log record of this process, whatever logger or handler it goes through.
 
-    Installs the record factory (idempotent), a filter on ``logger`` (root by default) and its
-    handlers, routes warnings and uncaught exceptions through logging, and sets library levels.
+    Installs the record factory and a scrubbing step in ``logging.Handler.handle`` (every
+    handler, also those made later; idempotent), a filter on ``logger`` (root by default) and
+    its handlers, routes warnings and uncaught exceptions through logging, and sets levels.
     """
+    if not getattr(logging.Handler.handle, "tracer_scrubbing", False):
+        logging.Handler.handle = _scrubbing_handle(logging.Handler.handle)  # type: ignore[method-assign]
     current = logging.getLogRecordFactory()
     if not isinstance(current, _ScrubbingFactory):
         logging.setLogRecordFactory(_ScrubbingFactory(current))

@@ -143,3 +143,18 @@ def test_no_random_text_survives_in_any_template(before, after, template, as_jso
     if as_json:  # a structlog event, or JSON nested in a string value
         line = json.dumps({"event": "x", "data": {"raw": [json.dumps({"note": line})]}})
     assert MARKER not in scrub(line, "rasa")
+
+
+def test_values_passed_as_extra_are_scrubbed_like_sanic_access_logs():
+    install_log_redaction()
+    logger = logging.getLogger("sanic.access.privacytest")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(request)s %(status)d"))
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    logger.info(
+        "", extra={"request": "GET /conversations/55501/tracker?token=s3cr3t", "status": 200}
+    )
+    assert stream.getvalue().strip() == "GET /conversations/<redacted>/tracker?token=<redacted> 200"
