@@ -44,11 +44,10 @@ from tests.unit.test_outreach_support import add_programme, add_trainee, run_cli
 pytestmark = pytest.mark.e2e
 
 BOT_TOKEN = "5550004242:AAH-privacy_token_for_logs_0123456789ab"
-CREDENTIALS = """rest:
-socketio:
+CREDENTIALS = """bot.channels.rest_guarded.GuardedRestInput:
+bot.channels.socketio_signed.SignedSocketIOInput:
   user_message_evt: user_uttered
   bot_message_evt: bot_uttered
-  session_persistence: true
 bot.channels.telegram.TelegramInput:
   mode: polling
   poll_timeout: 2
@@ -120,15 +119,22 @@ class WebChat:
 
     def _on_confirm(self, data: Any) -> None:
         confirmed = data.get("session_id") if isinstance(data, dict) else data
-        if isinstance(confirmed, str) and confirmed:  # the server may issue its own id
+        if isinstance(confirmed, str) and confirmed:  # the server issues its own signed id
             self.session_id = confirmed
         self.confirmed.set()
 
-    def say(self, text: str, timeout: float) -> None:
+    @property
+    def ids(self) -> set[str]:
+        """The session token the browser keeps and the conversation id (Rasa's sender id)."""
+        return {self.session_id, self.session_id.split(".")[0]}
+
+    def say(self, text: str, timeout: float) -> bool:
+        """Send ``text``; whether the bot answered within ``timeout`` s."""
         self.arrived.clear()
         self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})
-        self.arrived.wait(timeout)
+        answered = self.arrived.wait(timeout)
         time.sleep(0.3)  # the rest of the bot's turn
+        return answered
 
     def close(self) -> None:
         self.client.disconnect()
@@ -137,7 +143,8 @@ class WebChat:
 @pytest.fixture(scope="module")
 def web_chat(privacy_stack: Stack) -> Iterator[WebChat]:
     chat = WebChat(privacy_stack.rasa_url)
-    SECRETS.add(chat.session_id)
+    assert chat.confirmed.is_set(), "no socket.io session"
+    SECRETS.update(chat.ids)
     yield chat
     chat.close()
 
@@ -155,8 +162,9 @@ def _send(stack: Stack, fake: FakeTelegramAPI, web: WebChat, channel: str, text:
         assert response.status_code < 500
         return sender
     if channel == "socketio":
-        web.say(text, wait)
-        return web.session_id
+        answered = web.say(text, wait)
+        assert answered or FORCED_FAILURE in text, "the bot did not answer on socket.io"
+        return web.session_id.split(".")[0]
     chat_id = next(_chat_ids)
     fake.user_says(chat_id, text)
     try:
