@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from sqlalchemy.engine import make_url
 from bot.config import load_settings
 from bot.security.crypto import keyed_hash
 from bot.storage.db import session_scope
+from bot.storage.migrate import alembic_config
 from bot.storage.models import Erasure, Invitation, Outreach, utcnow
 from bot.storage.rasa_tracker_store import erased_in_last_turn
 from bot.storage.repository import TracerStore
@@ -127,6 +129,13 @@ def test_restoring_an_older_backup_brings_nobody_erased_back(env, tmp_path):
     assert not list(_db_path(env).parent.glob("*.erasures-pending.json*"))
 
 
+def _before_journal(env) -> str:
+    """The revision just before the one creating the journal (whatever its number after merges)."""
+    script = ScriptDirectory.from_config(alembic_config(env["TRACER_DATABASE_URL"]))
+    journal = next(r for r in script.walk_revisions() if r.path.endswith("_erasure_journal.py"))
+    return str(journal.down_revision)
+
+
 def test_restoring_a_backup_older_than_the_journal_migrates_it_and_reapplies(env, tmp_path):
     store = TracerStore(load_settings(env))
     tracker = FakeTracker(env["TRACER_DATABASE_URL"], 1_700_000_000.0)
@@ -135,7 +144,7 @@ def test_restoring_a_backup_older_than_the_journal_migrates_it_and_reapplies(env
     run_cli(env, "backup", "--out", str(backup))
     connection = sqlite3.connect(str(backup))
     connection.execute("drop table erasure_journal")
-    connection.execute("update alembic_version set version_num = '0001'")
+    connection.execute("update alembic_version set version_num = ?", (_before_journal(env),))
     connection.commit()
     connection.close()
     store.delete_personal_data(trainee.id)
