@@ -16,6 +16,7 @@ from bot.answers.numbers import parse_integer, parse_rating
 from bot.answers.result import ParseResult, reject
 from bot.answers.scales import parse_frequency
 from bot.answers.text import parse_text
+from bot.answers.understand import understand_choice
 from bot.answers.yes_no import parse_yes_no
 from bot.questionnaire.model import Question
 
@@ -30,10 +31,18 @@ def _currency(question: Question) -> str | None:
     return unit.upper() if isinstance(unit, str) and re.fullmatch(r"[A-Za-z]{3}", unit) else None
 
 
+def _choice(question: Question, text: str, language: str) -> ParseResult:
+    """A label, number or payload first; else a free description read by the classifier."""
+    result = parse_frequency(question.choices, text) or parse_choice(
+        question.choices, text, language
+    )
+    if result.ok or result.error != "not_a_choice" or result.details:
+        return result  # read, or an option number out of range ("7" of 5)
+    return understand_choice(question.choices, text)
+
+
 _PARSERS: dict[str, _Parser] = {
-    "choice": lambda q, t, lang, today: (
-        parse_frequency(q.choices, t) or parse_choice(q.choices, t, lang)
-    ),
+    "choice": lambda q, t, lang, today: _choice(q, t, lang),
     "yes_no": lambda q, t, lang, today: parse_yes_no(t, lang),
     "integer": lambda q, t, lang, today: parse_integer(t, lang, q.min, q.max),
     "rating": lambda q, t, lang, today: parse_rating(

@@ -239,7 +239,8 @@ class SurveyTurn:
         question = self._question_for_step(step)
         reply = self._reply_text(incoming)
         parsed = parse_answer(question, reply, result.language, today=self.today)
-        if self._is_control(incoming, question, parsed.ok or parsed.confirm):
+        read = (parsed.ok or parsed.confirm) and not parsed.details.get("free_text")
+        if self._is_control(incoming, question, read):
             return self._control(incoming, trainee, question, result)
         if pending is not None:
             return self._confirmed(pending, parsed, reply, incoming, trainee, result)
