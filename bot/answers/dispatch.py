@@ -13,6 +13,7 @@ from bot.answers.durations import parse_duration
 from bot.answers.money import parse_money
 from bot.answers.normalize import language_of
 from bot.answers.numbers import parse_integer, parse_rating
+from bot.answers.repairs import age_as_birth_year, implied_yes, is_birth_year
 from bot.answers.result import ParseResult, reject
 from bot.answers.scales import parse_frequency
 from bot.answers.text import parse_text
@@ -41,10 +42,26 @@ def _choice(question: Question, text: str, language: str) -> ParseResult:
     return understand_choice(question.choices, text)
 
 
+def _integer(question: Question, text: str, language: str, today: date | None) -> ParseResult:
+    """A whole number; an age typed to a year-of-birth question is offered back as a year."""
+    result = parse_integer(text, language, question.min, question.max)
+    if not result.ok and is_birth_year(question):
+        return age_as_birth_year(question, text, language, today) or result
+    return result
+
+
+def _yes_no(question: Question, text: str, language: str) -> ParseResult:
+    """Yes or no; "deux ans" / "since 2019" to a question about having worked implies yes."""
+    result = parse_yes_no(text, language)
+    if not result.ok and question.extra.get("x_implied_yes") and not result.details:
+        return implied_yes(text, language) or result
+    return result
+
+
 _PARSERS: dict[str, _Parser] = {
     "choice": lambda q, t, lang, today: _choice(q, t, lang),
-    "yes_no": lambda q, t, lang, today: parse_yes_no(t, lang),
-    "integer": lambda q, t, lang, today: parse_integer(t, lang, q.min, q.max),
+    "yes_no": lambda q, t, lang, today: _yes_no(q, t, lang),
+    "integer": _integer,
     "rating": lambda q, t, lang, today: parse_rating(
         t, lang, 1 if q.min is None else q.min, 5 if q.max is None else q.max
     ),

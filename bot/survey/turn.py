@@ -73,6 +73,7 @@ class Incoming:
     language: str | None
     answers_step: bool
     invite_code: str | None = None
+    failures: int = 0  # earlier failed tries at this step (bot/survey/retries.py)
 
 
 @dataclass
@@ -249,7 +250,9 @@ class SurveyTurn:
         if not parsed.ok and step == "programme":
             return self._try_invite(incoming, trainee, result)
         if not parsed.ok:
-            result.messages.append(hint_for(question, parsed, result.language))
+            result.messages.append(
+                hint_for(question, parsed, result.language, failures=incoming.failures)
+            )
             return step
         return self._store_read(step, question, parsed, incoming, trainee, result)
 
