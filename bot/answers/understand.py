@@ -25,7 +25,7 @@ import logging
 import math
 import threading
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from bot.answers.normalize import fold, words
 from bot.answers.result import ParseResult, propose, reject
@@ -106,38 +106,36 @@ def _normalised(vector: dict[str, float]) -> dict[str, float]:
     return {k: v / norm for k, v in vector.items()}
 
 
-class ChoiceReader:
-    """Nearest phrasings of one question's choices (TF-IDF cosine), from labels and examples."""
+class PhraseIndex:
+    """Codes found by the TF-IDF cosine similarity of a text with each code's phrasings.
 
-    def __init__(self, choices: Sequence[Choice]) -> None:
-        phrases: list[tuple[str, str]] = []
-        for choice in choices:
-            texts = set(choice.label.values())
-            texts.update(part for label in choice.label.values() for part in label.split("/"))
-            for examples in choice.examples.values():
-                texts.update(examples)
-            phrases.extend((choice.code, p) for p in {prepare(t) for t in texts} if p)
-        self.codes = tuple(c.code for c in choices)
-        self.trained = any(c.examples for c in choices)
-        raw = [features(p) for _, p in phrases]
+    Used for the choices of one question (:class:`ChoiceReader`) and for occupation titles
+    (``bot/occupations/isco.py``).
+    """
+
+    def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
+        prepared = {(code, p) for code, text in phrases for p in [prepare(text)] if p}
+        rows = sorted(prepared)
+        raw = [features(p) for _, p in rows]
         frequency: dict[str, int] = {}
         for vector in raw:
             for gram in vector:
                 frequency[gram] = frequency.get(gram, 0) + 1
         total = len(raw) + 1
         self._idf = {g: math.log(total / (1 + n)) + 1.0 for g, n in frequency.items()}
-        self._owners = [code for code, _ in phrases]
+        self._unseen = max(self._idf.values(), default=1.0)
+        self._owners = [code for code, _ in rows]
         self._postings: dict[str, list[tuple[int, float]]] = {}
         for row, vector in enumerate(raw):
             weighted = _normalised({g: w * self._idf[g] for g, w in vector.items()})
             for gram, weight in weighted.items():
                 self._postings.setdefault(gram, []).append((row, weight))
 
-    def read(self, text: str) -> Reading | None:
-        """The choice of the most similar phrasing, or ``None`` when nothing is similar."""
+    def rank(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
+        """Up to ``limit`` ``(code, similarity)``, best first (similarity of the best phrasing)."""
         prepared = prepare(text)
-        if not self.trained or not prepared or len(prepared.split()) > MAX_WORDS:
-            return None
+        if not prepared or len(prepared.split()) > MAX_WORDS:
+            return []
         vector = features(prepared)
         # n-grams never seen in training still count in the norm: unknown words dilute.
         query = _normalised({g: w * self._idf.get(g, self._unseen) for g, w in vector.items()})
@@ -149,15 +147,30 @@ class ChoiceReader:
         for row, score in scores.items():
             code = self._owners[row]
             best[code] = max(best.get(code, 0.0), score)
-        if not best:
+        return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+
+class ChoiceReader:
+    """The nearest phrasing among one question's choice labels and examples."""
+
+    def __init__(self, choices: Sequence[Choice]) -> None:
+        phrases: list[tuple[str, str]] = []
+        for choice in choices:
+            texts = set(choice.label.values())
+            texts.update(part for label in choice.label.values() for part in label.split("/"))
+            for examples in choice.examples.values():
+                texts.update(examples)
+            phrases.extend((choice.code, text) for text in texts)
+        self.trained = any(c.examples for c in choices)
+        self._index = PhraseIndex(phrases)
+
+    def read(self, text: str) -> Reading | None:
+        """The choice of the most similar phrasing, or ``None`` when nothing is similar."""
+        ranked = self._index.rank(text, limit=2) if self.trained else []
+        if not ranked:
             return None
-        ranked = sorted(best.items(), key=lambda item: -item[1])
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         return Reading(ranked[0][0], ranked[0][1], ranked[0][1] - runner_up)
-
-    @property
-    def _unseen(self) -> float:
-        return max(self._idf.values(), default=1.0)
 
 
 _readers: dict[tuple, ChoiceReader] = {}
