@@ -12,6 +12,7 @@ from bot.occupations.isco import LANGUAGES, default_index, read_unit_groups
 from bot.survey.occupation import read_occupation_step
 from bot.survey.turn import prompt_for_step
 from tests.unit import survey_chat
+from tests.unit.test_outreach_support import outreach_env, run_cli
 from tests.unit.test_turn_confirm import Chat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -116,3 +117,47 @@ def test_the_option_number_can_be_typed(tmp_path):
     chat.send("electricista")
     chat.send("1")
     assert chat.stored("bl_desired_occupation_isco") == "7411"
+
+
+# -- officer coding queue, programmes' trained-for codes, the match indicator -------------------
+
+def _cli_env(tmp_path, engine) -> dict[str, str]:
+    env = outreach_env(tmp_path / "cli")
+    env["TRACER_DATABASE_URL"] = engine.settings.database_url
+    env["TRACER_ENCRYPTION_KEY"] = engine.settings.encryption_key
+    return env
+
+
+def test_an_unconfirmed_title_waits_in_the_queue_until_an_officer_codes_it(tmp_path):
+    (tmp_path / "cli").mkdir()
+    chat = _chat(tmp_path, "fr")
+    chat.send("je fais des tresses")
+    prompt = prompt_for_step(chat.engine, chat.sender, chat.step, "fr")
+    chat.send(prompt.buttons[-1][1])  # none of these
+    env = _cli_env(tmp_path, chat.engine)
+    listed = run_cli(env, "occupations", "queue", "--language", "fr")
+    assert "'je fais des tresses'" in listed.output and "5141 Coiffeurs" in listed.output
+    trainee = chat.engine.store.find_trainee(chat.sender).id
+    bad = run_cli(env, "occupations", "code", str(trainee), "baseline", "bl_desired_occupation",
+                  "1234")
+    assert bad.exit_code != 0 and "not an ISCO-08 unit group" in bad.output
+    done = run_cli(env, "occupations", "code", str(trainee), "baseline", "bl_desired_occupation",
+                   "5141")
+    assert done.exit_code == 0 and "Hairdressers" in done.output
+    assert chat.stored("bl_desired_occupation_isco") == "5141"
+    assert run_cli(env, "occupations", "queue").output.strip() == "Nothing to code."
+
+
+def test_working_in_the_occupation_trained_for_is_computed_per_programme(tmp_path):
+    (tmp_path / "cli").mkdir()
+    engine = survey_chat.make_engine(tmp_path, date(2027, 7, 1))
+    Chat(engine, "en", until="fu_job_relevance")  # desired and current occupation both 7411
+    env = _cli_env(tmp_path, engine)
+    assert run_cli(env, "occupations", "programme", "demo", "9999").exit_code != 0
+    assert run_cli(env, "occupations", "programme", "demo", "7411", "7412").exit_code == 0
+    output = run_cli(env, "occupations", "match").output
+    assert "demo: trained for 7411 7412" in output
+    assert "working in the occupation trained for 100% (1/1 coded" in output
+    assert "in the occupation desired at baseline 100% (1/1)" in output
+    run_cli(env, "occupations", "programme", "demo", "7231")
+    assert "trained for 0% (0/1" in run_cli(env, "occupations", "match").output
