@@ -205,3 +205,8 @@ def understand_choice(choices: Sequence[Choice], text: str) -> ParseResult:
         return ParseResult(ok=True, value=reading.code, echo=True, details={"free_text": True})
     return propose(reading.code, confidence=round(reading.confidence, 2), free_text=True)
 
+
+
+def train_readers(choice_sets: Iterable[Sequence[Choice]]) -> int:
+    """Train the readers of these questions' choices now (at load time); how many have examples."""
+    return sum(reader_for(choices).trained for choices in choice_sets)
