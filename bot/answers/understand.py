@@ -2,13 +2,14 @@
 
 Each choice of the questionnaire may carry example phrasings per language (``examples:`` in
 ``bot/questionnaire/questionnaire.yml``). For every choice question a small classifier is trained
-from its labels and examples the first time the question is read (no download, no model file):
+from its labels and examples when the action server starts (:func:`train_readers`), or the first
+time the question is read (no download, no model file):
 TF-IDF vectors of character 3–5-grams (typos, accents, word endings) and word uni/bigrams
 (a word after a negation is marked: "not_working"), and the cosine similarity of the typed
 description with the nearest phrasing of each choice. The best choice's similarity, and its
-lead over the runner-up, say how sure the reading is (a logistic regression over scikit-learn
-features was tried first: as accurate, but sure of itself on nonsense like "banana", and 8 ms a
-message instead of well under 1 ms):
+lead over the runner-up, say how sure the reading is (a scikit-learn logistic regression was
+tried first: as good on the held-out set, but sure of itself on nonsense like "banana" → a
+choice, and several ms a message instead of well under 1 ms):
 
 - at least :data:`ACCEPT` → the answer is stored and echoed ("Noted: 'Looking for work'");
 - at least :data:`CONFIRM` → the trainee is asked "I understood 'Looking for work' — is that
@@ -21,7 +22,6 @@ Thresholds were chosen on the examples (leave-one-out) and on off-topic messages
 
 from __future__ import annotations
 
-import logging
 import math
 import threading
 from dataclasses import dataclass
@@ -31,8 +31,6 @@ from bot.answers.normalize import fold, words
 from bot.answers.result import ParseResult, propose, reject
 from bot.answers.yes_no import parse_yes_no
 from bot.questionnaire.model import Choice
-
-log = logging.getLogger(__name__)
 
 ACCEPT = 0.45
 """Lowest similarity (0–1) of the best choice that is stored straight away (with an echo)."""
