@@ -63,12 +63,17 @@ def measure(verbose: bool = False) -> dict[str, dict[str, float]]:
             got = result.value if (result.ok or result.confirm) else result.error
             kind = "ok" if result.ok else ("confirm" if result.confirm else "reask")
             print(f"  {language} {code}: {text!r} → {kind} {got} (expected {expected})")
-    timings.sort()
-    stats["time"] = {
-        "p50_ms": 1000 * timings[len(timings) // 2],
-        "p95_ms": 1000 * timings[int(len(timings) * 0.95)],
-    }
+    stats["time"] = percentiles_ms(timings)
     return stats
+
+
+def percentiles_ms(seconds: list[float]) -> dict[str, float]:
+    """p50 and p95 of durations in seconds, as milliseconds."""
+    ordered = sorted(seconds)
+    return {
+        "p50_ms": 1000 * ordered[len(ordered) // 2],
+        "p95_ms": 1000 * ordered[int(len(ordered) * 0.95)],
+    }
 
 
 def main() -> int:

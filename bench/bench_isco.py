@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import yaml
+from bench_choices import percentiles_ms
 
 from bot.answers.understand import prepare
 from bot.occupations.isco import default_index
@@ -50,11 +51,7 @@ def measure(verbose: bool = False) -> dict[str, dict[str, float]]:
             row["top3"] += expected in proposed
         if verbose and expected not in proposed:
             print(f"  {language}: {text!r} → {proposed} (expected {expected})")
-    timings.sort()
-    stats["time"] = {
-        "p50_ms": 1000 * timings[len(timings) // 2],
-        "p95_ms": 1000 * timings[int(len(timings) * 0.95)],
-    }
+    stats["time"] = percentiles_ms(timings)
     return stats
 
 
