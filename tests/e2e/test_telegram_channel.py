@@ -178,6 +178,9 @@ def graduate(tg_stack: Stack, fake_api: FakeTelegramAPI) -> Trainee:
         message = trainee.last
         if _thanked(trainee):
             break
+        if message.text == t("isco_question", "en"):  # ISCO-08 proposals after the job title
+            trainee.tap(message.buttons[0][0])
+            continue
         question = _question_asked(message.text)
         if question.type in ("choice", "yes_no"):
             trainee.tap_payload(f'/inform{{"choice":"{CHOSEN[question.code]}"}}')
@@ -205,6 +208,7 @@ def test_whole_baseline_over_telegram(graduate, store):
         "bl_expected_months_to_job": 6,
         "bl_expected_earnings": {"amount": 200000.0, "currency": "XOF"},
         "bl_desired_occupation": "solar technician",
+        "bl_desired_occupation_isco": "3119",
     }
     assert info.cohort_id is not None and info.language == "en"
 
