@@ -54,6 +54,7 @@ class Grid:
     n: np.ndarray  # the row's denominator, to choose complements
     hidden: np.ndarray  # bool per row
     equations: list[Equation] = field(default_factory=list)
+    table: np.ndarray | None = None  # table id per row: complements stay in the total's table
 
     @property
     def width(self) -> int:
@@ -67,11 +68,15 @@ def solvable(grid: Grid) -> dict[int, int]:
     Iterates to a fixed point: an equation with one unknown figure gives it; an equation whose
     known, positive total equals the sum of its known parts gives 0 for every unknown part
     (a published total of 0 says every group is 0: that cannot be hidden, and is not).
+    When some leaks come straight from published figures, only those are returned: the
+    others follow from them and go away with their complements.
     """
     flat = grid.values.reshape(-1)
     known = ~np.repeat(grid.hidden, grid.width) & ~np.isnan(flat)
     present = ~np.isnan(flat)
-    leaks: dict[int, int] = {}
+    derived = np.zeros(len(flat), dtype=bool)
+    direct: dict[int, int] = {}
+    chained: dict[int, int] = {}
     changed = True
     while changed:
         changed = False
@@ -87,21 +92,29 @@ def solvable(grid: Grid) -> dict[int, int]:
                 rest = flat[total] - sum(flat[p] for p in parts if known[p])
                 if abs(rest) < 1e-9:
                     solved = unknown
+            if not solved:
+                continue
+            from_published = not any(derived[m] for m in members if m not in solved)
             for cell in solved:
-                known[cell] = True
+                known[cell] = derived[cell] = True
                 changed = True
                 row = cell // grid.width
                 if grid.hidden[row]:
-                    leaks.setdefault(row, index)
-    return leaks
+                    (direct if from_published else chained).setdefault(row, index)
+    return direct or chained
 
 
 def _complement(grid: Grid, equation: Equation) -> int | None:
-    """The published row of ``equation`` to hide next: a part with the smallest n, else the
+    """The published row of ``equation`` to hide next: a part with the smallest n (in the
+    total's table when there is one: an identity does not spill into other tables), else the
     total."""
     total, parts = equation
-    rows = [p // grid.width for p in parts if not grid.hidden[p // grid.width]
-            and not np.isnan(grid.values.reshape(-1)[p])]
+    flat = grid.values.reshape(-1)
+    rows = [p // grid.width for p in parts
+            if not grid.hidden[p // grid.width] and not np.isnan(flat[p])]
+    if grid.table is not None:
+        same = [r for r in rows if grid.table[r] == grid.table[total // grid.width]]
+        rows = same or rows
     if rows:
         return min(rows, key=lambda r: (grid.n[r], r))
     row = total // grid.width
@@ -219,6 +232,7 @@ def protect_tables(
     grid.equations = _sum_equations(frame, ["_table", "indicator", "wave"], offsets, width,
                                     range(width))
     grid.equations += _identity_equations(frame, offsets, width)
+    grid.table = pd.factorize(frame["_table"])[0]
     hidden = suppress(grid, min_cell)
     columns = [c for c in HIDDEN_COLUMNS if c in frame.columns]
     frame = frame.astype({c: object for c in columns + list(RESPONSE_COLUMNS)})
