@@ -29,6 +29,9 @@ BASELINE_COLUMNS = (
     "bl_earnings",
     "bl_earnings_currency",
     "bl_expectation_main",
+    "bl_expected_months_to_job",
+    "bl_expected_earnings",
+    "bl_expected_earnings_currency",
 )
 EXIT_COLUMNS = (
     "ex_completed",
@@ -36,6 +39,10 @@ EXIT_COLUMNS = (
     "ex_certificate",
     "ex_satisfaction",
     "ex_usefulness",
+    "ex_recommend",
+    "ex_practice_share",
+    "ex_workplace_learning",
+    "ex_missing",
 )
 SELF_EMPLOYED = ("employer", "own_account")
 
@@ -197,6 +204,9 @@ def followup_frame(dataset_people: pd.DataFrame, responses: pd.DataFrame) -> pd.
         "bl_activity_status",
         "bl_earnings",
         "bl_earnings_currency",
+        "bl_expected_months_to_job",
+        "bl_expected_earnings",
+        "bl_expected_earnings_currency",
         "ex_certificate",
     ]
     rows = rows.drop(columns=[c for c in person_columns if c in rows.columns])

@@ -17,6 +17,7 @@ import pandas as pd
 from analytics.dataset import Dataset
 from analytics.derive import SELF_EMPLOYED, YOUTH_BANDS, followup_frame
 from analytics.disclosure import protect_tables
+from analytics.more_tables import MORE_TABLES
 from analytics.stats import ALL, add_share_intervals, response_rows, summarise
 from analytics.survival import WITHIN_MONTHS, km_rows
 from analytics.weights import DEFAULT_CELLS, response_weights
@@ -57,6 +58,7 @@ TABLE_TITLES = {
     "further_study": "Further education or training",
     "expectations": "Expectations vs outcomes",
     "satisfaction": "Satisfaction and usefulness",
+    **{name: title for name, (title, _) in MORE_TABLES.items()},
 }
 
 
@@ -393,7 +395,9 @@ class IndicatorBuilder:
         """Every table, in report order, with intervals and disclosure control applied."""
         tables: dict[str, pd.DataFrame] = {}
         for name in list(TABLE_TITLES)[1:]:
-            rows = getattr(self, f"{name}_table")()
+            rows = MORE_TABLES[name][1](self) if name in MORE_TABLES else getattr(
+                self, f"{name}_table"
+            )()
             tables[name] = add_share_intervals(pd.DataFrame(rows, columns=COLUMNS))
         response = pd.concat(
             [table.reset_index().assign(wave=wave) for wave, table in self.response.items()],

@@ -79,7 +79,9 @@ def render_html(report: Report) -> str:
     for name, table in report.tables.items():
         if name == "response":
             continue
-        overall_mask = table["breakdown"].isin(["all", "expectation"])
+        overall_mask = table["breakdown"].isin(["all", "expectation", "response"]) | table[
+            "breakdown"
+        ].str.startswith("status at")
         sections.append(
             {
                 "name": name,

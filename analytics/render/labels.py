@@ -16,6 +16,7 @@ BREAKDOWN_LABELS = {
     "region": "Region",
     "completion": "Completion",
     "expectation": "Main expectation",
+    "response": "Respondents or not",
 }
 _CHOICE_SOURCES = {
     "sex": "bl_sex",

@@ -12,7 +12,8 @@ Cases: trainee 17 says "completed" at exit but the cohort file says dropped out;
 workers 7, 8, 26; baseline earnings observed for 3, 4, 14, 22, 29, 35, 36, 37 only (6 was
 self-employed but skipped the amount; 7 is a student with a side income: not asked); 3 and
 36 kept the job they held before the training (month 0); 39 is the lone respondent of his
-age band; 37 earns in another currency than at baseline.
+age band; 37 earns in another currency than at baseline. Six trainees answered the 12-month
+follow-up (1, 9, 11, 21, 24, 34): the panel.
 """
 
 from __future__ import annotations
@@ -110,6 +111,21 @@ FOLLOWUP_6: dict[int, dict[str, Any]] = {
     37: _employee(2, "no", (100, "USD"), "unrelated", "never"),
     39: _business("own_account", 1, "yes", SKIP, "same_field", "sometimes"),
 }
+FOLLOWUP_12: dict[int, dict[str, Any]] = {
+    1: _employee(2, "yes", (220, XOF), "same_field", "often"),
+    9: _employee(7, "no", (100, XOF), "related_field", "sometimes"),
+    24: _business("own_account", 8, "no", (90, XOF), "unrelated", "never"),
+    21: _unemployed("yes", 1),
+    11: _outside("studying"),
+    34: _outside("discouraged"),
+}
+HOURS = {7: 20, 8: 20, 26: 30}  # every other employed respondent: 40
+EXPECTED_MONTHS = {1: 3, 2: 2, 7: 6, 8: 3, 9: 4, 10: 6, 13: 6, 17: 12, 21: 1, 22: 2, 24: 3,
+                   26: 6, 30: 3, 33: 1}
+EXPECTED_EARNINGS = {1: (150, XOF), 2: (200, XOF), 4: (300, XOF), 13: (300, XOF),
+                     21: (250, XOF), 22: (400, XOF), 35: (400, XOF), 37: (100, XOF),
+                     9: (200, XOF), 23: (100, "USD")}
+NOT_RECOMMENDING = {6, 14, 18, 30}
 STUDYING_NOW = {5, 11, 21, 25}
 MET = {
     1: "yes", 2: "partly", 3: "yes", 4: "no", 5: "yes", 6: "partly", 7: "yes", 8: "partly",
@@ -149,6 +165,10 @@ def _baseline(trainee_id: int) -> dict:
     }
     if amount is not None:
         answers["bl_earnings"] = amount
+    if trainee_id in EXPECTED_MONTHS:
+        answers["bl_expected_months_to_job"] = EXPECTED_MONTHS[trainee_id]
+    if trainee_id in EXPECTED_EARNINGS:
+        answers["bl_expected_earnings"] = EXPECTED_EARNINGS[trainee_id]
     return answers
 
 
@@ -161,6 +181,11 @@ def _exit(trainee_id: int) -> dict:
                        ex_certificate="no" if trainee_id in (4, 23) else "yes")
     if trainee_id <= 14:
         answers["ex_usefulness"] = 2 if trainee_id == 14 else 4
+        answers["ex_workplace_learning"] = "yes" if trainee_id <= 7 else "no"
+        answers["ex_missing"] = "equipment" if trainee_id <= 5 else "nothing"
+    if trainee_id <= 14 or 21 <= trainee_id <= 26:
+        answers["ex_practice_share"] = "about_half" if trainee_id <= 10 else "most"
+    answers["ex_recommend"] = "no" if trainee_id in NOT_RECOMMENDING else "yes"
     return answers
 
 
@@ -185,10 +210,13 @@ def build_acceptance_database(database_url: str) -> None:
                      for c, v in _baseline(trainee_id).items()]
         for trainee_id in EXIT_SATISFACTION:
             rows += [_row(trainee_id, "exit", c, v) for c, v in _exit(trainee_id).items()]
-        for trainee_id, answers in FOLLOWUP_6.items():
-            answers = {**answers, "fu_further_study": "yes" if trainee_id in STUDYING_NOW
-                       else "no", "fu_expectation_met": MET[trainee_id]}
-            rows += [_row(trainee_id, "followup_6", c, v) for c, v in answers.items()]
+        for wave, answers_of in (("followup_6", FOLLOWUP_6), ("followup_12", FOLLOWUP_12)):
+            for trainee_id, answers in answers_of.items():
+                answers = {**answers, "fu_further_study": "yes" if trainee_id in STUDYING_NOW
+                           else "no", "fu_expectation_met": MET[trainee_id]}
+                if answers["fu_worked_last_week"] == "yes":
+                    answers["fu_hours_week"] = HOURS.get(trainee_id, 40)
+                rows += [_row(trainee_id, wave, c, v) for c, v in answers.items()]
         for row in rows:
             row["source_message_id"] = f"{row['trainee_id']}:{row['source_message_id']}"
         connection.execute(insert(Answer), rows)

@@ -20,6 +20,7 @@ from tests.unit.disclosure_attack import recover_hidden_cells
 ROOT = Path(__file__).resolve().parents[2]
 FU6 = "followup_6"
 REG = "cohort file"
+PANEL = "followup_6→followup_12"
 X = "x"  # the suppression mark
 
 # Follow-up weights (cohort × completion × sex × age band, at least 2 respondents per cell):
@@ -43,8 +44,8 @@ def wilson(count: int, n: int) -> tuple[float, float]:
     return 100 * (centre - half), 100 * (centre + half)
 
 
-# doc name → [(indicator in the CSV, wave, column, expected)] on the "all" row
-HAND: dict[str, list[tuple[str, str, str, object]]] = {
+# doc name → [(indicator in the CSV, wave, column, expected[, breakdown, group])]
+HAND: dict[str, list[tuple]] = {
     "Response rate": [],  # checked in test_response_rates
     "Completion rate (cohort file)": [
         # completed 1-16, 21-28, 35-39 = 29; dropped out 17-20, 29-32, 40 = 9; 33-34 unknown.
@@ -139,6 +140,68 @@ HAND: dict[str, list[tuple[str, str, str, object]]] = {
         ("Satisfaction with training: rated 4-5", "exit", "value", 100 * 14 / 28),
         ("Satisfaction with training (looking back): rated 4-5", FU6, "value",
          100 * 19 / 29)],
+    # exit: 24 of 28 would recommend (not 6, 14, 18, 30); 1-7 of 1-14 had an internship;
+    # practice about half for 1-10 of 1-14 and 21-26; equipment most missing for 1-5 of 1-14
+    "Would recommend the training": [("Would recommend the training", "exit", "value",
+                                      100 * 24 / 28)],
+    "Internship or apprenticeship in a company": [
+        ("Internship or apprenticeship", "exit", "value", 100 * 7 / 14)],
+    "Share of practical work: <share>": [
+        ("Share of practical work: About half", "exit", "value", 100 * 10 / 20)],
+    "What was most missing: <item>": [
+        ("What was most missing: Equipment", "exit", "value", 100 * 5 / 14)],
+    # 19 employed: 40 hours but 7, 8 (20) and 26 (30)
+    "Usual hours per week (employed): mean": [
+        ("Usual hours per week", FU6, "value", (16 * 40 + 20 + 20 + 30) / 19)],
+    # did not look for work: 11 and 25 studying, 12 care, 17 other, 34 discouraged
+    "Main reason for not looking for work: <reason>": [
+        ("Main reason for not looking for work: Studying", FU6, "value", 100 * 2 / 5)],
+    # expected months (get a job): within for 1, 7, 10, 21, 22, 26, 33; not for 2, 8, 13, 30
+    # (later) and 9, 24 (still searching at 6 > expected); 17 (expects 12, censored at 6): unknown
+    "Found a first job within the months expected": [
+        ("Found a first job within the months expected", FU6, "value", 100 * 7 / 13)],
+    # found − expected: −1 +1 −4 +3 −3 +2 0 0 −2 +2 −1 → median 0 of 11
+    "Months to first job minus months expected: median": [
+        ("Months to first job minus months expected", FU6, "value", 0.0),
+        ("Months to first job minus months expected", FU6, "n", 11)],
+    # employed with both amounts in XOF: 1 +50, 2 −50, 4 −50, 13 +100, 21 0, 22 −100, 35 +100
+    # (9 not employed, 37 earns USD, 23 expected USD: left out)
+    "Earnings minus expected earnings (<currency>): median": [
+        ("Earnings minus expected earnings (XOF)", FU6, "value", 0.0),
+        ("Earnings minus expected earnings (XOF)", FU6, "n", 7)],
+    "Earns at least the expected amount (<currency>)": [
+        ("Earns at least the expected amount (XOF)", FU6, "value", 100 * 4 / 7)],
+    # 6-month respondents (29, all due at 12); at 12: employed 1, 9, 24; unemployed 21;
+    # outside 11, 34; the 23 others did not answer
+    "<status> at <later wave>": [
+        ("Employed at followup_12", PANEL, "value", 100 * 3 / 29),
+        ("Unemployed at followup_12", PANEL, "value", 100 * 1 / 29),
+        ("Outside the labour force at followup_12", PANEL, "value", 100 * 2 / 29),
+        ("Employed at followup_12", PANEL, "value", 100 * 2 / 5, "status at followup_6",
+         "unemployed"),
+        ("Employed at followup_12", PANEL, "value", 100 * 1 / 19, "status at followup_6",
+         "employed")],
+    "No answer at <later wave> (attrition)": [
+        ("No answer at followup_12", PANEL, "value", 100 * 23 / 29),
+        ("No answer at followup_12", PANEL, "value", 100 * 17 / 19, "status at followup_6",
+         "employed")],
+    # due at 6 months: 29 respondents, 11 not (15 16 18 19 20 27 28 31 32 38 40)
+    "Women (cohort file)": [
+        ("Women (cohort file)", FU6, "value", 100 * 18 / 29, "response", "respondents"),
+        ("Women (cohort file)", FU6, "value", 100 * 6 / 11, "response", "non-respondents")],
+    "Completed the training (cohort file)": [
+        ("Completed the training", FU6, "value", 100 * 24 / 27, "response", "respondents"),
+        ("Completed the training", FU6, "value", 100 * 5 / 11, "response",
+         "non-respondents")],
+    "Aged under 25 (cohort file)": [
+        ("Aged under 25", FU6, "value", 100 * 25 / 29, "response", "respondents"),
+        ("Aged under 25", FU6, "value", 100 * 9 / 11, "response", "non-respondents")],
+    # baseline: 9 of 29 respondents worked (3 4 6 14 22 29 35 36 37); 15, 18, 27 (3 < 5):
+    # hidden, and so the respondents' row too (else 9/32 − 9/29 gives 0/3)
+    "Worked before the training (baseline)": [
+        ("Worked before the training", FU6, "value", 100 * 9 / 32),
+        ("Worked before the training", FU6, "value", X, "response", "non-respondents"),
+        ("Worked before the training", FU6, "value", X, "response", "respondents")],
 }
 # expectation groups (breakdown "expectation"): (indicator, group, column, expected)
 EXPECTATIONS: dict[str, list[tuple[str, str, str, object]]] = {
@@ -208,8 +271,9 @@ def test_every_documented_indicator_is_checked_by_hand():
 
 @pytest.mark.parametrize("name", sorted(HAND))
 def test_indicator_matches_the_hand_computation(csv_dir: Path, name: str):
-    for indicator, wave, column, expected in HAND[name]:
-        _check(figure(csv_dir, indicator, wave, column), expected, f"{indicator} {column}")
+    for indicator, wave, column, expected, *where in HAND[name]:
+        _check(figure(csv_dir, indicator, wave, column, *where), expected,
+               f"{indicator} {column} {where}")
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTATIONS))
@@ -221,11 +285,11 @@ def test_expectation_indicator_matches_the_hand_computation(csv_dir: Path, name:
 
 def test_response_rates(csv_dir: Path):
     table = read(csv_dir, "response").set_index(["wave", "breakdown", "group"])
-    # baseline: the 29 follow-up respondents + 15, 18, 27; exit: 28; 6 months: 29; 12: none
+    # baseline: the 29 follow-up respondents + 15, 18, 27; exit: 28; 6 months: 29; 12: 6
     assert table.loc[("baseline", "all", "all"), ["due", "responded"]].tolist() == ["40", "32"]
     assert float(table.loc[("exit", "all", "all"), "response_rate"]) == pytest.approx(70.0)
     assert float(table.loc[(FU6, "all", "all"), "response_rate"]) == pytest.approx(72.5)
-    assert table.loc[("followup_12", "all", "all"), "responded"] == "0"
+    assert table.loc[("followup_12", "all", "all"), "responded"] == "6"
     # age 35+: 2 due (39, 40) → not printed; 30-34 (4 due) hidden too
     assert table.loc[(FU6, "age_band", "35+"), ["due", "responded", "response_rate"]].tolist() \
         == [X, X, X]

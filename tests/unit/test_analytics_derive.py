@@ -103,3 +103,20 @@ def test_small_cells_are_collapsed_by_dropping_the_last_variable():
     assert weights.iloc[-1] == pytest.approx(3.5 * mean)
     assert weights.sum() == pytest.approx(20)
     assert weights.iloc[0] == pytest.approx((20 - 3.5 * mean) / 10)
+
+
+def test_weighting_by_completion_corrects_what_sex_and_age_cannot():
+    # issue 14: 20 trainees in one sex × age cell, 10 completers (all answered, 9 employed)
+    # and 10 dropouts (2 answered, none employed): 75 % unweighted, 45 % weighted
+    people = pd.DataFrame(
+        {"cohort": "2024", "w_completion": ["completed"] * 10 + ["dropped_out"] * 10,
+         "w_sex": "female", "w_age_band": "20-24"},
+        index=pd.Index(range(1, 21), name="trainee_id"),
+    )
+    responded = np.array([True] * 12 + [False] * 8)
+    employed = pd.Series([True] * 9 + [False] * 3, index=range(1, 13))
+    weights = response_weights(people, np.ones(20, bool), responded)
+    assert weights.loc[11] == pytest.approx(5.0)
+    assert 100 * weights[employed].sum() / weights.sum() == pytest.approx(45.0)
+    old = response_weights(people, np.ones(20, bool), responded, ("sex", "age_band"))
+    assert 100 * old[employed].sum() / old.sum() == pytest.approx(75.0)
