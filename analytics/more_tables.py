@@ -27,6 +27,18 @@ def _yes(values: pd.Series) -> pd.Series:
     return (values == "yes").where(values.notna())
 
 
+def distribution(
+    b: IndicatorBuilder, frame: pd.DataFrame, wave: str, code: str, prefix: str, unit: str
+) -> list[dict]:
+    """One share per choice of question ``code`` among those who answered it (all only)."""
+    answers = frame[code]
+    rows: list[dict] = []
+    for choice in b._choices(code):
+        rows += b.rows(frame, wave, f"{prefix}: {b._label(code, choice)}", unit, "share",
+                       (answers == choice).where(answers.notna()), breakdowns=())
+    return rows
+
+
 def training_table(b: IndicatorBuilder) -> list[dict]:
     """Exit: would recommend, workplace learning, share of practice, what was most missing."""
     frame = b.exit
@@ -35,11 +47,7 @@ def training_table(b: IndicatorBuilder) -> list[dict]:
     rows += b.rows(frame, "exit", "Internship or apprenticeship in a company", "%", "share",
                    _yes(frame["ex_workplace_learning"]))
     for code in ("ex_practice_share", "ex_missing"):
-        answers = frame[code]
-        for choice in b._choices(code):
-            label = f"{b._label_question(code)}: {b._label(code, choice)}"
-            rows += b.rows(frame, "exit", label, "%", "share",
-                           (answers == choice).where(answers.notna()), breakdowns=())
+        rows += distribution(b, frame, "exit", code, b._label_question(code), "%")
     return rows
 
 
@@ -51,12 +59,8 @@ def work_table(b: IndicatorBuilder) -> list[dict]:
         employed = frame["labour_status"] == "employed"
         rows += b.rows(frame, wave, "Usual hours per week (employed): mean", "hours", "mean",
                        pd.to_numeric(frame["fu_hours_week"], errors="coerce"), eligible=employed)
-        reason = frame["fu_inactive_reason"]
-        for choice in b._choices("fu_inactive_reason"):
-            name = b._label("fu_inactive_reason", choice)
-            label = f"Main reason for not looking for work: {name}"
-            rows += b.rows(frame, wave, label, "% who did not look", "share",
-                           (reason == choice).where(reason.notna()), breakdowns=())
+        rows += distribution(b, frame, wave, "fu_inactive_reason",
+                             "Main reason for not looking for work", "% who did not look")
     return rows
 
 
