@@ -235,7 +235,7 @@ def protect_tables(
     grid.table = pd.factorize(frame["_table"])[0]
     hidden = suppress(grid, min_cell)
     columns = [c for c in HIDDEN_COLUMNS if c in frame.columns]
-    frame = frame.astype({c: object for c in columns + list(RESPONSE_COLUMNS)})
+    frame = frame.astype({c: object for c in columns})
     frame.loc[hidden, columns] = SUPPRESSED
     missing = (np.nan, np.nan, np.nan)
     looked_up = [figures.get((w, b, g), missing)

@@ -75,3 +75,28 @@ def test_the_attack_recovers_a_cell_hidden_without_complement():
     })
     recovered = {(c[4], c[5]): c[6] for c in recover_hidden_cells({"labour": table})}
     assert recovered == {("dropped_out", "n"): 3.0, ("dropped_out", "count"): 1.0}
+
+
+def test_the_issue_example_gets_a_complement_and_keeps_its_total():
+    from analytics.disclosure import SUPPRESSED, protect_tables
+
+    rows = [("all", "all", 12, 9), ("completion", "completed", 9, 8),
+            ("completion", "dropped_out", 3, 1)]
+    table = pd.DataFrame([
+        {"indicator": "Employment rate", "wave": "followup_6", "breakdown": b, "group": g,
+         "n": n, "count": c, "value": 100 * c / n, "kind": "share"}
+        for b, g, n, c in rows
+    ])
+    response = pd.DataFrame([
+        {"wave": "followup_6", "breakdown": b, "group": g, "due": n + 1, "responded": n,
+         "response_rate": 100 * n / (n + 1)} for b, g, n, _ in rows
+    ])
+    tables, protected = protect_tables({"labour": table}, response)
+    labour = tables["labour"].set_index("group")
+    assert labour.loc["dropped_out", "value"] == SUPPRESSED  # n = 3
+    assert labour.loc["completed", "value"] == SUPPRESSED  # else 9 − 8 = 1 of 12 − 9 = 3
+    assert labour.loc["all", "value"] == pytest.approx(75.0)
+    # 4 due among dropouts: responded/due not printed, for the completers neither
+    assert protected.set_index("group").loc["dropped_out", "due"] == SUPPRESSED
+    assert protected.set_index("group").loc["completed", "due"] == SUPPRESSED
+    assert labour.loc["completed", "due"] == SUPPRESSED
