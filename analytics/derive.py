@@ -215,7 +215,8 @@ def followup_frame(dataset_people: pd.DataFrame, responses: pd.DataFrame) -> pd.
     rows["formality"] = formality(rows)
     rows["earnings_change"] = earnings_change(rows)
     rows["earns_more"] = (rows["earnings_change"] > 0).where(rows["earnings_change"].notna())
-    rows = rows.join(first_job_spells(rows))
+    for column, values in first_job_spells(rows).items():  # no join: it copies every column
+        rows[column] = values
     rows["neet"] = neet(rows)
     return rows
 
@@ -255,9 +256,8 @@ def first_job_spells(rows: pd.DataFrame) -> pd.DataFrame:
     never = status.isin(["unemployed", "outside"]) & (rows["fu_had_job_since"] == "no")
     worked_before = rows["bl_activity_status"].isin(["employee", "self_employed"])
     kept = had_job & worked_before & (months == 0)
-    wave_month = pd.to_numeric(
-        rows["wave"].astype(str).str.extract(r"_(\d+)$", expand=False), errors="coerce"
-    )
+    months_of_wave = {w: _wave_month(str(w)) for w in rows["wave"].unique()}
+    wave_month = rows["wave"].map(months_of_wave).astype(float)
     event = had_job & months.notna() & ~kept
     spell = pd.Series(np.nan, index=rows.index)
     spell[event] = months[event]
@@ -273,6 +273,14 @@ def first_job_spells(rows: pd.DataFrame) -> pd.DataFrame:
         },
         index=rows.index,
     )
+
+
+def _wave_month(wave: str) -> float:
+    """``followup_6`` → 6.0; NaN for a wave without a month."""
+    try:
+        return float(wave.rsplit("_", 1)[1])
+    except (IndexError, ValueError):
+        return float("nan")
 
 
 YOUTH_BANDS = ("under 20", "20-24")

@@ -183,12 +183,12 @@ class IndicatorBuilder:
         ones = pd.Series(1.0, index=ended.index)
         breakdowns = tuple(b for b in self.breakdowns if b != "completion")
         rows: list[dict] = []
-        for label, values in (
-            ("Completion rate (cohort file)", (status == "completed").where(known)),
-            ("Dropout rate (cohort file)", (status == "dropped_out").where(known)),
-            ("Completion status missing from the cohort file", ~known),
+        for label, values, by in (
+            ("Completion rate (cohort file)", (status == "completed").where(known), breakdowns),
+            ("Dropout rate (cohort file)", (status == "dropped_out").where(known), breakdowns),
+            ("Completion status missing from the cohort file", ~known, ("cohort",)),
         ):
-            result = summarise(ended, "share", values, ones, breakdowns)
+            result = summarise(ended, "share", values, ones, by)
             rows += self._label_rows(result, label, "% of trainees", REGISTRY)
         frame = self.exit
         reasons = frame["ex_dropout_reason"]

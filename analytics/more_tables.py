@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from analytics.indicators import IndicatorBuilder
 
 STATUSES = ("employed", "unemployed", "outside")
+BY_COHORT = ("cohort",)  # these items by cohort only (the expectation gap per cohort)
 STATUS_LABELS = {"employed": "Employed", "unemployed": "Unemployed",
                  "outside": "Outside the labour force"}
 
@@ -43,9 +44,9 @@ def training_table(b: IndicatorBuilder) -> list[dict]:
     """Exit: would recommend, workplace learning, share of practice, what was most missing."""
     frame = b.exit
     rows = b.rows(frame, "exit", "Would recommend the training", "%", "share",
-                  _yes(frame["ex_recommend"]))
+                  _yes(frame["ex_recommend"]), breakdowns=BY_COHORT)
     rows += b.rows(frame, "exit", "Internship or apprenticeship in a company", "%", "share",
-                   _yes(frame["ex_workplace_learning"]))
+                   _yes(frame["ex_workplace_learning"]), breakdowns=BY_COHORT)
     for code in ("ex_practice_share", "ex_missing"):
         rows += distribution(b, frame, "exit", code, b._label_question(code), "%")
     return rows
@@ -58,7 +59,8 @@ def work_table(b: IndicatorBuilder) -> list[dict]:
         frame = b._followup(wave)
         employed = frame["labour_status"] == "employed"
         rows += b.rows(frame, wave, "Usual hours per week (employed): mean", "hours", "mean",
-                       pd.to_numeric(frame["fu_hours_week"], errors="coerce"), eligible=employed)
+                       pd.to_numeric(frame["fu_hours_week"], errors="coerce"), eligible=employed,
+                       breakdowns=BY_COHORT)
         rows += distribution(b, frame, wave, "fu_inactive_reason",
                              "Main reason for not looking for work", "% who did not look")
     return rows
@@ -77,9 +79,9 @@ def expectation_gap_table(b: IndicatorBuilder) -> list[dict]:
         within[found] = (months <= expected)[found]
         within[late] = False
         rows += b.rows(frame, wave, "Found a first job within the months expected", "%",
-                       "share", within)
+                       "share", within, breakdowns=BY_COHORT)
         rows += b.rows(frame, wave, "Months to first job minus months expected: median",
-                       "months", "median", (months - expected).where(found))
+                       "months", "median", (months - expected).where(found), breakdowns=BY_COHORT)
         wished = frame["bl_expected_earnings"]
         currency = frame["bl_expected_earnings_currency"].astype(object)
         same = (frame["labour_status"] == "employed") & (
@@ -88,10 +90,10 @@ def expectation_gap_table(b: IndicatorBuilder) -> list[dict]:
         for code in sorted({str(c) for c in currency[gap.notna()].unique()}):
             mine = currency == code
             rows += b.rows(frame, wave, f"Earnings minus expected earnings ({code}): median",
-                           code, "median", gap, eligible=mine)
+                           code, "median", gap, eligible=mine, breakdowns=BY_COHORT)
             rows += b.rows(frame, wave, f"Earns at least the expected amount ({code})", "%",
                            "share", (gap >= 0).where(gap.notna()).astype(object),
-                           eligible=mine)
+                           eligible=mine, breakdowns=BY_COHORT)
     return rows
 
 
@@ -104,16 +106,18 @@ def panel_table(b: IndicatorBuilder) -> list[dict]:
     rows: list[dict] = []
     due = b.ds.due
     for earlier, later in zip(b.followup_waves, b.followup_waves[1:], strict=False):
-        first = b._followup(earlier)
-        first = first[first["labour_status"].notna()]
-        first = first[due[later].reindex(first["trainee_id"]).fillna(False).to_numpy(bool)]
-        second = b._followup(later).set_index("trainee_id")["labour_status"]
-        status = second.reindex(first["trainee_id"]).to_numpy(dtype=object)
-        answered = first["trainee_id"].isin(second.index).to_numpy()
+        first = b._followup(earlier)  # columns only: copying the wide frames costs
+        ids = first["trainee_id"].to_numpy()
+        before = first["labour_status"].to_numpy(dtype=object)
+        keep = pd.notna(before) & due[later].reindex(ids).fillna(False).to_numpy(dtype=bool)
+        ids, before = ids[keep], before[keep]
+        later_rows = b._followup(later)
+        second = pd.Series(later_rows["labour_status"].to_numpy(dtype=object),
+                           index=later_rows["trainee_id"].to_numpy())
         frame = pd.DataFrame(
-            {"status_before": first["labour_status"].to_numpy(), "status_after": status,
-             "answered": answered},
-            index=first.index,
+            {"status_before": before,
+             "status_after": second.reindex(ids).to_numpy(dtype=object),
+             "answered": np.isin(ids, second.index.to_numpy())},
         )
         ones = pd.Series(1.0, index=frame.index)
         wave = f"{earlier}→{later}"

@@ -47,11 +47,11 @@ def _final_cells(frame: pd.DataFrame, responded: np.ndarray, min_respondents: in
     level; the result is a partition in which every cell has a respondent."""
     columns = list(frame.columns)
     levels = len(columns)
-    prefix = [np.zeros(len(frame), dtype=np.int64)] + [
-        frame[columns[:level]].astype(str).groupby(columns[:level], sort=False).ngroup()
-        .to_numpy()
-        for level in range(1, levels + 1)
-    ]
+    prefix = [np.zeros(len(frame), dtype=np.int64)]
+    for column in columns:  # codes of each prefix of the variables, by combining codes
+        codes, uniques = pd.factorize(frame[column].astype(object).fillna("unknown"))
+        combined = prefix[-1] * (len(uniques) + 1) + codes
+        prefix.append(np.unique(combined, return_inverse=True)[1].reshape(-1))
     level_of = np.full(len(frame), levels, dtype=np.int64)
     answered = responded.astype(float)
     for level in range(levels, 0, -1):
