@@ -193,7 +193,9 @@ def formality(frame: pd.DataFrame) -> pd.Series:
 def followup_frame(dataset_people: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
     """Follow-up rows with person variables and derived status, formality, earnings change,
     first-job spells and NEET."""
-    rows = responses[responses["wave_kind"] == "followup"]
+    columns = [c for c in responses.columns
+               if c.startswith("fu_") or c in ("trainee_id", "wave", "wave_kind")]
+    rows = responses.loc[(responses["wave_kind"] == "followup").to_numpy(), columns]
     person_columns = [
         "cohort",
         "region",
@@ -211,7 +213,8 @@ def followup_frame(dataset_people: pd.DataFrame, responses: pd.DataFrame) -> pd.
     ]
     rows = rows.drop(columns=[c for c in person_columns if c in rows.columns])
     rows = rows.join(dataset_people[person_columns], on="trainee_id")
-    rows["labour_status"] = labour_status(rows)
+    rows = _as_categories(rows)
+    rows["labour_status"] = labour_status(rows).astype("category")
     rows["formality"] = formality(rows)
     rows["earnings_change"] = earnings_change(rows)
     rows["earns_more"] = (rows["earnings_change"] > 0).where(rows["earnings_change"].notna())
@@ -219,6 +222,17 @@ def followup_frame(dataset_people: pd.DataFrame, responses: pd.DataFrame) -> pd.
         rows[column] = values
     rows["neet"] = neet(rows)
     return rows
+
+
+def _as_categories(rows: pd.DataFrame) -> pd.DataFrame:
+    """Coded (text) columns as categoricals: the indicators compare them with codes hundreds
+    of times, and comparing category codes is much cheaper than comparing Python strings."""
+    coded = {
+        column: rows[column].astype("category")
+        for column in rows.columns
+        if rows[column].dtype == object and column.startswith(("fu_", "bl_activity"))
+    }
+    return rows.assign(**coded) if coded else rows
 
 
 def earnings_change(rows: pd.DataFrame) -> pd.Series:

@@ -173,9 +173,8 @@ class IndicatorBuilder:
         """Completion and dropout rates from the cohort file (all trainees whose training has
         ended, not only exit respondents); dropout reasons (exit respondents who dropped out)."""
         people = self.ds.people
-        ended = people[self.ds.due["exit"].to_numpy(dtype=bool)] if "exit" in self.ds.due else (
-            people.iloc[:0]
-        )
+        columns = [*self.breakdowns, "registered_completion"]
+        ended = people.loc[self.ds.due["exit"].to_numpy(dtype=bool), columns]
         status = ended["registered_completion"].where(
             ended["registered_completion"].isin(["completed", "dropped_out"])
         )

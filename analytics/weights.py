@@ -99,14 +99,15 @@ def response_weights(
     trim: float = TRIM,
 ) -> pd.Series:
     """Weights of the respondents (index ``trainee_id``); they sum to the number due."""
-    due_people = people.loc[due]
-    answered = np.asarray(responded)[np.asarray(due)]
+    mask = np.asarray(due, dtype=bool)
+    index = people.index[mask]
+    answered = np.asarray(responded)[mask]
     if not answered.any():
-        return pd.Series(dtype=float, index=due_people.index[:0])
+        return pd.Series(dtype=float, index=index[:0])
     columns = [CELL_COLUMNS.get(c, c) for c in cells]
-    frame = due_people[columns] if columns else pd.DataFrame(index=due_people.index)
+    frame = people.loc[mask, columns] if columns else pd.DataFrame(index=index)
     final = _final_cells(frame, answered, min_respondents)
     due_count = np.bincount(final)
     resp_count = np.bincount(final[answered], minlength=len(due_count))
     weights = due_count[final[answered]] / resp_count[final[answered]]
-    return pd.Series(trim_weights(weights, trim), index=due_people.index[answered])
+    return pd.Series(trim_weights(weights, trim), index=index[answered])
