@@ -305,6 +305,10 @@ class IndicatorBuilder:
             for code in sorted({str(c) for c in currency.dropna().unique()}):
                 rows += self.rows(frame, wave, f"Median monthly earnings ({code})", code,
                                   "median", frame["fu_earnings"], eligible=currency == code)
+            amount = frame["fu_earnings"].notna()
+            rows += self.rows(frame, wave, "Earnings given without a currency (not used)",
+                              "% of amounts", "share", currency.isna().where(amount),
+                              breakdowns=())
             base_currency = frame["bl_earnings_currency"].astype(object)
             change = frame["earnings_change"]
             for code in sorted({str(c) for c in base_currency[change.notna()].unique()}):

@@ -12,8 +12,8 @@ Cases: trainee 17 says "completed" at exit but the cohort file says dropped out;
 workers 7, 8, 26; baseline earnings observed for 3, 4, 14, 22, 29, 35, 36, 37 only (6 was
 self-employed but skipped the amount; 7 is a student with a side income: not asked); 3 and
 36 kept the job they held before the training (month 0); 39 is the lone respondent of his
-age band; 37 earns in another currency than at baseline. Six trainees answered the 12-month
-follow-up (1, 9, 11, 21, 24, 34): the panel.
+age band; 37 earns in another currency than at baseline; 39 gave an amount without a
+currency. Six trainees answered the 12-month follow-up (1, 9, 11, 21, 24, 34): the panel.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ FOLLOWUP_6: dict[int, dict[str, Any]] = {
     35: _employee(1, "yes", (500, XOF), "same_field", "often"),
     36: _business("employer", 0, "yes", (300, XOF), "same_field", "often"),
     37: _employee(2, "no", (100, "USD"), "unrelated", "never"),
-    39: _business("own_account", 1, "yes", SKIP, "same_field", "sometimes"),
+    39: _business("own_account", 1, "yes", (80, None), "same_field", "sometimes"),
 }
 FOLLOWUP_12: dict[int, dict[str, Any]] = {
     1: _employee(2, "yes", (220, XOF), "same_field", "often"),

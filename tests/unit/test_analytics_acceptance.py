@@ -116,11 +116,14 @@ HAND: dict[str, list[tuple]] = {
         ("Formal employees", FU6, "value", 100 * 7 / 11)],
     "Registered businesses (self-employed)": [
         ("Registered businesses", FU6, "value", 100 * 3 / 5)],
-    # XOF: 50 100 120 150 150 180 200 200 250 250 300 300 400 500 (6, 8, 26, 39 skipped)
+    # XOF: 50 100 120 150 150 180 200 200 250 250 300 300 400 500 (6, 8, 26 skipped)
     "Median monthly earnings (<currency>)": [
         ("Median monthly earnings (XOF)", FU6, "value", (200 + 200) / 2),
         ("Median monthly earnings (XOF)", FU6, "n", 14),
         ("Median monthly earnings (USD)", FU6, "value", X)],
+    # amounts: 14 in XOF, 1 in USD (37), 1 without a currency (39)
+    "Earnings given without a currency (not used)": [
+        ("Earnings given without a currency", FU6, "value", 100 * 1 / 16)],
     # baseline amounts: 3 (+80), 4 (−50), 14 (no work now: −100), 22 (+50), 29 (0), 35 (+100),
     # 36 (+100); 37 now earns USD: not compared; 6 skipped it; 7 (student) was not asked
     "Median change vs baseline earnings (<currency>)": [
