@@ -595,12 +595,7 @@ class SurveyTurn:
                 return
             all_answers = self.store.current_answers(trainee.id)
             answers = all_answers.get(wave, {})
-            context = {
-                code: value
-                for stored in all_answers.values()
-                for code, value in engine.answered_values(stored).items()
-            }
-            context.update(engine.answered_values(answers))
+            context = engine.skip_context(all_answers, wave)
             question = engine.next_question(self.questionnaire, wave, answers, context)
             if question is not None:
                 if not answers:
@@ -650,11 +645,7 @@ def prompt_for_step(
     wave = turn._current_wave(trainee) if trainee else None
     all_answers = turn.store.current_answers(trainee.id) if trainee else {}
     answers = all_answers.get(wave or "", {})
-    context = {
-        code: value
-        for stored in all_answers.values()
-        for code, value in engine.answered_values(stored).items()
-    }
+    context = engine.skip_context(all_answers, wave) if wave else {}
     defaults = question.extra.get("x_placeholder_default")
     text = engine.fill_placeholders(
         question.text_in(language), turn.questionnaire, context, language, defaults
