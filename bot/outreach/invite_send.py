@@ -168,7 +168,7 @@ def plan_sends(
         if states & {"sending", "unknown"}:
             counts["unknown_not_resent"] += 1
             continue
-        if "rejected" in states and not reissue:
+        if states & {"rejected", "undelivered"} and not reissue:
             counts["rejected_by_provider"] += 1
             continue
         if None in states and not reissue:

@@ -9,6 +9,8 @@ the next N requests with a rate limit (429) or a server error, or to reject a nu
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import itertools
 import json
 import re
@@ -16,6 +18,8 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
+
+import requests
 
 
 @dataclass
@@ -33,6 +37,7 @@ class _Faults:
     rate_limited: int = 0  # answer the next N sends with 429
     server_errors: int = 0  # answer the next N sends with 500
     bad_numbers: set[str] = field(default_factory=set)  # always rejected
+    undeliverable: set[str] = field(default_factory=set)  # accepted, then reported undelivered
 
 
 class _FakeApi:
@@ -100,6 +105,7 @@ class FakeTwilio(_FakeApi):
     def __init__(self, account_sid: str = "AC" + "1" * 32, auth_token: str = "twilio-secret"):
         super().__init__()
         self.account_sid, self.auth_token = account_sid, auth_token
+        self.callbacks: list[tuple[str, object]] = []  # (sid, HTTP status of our callback)
 
     def handle(self, path, headers, form):
         match = re.fullmatch(r"/2010-04-01/Accounts/([^/]+)/Messages\.json", path)
@@ -120,7 +126,27 @@ class FakeTwilio(_FakeApi):
             return 400, {"code": 21211, "message": message, "status": 400}, {}
         sid = f"SM{next(self._ids):032d}"
         self.sent.append(FakeSms(form["To"], form["Body"], form.get("From", ""), sid))
+        if form.get("StatusCallback"):
+            threading.Thread(target=self._callback, args=(form, sid), daemon=True).start()
         return 201, {"sid": sid, "status": "queued", "to": form["To"]}, {}
+
+    def _callback(self, form: dict[str, str], sid: str) -> None:
+        """Post a signed final status to the message's ``StatusCallback`` like Twilio does."""
+        url = form["StatusCallback"]
+        if form["To"] in self.faults.undeliverable:
+            report = {"MessageSid": sid, "MessageStatus": "undelivered", "ErrorCode": "30003"}
+        else:
+            report = {"MessageSid": sid, "MessageStatus": "delivered"}
+        report["AccountSid"] = self.account_sid
+        payload = url + "".join(f"{key}{report[key]}" for key in sorted(report))
+        digest = hmac.new(self.auth_token.encode(), payload.encode(), hashlib.sha1).digest()
+        signature = base64.b64encode(digest).decode()
+        try:
+            response = requests.post(url, data=report, timeout=10,
+                                     headers={"X-Twilio-Signature": signature})  # fmt: skip
+            self.callbacks.append((sid, response.status_code))
+        except requests.RequestException as error:
+            self.callbacks.append((sid, repr(error)))
 
 
 class FakeAfricasTalking(_FakeApi):

@@ -149,3 +149,44 @@ def test_nothing_goes_out_in_quiet_hours_or_without_configuration(env, tmp_path,
     add_programme(load_settings(bare), "solar", {})
     off = run_cli(bare, "invite", "--programme", "solar", "--send", "sms", "--yes")
     assert off.exit_code == 1 and "sms is not configured" in off.stderr
+
+
+def test_delivery_receipts_update_the_invitation_and_status_counts_the_funnel(env, providers):
+    from datetime import datetime
+
+    from bot.outreach.receipts import (
+        africastalking_receipt,
+        apply_receipt,
+        twilio_receipt,
+    )
+
+    twilio, _ = providers
+    assert _send(env, "sms").exit_code == 0
+    first, second = (sms.reference for sms in twilio.sent)
+    settings = load_settings(env)
+    now = datetime(2026, 7, 1, 12, 5)
+    assert twilio_receipt({"MessageSid": first, "MessageStatus": "sent"}) is None
+    assert apply_receipt(settings, twilio_receipt({"MessageSid": first,
+                                                   "MessageStatus": "delivered"}), now)  # fmt: skip
+    lost = twilio_receipt({"MessageSid": second, "MessageStatus": "undelivered",
+                           "ErrorCode": "30003"})  # fmt: skip
+    assert apply_receipt(settings, lost, now)
+    stranger = twilio_receipt({"MessageSid": "SMnope", "MessageStatus": "delivered"})
+    assert not apply_receipt(settings, stranger, now)
+    states = sorted((state, result) for _, state, _, result in _states(env))
+    assert states == [
+        ("delivered", "delivered"),
+        ("undelivered", "undelivered: twilio error 30003"),
+    ]
+    report = africastalking_receipt({"id": "ATXid_1", "status": "Rejected",
+                                     "failureReason": "InvalidPhoneNumber"})  # fmt: skip
+    assert (report.delivered, report.reason) == (False, "rejected: InvalidPhoneNumber")
+
+    status = run_cli(env, "status", "--programme", "solar")
+    assert status.exit_code == 0, status.output
+    lines = {line.split()[1]: line.split()[2:] for line in status.output.splitlines()
+             if line.startswith("solar") and len(line.split()) == 9}  # fmt: skip
+    # trainees, invited, sent, delivered, failed, joined, answered
+    assert lines["2026A"] == ["2", "2", "1", "1", "1", "0", "0"]
+    assert lines["2026B"] == ["1", "0", "0", "0", "0", "0", "0"]
+    assert "rejected earlier" in _send(env, "sms").output  # undelivered: not re-sent blindly
