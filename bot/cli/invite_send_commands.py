@@ -7,10 +7,11 @@ from datetime import datetime
 import click
 
 from bot.config import Settings
-from bot.outreach.invite_send import plan_sends, send_invitations, sms_preview
+from bot.outreach.invite_send import InviteSendReport, plan_sends, send_invitations, sms_preview
 from bot.outreach.invites import InviteError
-from bot.outreach.messaging import transports_from_settings
+from bot.outreach.messaging import MessageTransport, transports_from_settings
 from bot.outreach.scope import Scope
+from bot.outreach.wave_messages import plan_wave_messages
 
 _LABELS = {
     "sent_sms": "sent by SMS (accepted by the provider)",
@@ -29,6 +30,12 @@ _LABELS = {
     "unknown_not_resent": "earlier send uncertain (not re-sent)",
     "opted_out_or_deleted": "opted out/deleted",
     "not_tried_after_stop": "not tried (run stopped)",
+    "claimed_by_another_run": "sent by another run at the same time",
+    "linked_chat": "linked a chat (use 'tracer followups send')",
+    "nothing_due_yet": "no wave due yet",
+    "answered": "wave already answered",
+    "no_more_reminders": "no reminder left (or the last send failed)",
+    "reminder_not_due_yet": "next reminder not due yet",
 }
 
 
@@ -48,17 +55,44 @@ def send_command(
     yes: bool,
     reissue: bool,
 ) -> None:
-    """Plan, show the SMS segment counts, confirm and send invitations."""
+    """``tracer invite --send``: plan, show the SMS segment counts, confirm, send invitations."""
     try:
         transports = transports_from_settings(settings)
         plan = plan_sends(settings, scope, mode, now, transports, reissue=reissue)
     except InviteError as error:
         raise click.ClickException(str(error)) from None
+    run_plan(settings, plan, transports, mode, now, dry_run=dry_run, yes=yes, purpose="invite")
+
+
+def wave_send_command(
+    settings: Settings, scope: Scope, mode: str, now: datetime, *, dry_run: bool, yes: bool
+) -> None:
+    """``tracer followups message``: due waves and reminders for trainees without a chat."""
+    try:
+        transports = transports_from_settings(settings)
+        plan = plan_wave_messages(settings, scope, mode, now, transports)
+    except InviteError as error:
+        raise click.ClickException(str(error)) from None
+    run_plan(settings, plan, transports, mode, now, dry_run=dry_run, yes=yes, purpose="wave")
+
+
+def run_plan(
+    settings: Settings,
+    plan: InviteSendReport,
+    transports: dict[str, MessageTransport],
+    mode: str,
+    now: datetime,
+    *,
+    dry_run: bool,
+    yes: bool,
+    purpose: str,
+) -> None:
+    """Show counts and SMS segments, ask (unless ``yes``), send, and report (counts only)."""
     by_channel = {"sms": 0, "email": 0}
     for item in plan.to_send:
         by_channel[item.channel] += 1
     if by_channel["sms"] or mode == "sms":
-        previews = sms_preview(settings)
+        previews = sms_preview(settings, purpose)
         for language, (text, segments) in previews.items():
             click.echo(f"SMS ({language}): {segments.describe()}\n  {text}")
         languages = [item.language for item in plan.to_send if item.channel == "sms"]
@@ -73,8 +107,8 @@ def send_command(
         click.confirm("Send now?", abort=True)
     report = send_invitations(settings, plan, now, transports)
     click.echo("Done:")
-    _echo_counts({k: v for k, v in report.counts.items() if k.startswith(
-        ("sent_", "failed", "rejected", "unknown", "retried", "not_tried"))})  # fmt: skip
+    outcomes = ("sent_", "failed", "rejected", "unknown", "retried", "not_tried", "claimed")
+    _echo_counts({k: v for k, v in report.counts.items() if k.startswith(outcomes)})
     for reason, count in report.failures.most_common(5):
         click.echo(f"  reason: {reason} ({count})")
     if report.stopped:

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Callable
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
 from bot.i18n import normalise_language, t
@@ -29,7 +30,7 @@ from bot.outreach.scope import CHAT_CHANNELS, Scope
 from bot.outreach.segments import SegmentCount, count_segments
 from bot.security.crypto import Cipher, new_invite_code
 from bot.storage.db import session_scope
-from bot.storage.models import Cohort, Contact, Invitation, Trainee
+from bot.storage.models import Cohort, Contact, Invitation, Outreach, Trainee
 
 MODES = ("sms", "email", "auto")
 MAX_ATTEMPTS = 3
@@ -49,6 +50,8 @@ class Outgoing:
     language: str
     replace_ids: tuple[int, ...]
     attempts_before: int
+    wave: str | None = None  # a wave reminder (bot/outreach/wave_messages.py), not an invitation
+    attempt: int = 0
 
 
 @dataclass
@@ -61,28 +64,33 @@ class InviteSendReport:
     stopped: str = ""
 
 
-def compose(settings: Settings, channel: str, language: str, code: str) -> tuple[str, str]:
-    """(subject, text) of an invitation in ``language`` carrying the trainee's links."""
+def compose(
+    settings: Settings, channel: str, language: str, code: str, purpose: str = "invite"
+) -> tuple[str, str]:
+    """(subject, text) in ``language`` carrying the trainee's links; ``purpose`` is ``invite``
+    (first invitation) or ``wave`` (a follow-up wave or its reminder for an unlinked trainee)."""
     web, telegram = web_link(settings, code), telegram_link(settings, code)
     if channel == "sms":
         links = f"{web} {t('invite_or', language)} Telegram {telegram}" if telegram else web
-        return "", t("invite_sms", language, links=links)
+        return "", t(f"{purpose}_sms", language, links=links)
     telegram_line = t("invite_email_telegram", language, link=telegram) if telegram else ""
-    body = t("invite_email_body", language, web_link=web, telegram_line=telegram_line, code=code)
-    return t("invite_email_subject", language), body
+    body = t(f"{purpose}_email_body", language, web_link=web, telegram_line=telegram_line,
+             code=code)  # fmt: skip
+    return t(f"{purpose}_email_subject", language), body
 
 
-def sms_preview(settings: Settings) -> dict[str, tuple[str, SegmentCount]]:
+def sms_preview(settings: Settings, purpose: str = "invite") -> dict[str, tuple[str, SegmentCount]]:
     """Per language: a sample SMS (with a sample code) and its segment count."""
     sample = "ABCDEFGH23"
     found = {}
     for language in ("en", "fr", "es"):
-        text = compose(settings, "sms", language, sample)[1]
+        text = compose(settings, "sms", language, sample, purpose)[1]
         found[language] = (text, count_segments(text))
     return found
 
 
-def _decrypted_contacts(session, cipher: Cipher, ids: list[int]) -> dict[int, dict[str, str]]:
+def decrypted_contacts(session, cipher: Cipher, ids: list[int]) -> dict[int, dict[str, str]]:
+    """Trainee id → {"phone": ..., "email": ...} (decrypted, in memory only)."""
     found: dict[int, dict[str, str]] = {}
     for start in range(0, len(ids), 900):
         rows = session.execute(
@@ -96,13 +104,30 @@ def _decrypted_contacts(session, cipher: Cipher, ids: list[int]) -> dict[int, di
     return found
 
 
-def _choose(mode: str, contacts: dict[str, str], transports: dict) -> str | None:
+def choose_channel(mode: str, contacts: dict[str, str], transports: dict) -> str | None:
+    """``sms`` / ``email`` for this trainee (``auto``: SMS if a phone, else e-mail), or None."""
     if mode != "auto":
         return mode if contacts.get(_ADDRESS[mode]) else None
     for channel in ("sms", "email"):
         if contacts.get(_ADDRESS[channel]) and channel in transports:
             return channel
     return None
+
+
+def require_transport(mode: str, transports: dict[str, MessageTransport]) -> None:
+    """``InviteError`` unless ``mode`` is known and a transport for it is configured."""
+    if mode not in MODES:
+        raise InviteError(f"--send must be one of {', '.join(MODES)}")
+    if mode != "auto" and mode not in transports:
+        raise InviteError(f"{mode} is not configured (see docs/outreach.md)")
+    if not transports:
+        raise InviteError("neither SMS nor e-mail is configured (see docs/outreach.md)")
+
+
+def chat_linked(session) -> set[int]:
+    """Ids of trainees with a chat contact (they joined)."""
+    statement = select(Contact.trainee_id).where(Contact.channel.in_(CHAT_CHANNELS))
+    return {row[0] for row in session.execute(statement)}
 
 
 def plan_sends(
@@ -116,12 +141,7 @@ def plan_sends(
     max_attempts: int = MAX_ATTEMPTS,
 ) -> InviteSendReport:
     """Who gets an invitation now, and why the others do not (writes nothing)."""
-    if mode not in MODES:
-        raise InviteError(f"--send must be one of {', '.join(MODES)}")
-    if mode != "auto" and mode not in transports:
-        raise InviteError(f"{mode} is not configured (see docs/outreach.md)")
-    if not transports:
-        raise InviteError("neither SMS nor e-mail is configured (see docs/outreach.md)")
+    require_transport(mode, transports)
     report = InviteSendReport()
     counts = report.counts
     with session_scope(settings.database_url) as session:
@@ -136,8 +156,7 @@ def plan_sends(
         )
         if scope.cohort and not trainees:
             raise InviteError(f"no trainees in cohort '{scope.cohort}' of this programme")
-        chat = {r[0] for r in session.execute(
-            select(Contact.trainee_id).where(Contact.channel.in_(CHAT_CHANNELS)))}  # fmt: skip
+        chat = chat_linked(session)
         invitations: dict[int, list[tuple]] = {}
         for row in session.execute(
             select(
@@ -150,7 +169,7 @@ def plan_sends(
         ):
             invitations.setdefault(row[0], []).append(row[1:])
         active = [row for row in trainees if row[1] == "active"]
-        contacts = _decrypted_contacts(session, Cipher(settings.encryption_key),
+        contacts = decrypted_contacts(session, Cipher(settings.encryption_key),
                                        [row[0] for row in active])  # fmt: skip
     for trainee_id, status, language, tz_name in trainees:
         if status != "active":
@@ -178,7 +197,7 @@ def plan_sends(
         if tries >= max_attempts and not reissue:
             counts["gave_up_after_retries"] += 1
             continue
-        channel = _choose(mode, contacts.get(trainee_id, {}), transports)
+        channel = choose_channel(mode, contacts.get(trainee_id, {}), transports)
         if channel is None:
             counts["no_address"] += 1
             continue
@@ -212,7 +231,15 @@ class _Sender:
         }
         self.consecutive_failures = 0
 
-    def _claim(self, item: Outgoing, code: str) -> int:
+    def _claim(self, item: Outgoing, code: str) -> int | None:
+        """Write the code (and, for a wave, its outreach row) as ``sending``; None when another
+        run already holds this wave attempt (the unique outreach key refuses a second row)."""
+        try:
+            return self._claim_rows(item, code)
+        except IntegrityError:
+            return None
+
+    def _claim_rows(self, item: Outgoing, code: str) -> int:
         with session_scope(self.settings.database_url) as session:
             if item.replace_ids:
                 session.execute(
@@ -231,6 +258,11 @@ class _Sender:
                 send_attempts=item.attempts_before,
             )
             session.add(invitation)
+            if item.wave is not None:
+                session.add(
+                    Outreach(trainee_id=item.trainee_id, wave=item.wave, attempt=item.attempt,
+                             due_at=self.now, state="sending", updated_at=self.now)
+                )  # fmt: skip
             session.flush()
             return invitation.id
 
@@ -240,10 +272,31 @@ class _Sender:
                 update(Invitation).where(Invitation.id == invitation_id).values(**values)
             )
 
+    def _record_wave(self, item: Outgoing, state: str, reason: str) -> None:
+        """The outreach row of a wave message: sent / failed / unknown, like chat follow-ups."""
+        values = {"state": state, "result": f"{item.channel}: {reason}"[:200],
+                  "updated_at": self.now}  # fmt: skip
+        if state == "sent":
+            values["sent_at"] = self.now
+        with session_scope(self.settings.database_url) as session:
+            session.execute(
+                update(Outreach)
+                .where(
+                    Outreach.trainee_id == item.trainee_id,
+                    Outreach.wave == item.wave,
+                    Outreach.attempt == item.attempt,
+                )  # fmt: skip
+                .values(**values)
+            )
+
     def send(self, item: Outgoing) -> None:
         code = new_invite_code()
         invitation_id = self._claim(item, code)
-        subject, text = compose(self.settings, item.channel, item.language, code)
+        if invitation_id is None:
+            self.report.counts["claimed_by_another_run"] += 1
+            return
+        purpose = "invite" if item.wave is None else "wave"
+        subject, text = compose(self.settings, item.channel, item.language, code, purpose)
         transport, pacer = self.transports[item.channel], self.pacers[item.channel]
         attempts = item.attempts_before
         while True:
@@ -267,9 +320,13 @@ class _Sender:
                          or None, sent_at=self.now, **values)  # fmt: skip
             counts[f"sent_{item.channel}"] += 1
             self.consecutive_failures = 0
+            if item.wave is not None:
+                self._record_wave(item, "sent", result.reason)
             return
         state = "unknown" if result.ambiguous else "failed" if result.retryable else "rejected"
         self._record(invitation_id, send_state=state, **values)
+        if item.wave is not None:
+            self._record_wave(item, "unknown" if result.ambiguous else "failed", result.reason)
         counts[state] += 1
         self.report.failures[result.reason] += 1
         self.consecutive_failures += 1
