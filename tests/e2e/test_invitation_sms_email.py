@@ -1,5 +1,6 @@
 """From an imported cohort to answers: invitations by SMS (fake Twilio) and e-mail (real local
-SMTP server), the trainee opens the link, consents and answers; nothing is ever sent twice."""
+SMTP server); one trainee opens the web link, the other the Telegram link (fake Bot API); both
+consent and answer; nothing is ever sent twice."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from bot.config import load_settings
 from bot.storage.db import session_scope
 from bot.storage.models import Invitation
 from tests.conftest import texts
+from tests.e2e.test_telegram_channel import TOKEN, Trainee, _telegram_env
 from tests.fakes.sms_apis import FakeTwilio
 from tests.fakes.smtp_server import SmtpTestServer
+from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.stack import free_port, running_stack
 from tests.unit.test_outreach_support import add_programme, run_cli
 
@@ -28,14 +31,24 @@ ROWS = [
     "R1,2026-06-30,Africa/Dakar,T-2,Fatou Sow,,fatou@example.org,fr",
 ]
 LINK = re.compile(r"(http://\S+/webchat/\?code=([A-Z0-9]{10}))")
+TELEGRAM_LINK = re.compile(r"https://t\.me/tracer_test_bot\?start=([A-Z0-9]{10})")
+CREDENTIALS = """bot.channels.rest_guarded.GuardedRestInput:
+bot.channels.webpage.WebChatPage:
+bot.channels.delivery_receipts.DeliveryReceipts:
+bot.channels.telegram.TelegramInput:
+  mode: polling
+  poll_timeout: 2
+"""
 
 
 @pytest.fixture(scope="module")
 def reach(tmp_path_factory, model_path):
     """A stack whose Rasa knows the fake Twilio (for signed receipts) and an SMTP server."""
     port = free_port()
-    with FakeTwilio() as twilio, SmtpTestServer() as smtp:
+    with FakeTwilio() as twilio, SmtpTestServer() as smtp, FakeTelegramAPI(TOKEN) as telegram:
         extra = {
+            **_telegram_env(telegram, "polling"),
+            "TELEGRAM_BOT_USERNAME": "tracer_test_bot",
             "TRACER_RASA_PORT": str(port),  # as scripts/env.sh exports it for `make run`
             "TWILIO_ACCOUNT_SID": twilio.account_sid,
             "TWILIO_AUTH_TOKEN": twilio.auth_token,
@@ -50,8 +63,12 @@ def reach(tmp_path_factory, model_path):
             "TRACER_EMAIL_FROM": "tracer@example.org",
         }
         workdir = tmp_path_factory.mktemp("reach")
-        with running_stack(workdir, model_path, extra_env=extra, rasa_port=port) as stack:
-            yield stack, twilio, smtp
+        credentials = workdir / "credentials.yml"
+        credentials.write_text(CREDENTIALS, encoding="utf-8")
+        with running_stack(
+            workdir, model_path, extra_env=extra, rasa_port=port, credentials=credentials
+        ) as stack:
+            yield stack, twilio, smtp, telegram
 
 
 def _send(env):
@@ -72,7 +89,7 @@ def _join_and_answer(stack, sender: str, code: str) -> list[str]:
 
 
 def test_imported_trainees_are_invited_by_sms_and_email_and_answer(reach, tmp_path):
-    stack, twilio, smtp = reach
+    stack, twilio, smtp, telegram = reach
     env = stack.env
     add_programme(load_settings(env), "reach", {})
     cohort = tmp_path / "cohort.csv"
@@ -84,7 +101,7 @@ def test_imported_trainees_are_invited_by_sms_and_email_and_answer(reach, tmp_pa
     twilio.faults.server_errors = 1  # the provider fails once: retried within limits
     sent = _send(env)
     assert sent.exit_code == 0, sent.output + sent.stderr
-    assert "SMS (en): 1 segment (GSM-7" in sent.output  # shown before sending
+    assert "SMS (en): 2 segments (GSM-7" in sent.output  # shown before sending (two links)
     assert "retries after a temporary failure: 1" in sent.output
     (sms,) = twilio.sent
     (mail,) = smtp.messages
@@ -105,8 +122,15 @@ def test_imported_trainees_are_invited_by_sms_and_email_and_answer(reach, tmp_pa
     assert _states(stack.database_url) == ["accepted", "delivered"]
 
     assert any("Question 2 of" in t for t in _join_and_answer(stack, "sms-trainee", sms_code))
-    mail_code = LINK.search(mail.get_content())[2]
-    assert any("Question 2 of" in t for t in _join_and_answer(stack, "mail-trainee", mail_code))
+    # The e-mail's Telegram link: /start with the code, consent, then the first answers.
+    mail_code = TELEGRAM_LINK.search(mail.get_content())[1]
+    assert LINK.search(mail.get_content())[2] == mail_code
+    trainee = Trainee(telegram, language="fr")
+    trainee.say(f"/start {mail_code}")
+    replies = trainee.say("oui")
+    assert any(m.text.startswith("Question 1 ") for m in replies), [m.text for m in replies]
+    replies = trainee.tap_payload('/inform{"choice":"female"}')
+    assert replies[-1].text.startswith("Question 2 ")
 
     again = _send(env)
     assert again.exit_code == 0 and "already joined: 2" in again.output
@@ -118,7 +142,7 @@ def test_imported_trainees_are_invited_by_sms_and_email_and_answer(reach, tmp_pa
 
 
 def test_forged_receipts_are_refused(reach):
-    stack, _, _ = reach
+    stack, _, _, _ = reach
     url = f"{stack.rasa_url}/webhooks/receipts/twilio"
     forged = requests.post(url, data={"MessageSid": "SM1", "MessageStatus": "delivered"},
                            headers={"X-Twilio-Signature": "bad"}, timeout=10)  # fmt: skip
