@@ -2,7 +2,8 @@
 
 Settings: ``TRACER_SMTP_HOST``, ``TRACER_SMTP_PORT`` (587), ``TRACER_SMTP_USER``,
 ``TRACER_SMTP_PASSWORD``, ``TRACER_EMAIL_FROM``, ``TRACER_SMTP_TLS`` = ``starttls`` (default),
-``ssl`` (implicit TLS, port 465) or ``none`` (a local relay only).
+``ssl`` (implicit TLS, port 465) or ``none`` (a local relay only); ``TRACER_SMTP_CA_FILE`` trusts a
+private CA (the system's CAs otherwise; the server certificate and host name are always checked).
 """
 
 from __future__ import annotations
@@ -33,12 +34,14 @@ class SmtpEmail:
         password: str = "",
         tls: str = "starttls",
         rate_per_second: float = 2.0,
+        ca_file: str = "",
     ) -> None:
         if tls not in ("starttls", "ssl", "none"):
             raise ConfigError("TRACER_SMTP_TLS must be starttls, ssl or none")
         self.host, self.port, self.sender = host, port, sender
         self.user, self.password, self.tls = user, password, tls
         self.rate_per_second = rate_per_second
+        self.ca_file = ca_file or None
 
     @classmethod
     def from_settings(cls, values: dict[str, str], rate: float) -> SmtpEmail:
@@ -56,15 +59,20 @@ class SmtpEmail:
             values.get("TRACER_SMTP_PASSWORD", ""),
             values.get("TRACER_SMTP_TLS", "starttls").strip().lower(),
             rate,
+            values.get("TRACER_SMTP_CA_FILE", ""),
         )
 
     def _connect(self) -> smtplib.SMTP:
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=self.ca_file)
         if self.tls == "ssl":
             return smtplib.SMTP_SSL(self.host, self.port, timeout=_TIMEOUT, context=context)
         client = smtplib.SMTP(self.host, self.port, timeout=_TIMEOUT)
         if self.tls == "starttls":
-            client.starttls(context=context)
+            try:
+                client.starttls(context=context)
+            except BaseException:
+                client.close()
+                raise
         return client
 
     def send_text(self, address: str, text: str, subject: str = "") -> MessageResult:
@@ -76,6 +84,8 @@ class SmtpEmail:
         message.set_content(text)
         try:
             client = self._connect()
+        except ssl.SSLError as error:  # wrong certificate or TLS set-up: retrying will not help
+            return MessageResult(False, f"smtp tls: {type(error).__name__}")
         except (OSError, smtplib.SMTPException) as error:
             return MessageResult(
                 False, f"smtp unreachable ({type(error).__name__})", retryable=True

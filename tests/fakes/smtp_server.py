@@ -1,15 +1,17 @@
 """A minimal but real SMTP server on a local socket (standard library only), for tests.
 
-It speaks enough RFC 5321 for ``smtplib``: EHLO/HELO, AUTH PLAIN (checked against one user),
+It speaks enough RFC 5321 for ``smtplib``: EHLO/HELO, STARTTLS (when given an ``ssl`` server
+context; AUTH and MAIL are then refused before it), AUTH PLAIN (checked against one user),
 MAIL, RCPT, DATA, RSET, NOOP, QUIT; it stores each accepted message (parsed with ``email``)
-in ``messages``.  ``refuse`` makes RCPT answer 550 for given addresses and ``temporary_failures``
-answers the next N MAIL commands with 451.
+in ``messages`` and whether it came over TLS in ``tls_used``.  ``refuse`` makes RCPT answer 550
+for given addresses and ``temporary_failures`` answers the next N MAIL commands with 451.
 """
 
 from __future__ import annotations
 
 import base64
 import socketserver
+import ssl
 import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -18,8 +20,11 @@ from email.message import EmailMessage
 class SmtpTestServer:
     """Run with ``with SmtpTestServer() as smtp:``; ``smtp.port`` is where it listens."""
 
-    def __init__(self, user: str = "tracer", password: str = "mail-secret") -> None:
-        self.user, self.password = user, password
+    def __init__(
+        self, user: str = "tracer", password: str = "mail-secret", tls: ssl.SSLContext | None = None
+    ) -> None:
+        self.user, self.password, self.tls = user, password, tls
+        self.tls_used: list[bool] = []
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refuse: set[str] = set()
@@ -54,7 +59,7 @@ class SmtpTestServer:
 
     def _session(self, conn) -> None:
         conn.reply("220 localhost test SMTP")
-        authed, sender, recipients = False, None, []
+        authed, sender, recipients, secure = False, None, [], False
         while True:
             raw = conn.rfile.readline()
             if not raw:
@@ -63,7 +68,18 @@ class SmtpTestServer:
             verb = line.split(" ", 1)[0].upper()
             argument = line[len(verb) :].strip()
             if verb == "EHLO":
-                conn.wfile.write(b"250-localhost\r\n250-AUTH PLAIN\r\n250 8BITMIME\r\n")
+                offer = b"250-STARTTLS\r\n" if self.tls and not secure else b""
+                conn.wfile.write(
+                    b"250-localhost\r\n" + offer + b"250-AUTH PLAIN\r\n250 8BITMIME\r\n"
+                )
+            elif verb == "STARTTLS" and self.tls and not secure:
+                conn.reply("220 go ahead")
+                conn.request = self.tls.wrap_socket(conn.request, server_side=True)
+                conn.rfile = conn.request.makefile("rb")
+                conn.wfile = conn.request.makefile("wb", buffering=0)
+                secure, authed = True, False
+            elif verb in ("AUTH", "MAIL") and self.tls and not secure:
+                conn.reply("530 must issue STARTTLS first")
             elif verb == "HELO":
                 conn.reply("250 localhost")
             elif verb == "AUTH":
@@ -108,6 +124,7 @@ class SmtpTestServer:
                 with self.lock:
                     self.messages.append(message)
                     self.envelopes.append((sender, recipients))
+                    self.tls_used.append(secure)
                 sender, recipients = None, []
                 conn.reply("250 queued")
             elif verb == "RSET":
@@ -120,3 +137,44 @@ class SmtpTestServer:
                 return
             else:
                 conn.reply("502 not implemented")
+
+
+def self_signed_tls(directory) -> tuple[ssl.SSLContext, str]:
+    """(server context, path of the CA file a client must trust) for 127.0.0.1 / localhost."""
+    import datetime
+    import ipaddress
+    from pathlib import Path
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    names = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName(names), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = Path(directory) / "smtp-cert.pem", Path(directory) / "smtp-key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_path, key_path)
+    return context, str(cert_path)

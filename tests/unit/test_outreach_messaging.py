@@ -13,7 +13,7 @@ from bot.outreach.messaging import transports_from_settings
 from bot.outreach.segments import count_segments
 from bot.outreach.sms_providers import AfricasTalkingSms, TwilioSms
 from tests.fakes.sms_apis import FakeAfricasTalking, FakeTwilio
-from tests.fakes.smtp_server import SmtpTestServer
+from tests.fakes.smtp_server import SmtpTestServer, self_signed_tls
 from tests.unit.test_outreach_support import outreach_env
 
 
@@ -132,6 +132,23 @@ def test_smtp_delivers_to_a_real_local_server_with_auth():
 
         wrong = SmtpEmail("127.0.0.1", smtp.port, "t@example.org", "tracer", "bad", tls="none")
         assert "authentication failed" in wrong.send_text("awa@example.org", "x", "y").reason
+        assert len(smtp.messages) == 1
+
+
+def test_smtp_uses_starttls_and_checks_the_certificate(tmp_path):
+    context, ca_file = self_signed_tls(tmp_path)
+    with SmtpTestServer(tls=context) as smtp:
+        trusted = SmtpEmail("127.0.0.1", smtp.port, "tracer@example.org", "tracer", "mail-secret",
+                            tls="starttls", ca_file=ca_file)  # fmt: skip
+        assert trusted.send_text("awa@example.org", "x", "y").accepted
+        assert smtp.tls_used == [True]
+        untrusted = SmtpEmail("127.0.0.1", smtp.port, "tracer@example.org", "tracer",
+                              "mail-secret", tls="starttls")  # fmt: skip
+        refused = untrusted.send_text("awa@example.org", "x", "y")
+        assert not refused.accepted and "SSLCertVerificationError" in refused.reason
+        plain = SmtpEmail("127.0.0.1", smtp.port, "tracer@example.org", "tracer", "mail-secret",
+                          tls="none")  # fmt: skip
+        assert "530" in plain.send_text("awa@example.org", "x", "y").reason
         assert len(smtp.messages) == 1
 
 
