@@ -190,3 +190,32 @@ def test_delivery_receipts_update_the_invitation_and_status_counts_the_funnel(en
     assert lines["2026A"] == ["2", "2", "1", "1", "1", "0", "0"]
     assert lines["2026B"] == ["1", "0", "0", "0", "0", "0", "0"]
     assert "rejected earlier" in _send(env, "sms").output  # undelivered: not re-sent blindly
+
+
+def test_africas_talking_is_paced_per_provider_and_rate_limits_are_retried(env, tmp_path):
+    from datetime import datetime
+
+    from bot.outreach.invite_send import plan_sends, send_invitations
+    from bot.outreach.messaging import transports_from_settings
+    from bot.outreach.scope import Scope
+    from tests.fakes.sms_apis import FakeAfricasTalking
+
+    with FakeAfricasTalking() as africastalking:
+        at_env = dict(env, TRACER_SMS_PROVIDER="africastalking", TRACER_SMS_RATE="0.5",
+                      AFRICASTALKING_USERNAME=africastalking.username,
+                      AFRICASTALKING_API_KEY=africastalking.api_key,
+                      AFRICASTALKING_API_BASE_URL=africastalking.base_url)  # fmt: skip
+        settings = load_settings(at_env)
+        transports = transports_from_settings(settings)
+        assert transports["sms"].name == "africastalking"
+        now = datetime(2026, 7, 1, 12, 0)
+        plan = plan_sends(settings, Scope("solar"), "sms", now, transports)
+        slept: list[float] = []
+        africastalking.faults.rate_limited = 1  # 429 with Retry-After: 1
+        report = send_invitations(settings, plan, now, transports, sleep=slept.append)
+    assert report.counts["sent_sms"] == 2 and report.counts["retried"] == 1
+    assert len(africastalking.sent) == 2 and africastalking.requests == 3
+    assert 1.0 in slept  # the provider's Retry-After was honoured
+    # 0.5 SMS/s: the two accepted messages ≥ 2 s apart (the refused request used no slot).
+    assert sum(slept) >= 1.0 + 1.9 and max(slept) >= 1.9
+    assert sorted(sms.to for sms in africastalking.sent) == ["+221771234567", "+221772345678"]
