@@ -37,6 +37,7 @@ MAX_ATTEMPTS = 3
 MAX_BACKOFF_SECONDS = 60.0
 MAX_CONSECUTIVE_FAILURES = 5
 SENT_STATES = ("accepted", "delivered")
+IN_FLIGHT_OR_SENT = ("sending", "unknown", *SENT_STATES)
 _ADDRESS = {"sms": "phone", "email": "email"}
 
 
@@ -239,15 +240,31 @@ class _Sender:
         except IntegrityError:
             return None
 
-    def _claim_rows(self, item: Outgoing, code: str) -> int:
+    def _claim_rows(self, item: Outgoing, code: str) -> int | None:
         with session_scope(self.settings.database_url) as session:
+            # A no-op write on the trainee row first: a row lock on PostgreSQL, the write lock on
+            # SQLite, so two runs planning at once cannot both pass the check below.
+            session.execute(
+                update(Trainee).where(Trainee.id == item.trainee_id).values(status=Trainee.status)
+            )
+            if (
+                item.wave is None
+                and session.execute(
+                    select(Invitation.id).where(
+                        Invitation.trainee_id == item.trainee_id,
+                        Invitation.used_at.is_(None),
+                        Invitation.send_state.in_(IN_FLIGHT_OR_SENT),
+                    )
+                ).first()
+            ):
+                return None  # another run sent this trainee an invitation meanwhile
             if item.replace_ids:
                 session.execute(
                     delete(Invitation).where(
                         Invitation.id.in_(item.replace_ids),
                         Invitation.used_at.is_(None),
                         Invitation.send_state.is_(None) | Invitation.send_state.in_(
-                            ("failed", "rejected")),
+                            ("failed", "rejected", "undelivered")),
                     )
                 )  # fmt: skip
             invitation = Invitation(

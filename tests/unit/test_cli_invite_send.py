@@ -219,3 +219,22 @@ def test_africas_talking_is_paced_per_provider_and_rate_limits_are_retried(env, 
     # 0.5 SMS/s: the two accepted messages ≥ 2 s apart (the refused request used no slot).
     assert sum(slept) >= 1.0 + 1.9 and max(slept) >= 1.9
     assert sorted(sms.to for sms in africastalking.sent) == ["+221771234567", "+221772345678"]
+
+
+def test_two_runs_planned_at_once_send_each_trainee_one_invitation(env, providers):
+    from datetime import datetime
+
+    from bot.outreach.invite_send import plan_sends, send_invitations
+    from bot.outreach.messaging import transports_from_settings
+    from bot.outreach.scope import Scope
+
+    twilio, smtp = providers
+    settings = load_settings(env)
+    transports = transports_from_settings(settings)
+    now = datetime(2026, 7, 1, 12, 0)
+    first = plan_sends(settings, Scope("solar"), "auto", now, transports)
+    second = plan_sends(settings, Scope("solar"), "auto", now, transports)
+    send_invitations(settings, first, now, transports, sleep=lambda _: None)
+    report = send_invitations(settings, second, now, transports, sleep=lambda _: None)
+    assert report.counts["claimed_by_another_run"] == 3
+    assert len(twilio.sent) == 2 and len(smtp.messages) == 1 and len(_states(env)) == 3
