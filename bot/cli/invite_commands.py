@@ -11,7 +11,7 @@ from bot.cli.invite_send_commands import send_command
 from bot.outreach.cli_support import friendly_errors, now_option
 from bot.outreach.clock import parse_now
 from bot.outreach.invite_send import MODES
-from bot.outreach.invites import InviteError, issue_invitations
+from bot.outreach.invites import InviteError, issue_invitations, web_link
 from bot.outreach.scope import Scope
 
 
@@ -73,6 +73,7 @@ def invite(
     if not report.issued:
         click.echo("No new codes, so no file was written.")
         return
+    click.echo(f"Web links open the chat page at {web_link(ctx.settings, '')[: -len('?code=')]}")
     if not report.telegram_links:
         click.echo("note: TELEGRAM_BOT_USERNAME is not set, so the telegram_link column is empty.")
     click.echo(f"Wrote {out}.")

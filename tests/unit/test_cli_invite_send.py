@@ -238,3 +238,19 @@ def test_two_runs_planned_at_once_send_each_trainee_one_invitation(env, provider
     report = send_invitations(settings, second, now, transports, sleep=lambda _: None)
     assert report.counts["claimed_by_another_run"] == 3
     assert len(twilio.sent) == 2 and len(smtp.messages) == 1 and len(_states(env)) == 3
+
+
+def test_csv_invitations_link_to_the_web_chat_page_of_a_fresh_install(env, tmp_path):
+    import csv
+
+    fresh = {k: v for k, v in env.items() if k != "TRACER_WEB_BASE_URL"}
+    out = tmp_path / "invites.csv"
+    result = run_cli(fresh, "invite", "--programme", "solar", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Web links open the chat page at http://127.0.0.1:5005/webchat/" in result.output
+    with out.open(encoding="utf-8") as handle:
+        links = [row["web_link"] for row in csv.DictReader(handle)]
+    assert len(links) == 3
+    assert all(
+        re.fullmatch(r"http://127\.0\.0\.1:5005/webchat/\?code=[A-Z0-9]{10}", x) for x in links
+    )
