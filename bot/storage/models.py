@@ -106,6 +106,15 @@ class Invitation(Base):
     code_hash = Column(String(64), nullable=False, unique=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     used_at = Column(DateTime, nullable=True)
+    # Sent by Tracer itself (bot/outreach/invite_send.py); NULL when issued for a CSV only.
+    # send_state: sending / accepted / delivered / failed / unknown.
+    send_channel = Column(String(16), nullable=True)
+    send_state = Column(String(16), nullable=True)
+    send_attempts = Column(Integer, nullable=False, default=0, server_default="0")
+    send_result = Column(String(200), nullable=True)
+    provider_ref = Column(String(80), nullable=True, index=True)
+    sent_at = Column(DateTime, nullable=True)
+    delivered_at = Column(DateTime, nullable=True)
 
 
 class Consent(Base):

@@ -224,6 +224,13 @@ class TracerStore:
         if invitation is None:
             return None
         invitation.used_at = now
+        # The trainee's other codes (an invitation and later wave reminders by SMS/e-mail each
+        # carry one) close with it: one code links one chat, never a second one later.
+        session.execute(
+            update(Invitation)
+            .where(Invitation.trainee_id == invitation.trainee_id, Invitation.used_at.is_(None))
+            .values(used_at=now)
+        )
         return session.get(Trainee, invitation.trainee_id)
 
     def redeem_invite(self, trainee_id: int, code: str, channel: str, address: str) -> bool:
