@@ -53,7 +53,8 @@ _WORDS: dict[str, str] = {
     "mxn": "MXN", "pesos mexicanos": "MXN", "ars": "ARS", "clp": "CLP", "dop": "DOP",
     "luca": "peso", "lucas": "peso", "palo": "peso", "palos": "peso",
     "soles": "sol", "pen": "PEN", "quetzal": "GTQ", "quetzales": "GTQ",
-    "gtq": "GTQ", "lempira": "HNL", "lempiras": "HNL", "hnl": "HNL", "colones": "CRC", "crc": "CRC", "cordoba": "NIO", "cordobas": "NIO", "nio": "NIO",
+    "gtq": "GTQ", "lempira": "HNL", "lempiras": "HNL", "hnl": "HNL", "colones": "CRC", "crc": "CRC",
+    "cordoba": "NIO", "cordobas": "NIO", "nio": "NIO",
     "boliviano": "BOB", "bolivianos": "BOB", "guarani": "PYG", "guaranies": "PYG",
     "reales": "BRL", "reais": "BRL", "brl": "BRL",
     # East, West, North and Southern Africa

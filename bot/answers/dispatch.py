@@ -12,8 +12,8 @@ from bot.answers.dates import parse_month
 from bot.answers.durations import parse_duration
 from bot.answers.money import parse_money
 from bot.answers.normalize import language_of
-from bot.answers.pay_period import PERIODS
 from bot.answers.numbers import parse_integer, parse_rating
+from bot.answers.pay_period import PERIODS
 from bot.answers.result import ParseResult, reject
 from bot.answers.text import parse_text
 from bot.answers.yes_no import parse_yes_no
@@ -72,9 +72,10 @@ def parse_answer(
     """Turn the trainee's message into the typed, validated value for ``question``.
 
     ``language`` (``en``/``fr``/``es``; anything else reads as English) picks number and
-    month words; ``today`` anchors month answers (defaults to the current date); ``country`` (ISO 3166 of the trainee's cohort)
-    gives money answers their currency when the text names none or an ambiguous one.  Never raises
-    on any text; an unknown ``question.type`` is a programming error (``ValueError``).
+    month words; ``today`` anchors month answers (defaults to the current date); ``country``
+    (ISO 3166 of the trainee's cohort) gives money answers their currency when the text names
+    none or an ambiguous one.  Never raises on any text; an unknown ``question.type`` is a
+    programming error (``ValueError``).
     """
     parser = _PARSERS.get(question.type)
     if parser is None:

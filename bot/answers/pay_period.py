@@ -26,7 +26,9 @@ PER_MONTH: dict[str, float] = {
     "week": WEEKS_PER_MONTH,
 }
 """Fixed factors to a month; ``day`` and ``hour`` also need the time worked in a usual week."""
-FOLLOW_UP: dict[str, str] = {"day": "days_per_week", "week": "days_per_week", "hour": "hours_per_week"}
+FOLLOW_UP: dict[str, str] = {
+    "day": "days_per_week", "week": "days_per_week", "hour": "hours_per_week"
+}
 """The follow-up question a period leads to (the days answer is stored for weekly pay too)."""
 CONVERSION_RULE = (
     "monthly = amount × 1 (per month); ÷ 12 (per year); × 26/12 (per fortnight); "
@@ -98,7 +100,10 @@ _PERIOD_RE = re.compile("|".join(f"(?P<p{i}>{_phrase_pattern(p)})" for i, p in e
 _PHRASE_BY_GROUP = {f"p{i}": p for i, p in enumerate(_ORDERED)}
 _UNIT = r"(?:days?|jours?|dias?|journees?|jornadas?)"
 _HOURS = r"(?:hours?|hrs?|heures?|h|horas?)"
-_WEEK = r"(?:(?:a|per|each|every|par|por|a\s+la|la|cada|/)\s*(?:week|wk|semaine|semana|sem)\b)"
+_WEEK = (
+    r"(?:(?:a|per|each|every|par|por|a\s+la|la|sur\s+la|cada|/)\s*"
+    r"(?:week|wk|semaine|semana|sem)\b)"
+)
 _DAYS_RE = re.compile(rf"(?<![\w.,])(\d)\s*{_UNIT}\s*(?:de\s+(?:travail|trabajo)\s*)?{_WEEK}")
 _HOURS_RE = re.compile(
     rf"(?<![\w.,])(\d{{1,3}})\s*{_HOURS}\s*(?:de\s+(?:travail|trabajo)\s*)?{_WEEK}"
