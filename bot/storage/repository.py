@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from sqlalchemy import and_, case, delete, select, update
+from sqlalchemy import and_, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
@@ -37,6 +37,7 @@ class TraineeInfo:
     cohort_id: int | None
     consented: bool
     cohort_end: date | None
+    country: str | None = None  # of the cohort, else of the programme (ISO 3166 alpha-2)
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,17 @@ def _answer_columns(value: Any) -> dict[str, Any]:
     elif isinstance(value, (int, float)):
         number = float(value)
     elif isinstance(value, dict) and "amount" in value:
-        number = float(value["amount"])
+        # issue 25: what analysis reads is the monthly equivalent, and only with a currency
+        monthly = value["monthly"] if "monthly" in value else value["amount"]
         text = value.get("currency")
+        if monthly is not None and (text or not monthly):
+            number = float(monthly)
+        return {
+            "value_json": value,
+            "value_number": number,
+            "value_text": text,
+            "value_period": value.get("period"),
+        }
     elif isinstance(value, str):
         text = value[:400]
     return {"value_json": value, "value_number": number, "value_text": text}
@@ -85,7 +95,9 @@ class TracerStore:
             .limit(1)
         ).scalar_one_or_none()
         consented = bool(consent and consent.given and consent.withdrawn_at is None)
-        cohort_end = trainee.cohort.end_date if trainee.cohort is not None else None
+        cohort = trainee.cohort
+        cohort_end = cohort.end_date if cohort is not None else None
+        country = (cohort.country or cohort.programme.country) if cohort is not None else None
         return TraineeInfo(
             id=trainee.id,
             pseudo_id=trainee.pseudo_id,
@@ -94,6 +106,7 @@ class TracerStore:
             cohort_id=trainee.cohort_id,
             consented=consented,
             cohort_end=cohort_end,
+            country=country,
         )
 
     def find_trainee(self, address: str) -> TraineeInfo | None:
@@ -120,15 +133,17 @@ class TracerStore:
                     Trainee.cohort_id,
                     latest_consent,
                     Cohort.end_date,
+                    func.coalesce(Cohort.country, Programme.country),
                 )
                 .join(Contact, Contact.trainee_id == Trainee.id)
                 .outerjoin(Cohort, Cohort.id == Trainee.cohort_id)
+                .outerjoin(Programme, Programme.id == Cohort.programme_id)
                 .where(Contact.address_hash == self.address_hash(address))
                 .limit(1)
             ).first()
         if row is None:
             return None
-        trainee_id, pseudo_id, status, language, cohort_id, consented, cohort_end = row
+        trainee_id, pseudo_id, status, language, cohort_id, consented, cohort_end, country = row
         return TraineeInfo(
             id=trainee_id,
             pseudo_id=pseudo_id,
@@ -137,6 +152,7 @@ class TracerStore:
             cohort_id=cohort_id,
             consented=bool(consented),
             cohort_end=cohort_end,
+            country=country,
         )
 
     def trainee_by_id(self, trainee_id: int) -> TraineeInfo:
@@ -310,6 +326,24 @@ class TracerStore:
             return True
         except IntegrityError:
             return False
+
+    def update_money_answer(
+        self, trainee_id: int, wave: str, question_code: str, value: dict[str, Any]
+    ) -> None:
+        """Rewrite the current money answer's value in place (the time worked, now known, and
+        the monthly equivalent derived from it); the trainee's typed amount is unchanged."""
+        with session_scope(self.url) as session:
+            session.execute(
+                update(Answer)
+                .where(
+                    Answer.trainee_id == trainee_id,
+                    Answer.wave == wave,
+                    Answer.question_code == question_code,
+                    Answer.is_current.is_(True),
+                    Answer.status == "answered",
+                )
+                .values(**_answer_columns(value))
+            )
 
     # -- waves -------------------------------------------------------------------------------
     def wave_progress(self, trainee_id: int) -> dict[str, tuple[datetime, datetime | None]]:
