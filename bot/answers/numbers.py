@@ -250,6 +250,8 @@ def parse_rating(
             number = single_number(cleaned, language, zero_words=False)
     if number is None:
         number = _rating_from_words(cleaned, low, high)
+        if number is not None:
+            return accept(number, echo=True)
     if number is None:
         return reject("not_a_number", min=low, max=high)
     if not float(number).is_integer():

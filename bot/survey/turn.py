@@ -10,19 +10,28 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
 from bot.answers import parse_answer
+from bot.answers.result import ParseResult
 from bot.config import Settings
 from bot.i18n import guess_language, normalise_language, t
 from bot.questionnaire.loader import wave_kind
 from bot.questionnaire.model import Question, Questionnaire
 from bot.storage.repository import TracerStore, TraineeInfo
 from bot.survey import engine
+from bot.survey.confirm import (
+    confirm_question,
+    confirm_step,
+    is_confirm_step,
+    noted,
+    read_confirm_step,
+    retry_message,
+)
 from bot.survey.hints import hint_for
 from bot.survey.reads import reads_of
 from bot.survey.steps import Prompt, render, system_question
@@ -206,6 +215,9 @@ class SurveyTurn:
     def _question_for_step(self, step: str) -> Question:
         if step.startswith("q:"):
             return self.questionnaire.question(step[2:])
+        pending = read_confirm_step(step)
+        if pending is not None:
+            return confirm_question(self.questionnaire.question(pending[0]), pending[1])
         if step == "programme":
             return system_question(step, programmes=self.store.programmes())
         if step.startswith("cohort:"):
@@ -219,17 +231,69 @@ class SurveyTurn:
         step = incoming.step or ""
         if step.startswith("q:") and not self.questionnaire.has_question(step[2:]):
             return None
+        pending = read_confirm_step(step)
+        if is_confirm_step(step) and (
+            pending is None or not self.questionnaire.has_question(pending[0])
+        ):
+            return None
         question = self._question_for_step(step)
         reply = self._reply_text(incoming)
         parsed = parse_answer(question, reply, result.language, today=self.today)
-        if self._is_control(incoming, question, parsed.ok):
+        if self._is_control(incoming, question, parsed.ok or parsed.confirm):
             return self._control(incoming, trainee, question, result)
+        if pending is not None:
+            return self._confirmed(pending, parsed, reply, incoming, trainee, result)
+        if parsed.confirm and step.startswith("q:"):
+            return confirm_step(question.code, parsed.value)
         if not parsed.ok and step == "programme":
             return self._try_invite(incoming, trainee, result)
         if not parsed.ok:
             result.messages.append(hint_for(question, parsed, result.language))
             return step
-        return self._apply(step, question, parsed.value, incoming, trainee, result)
+        return self._store_read(step, question, parsed, incoming, trainee, result)
+
+    def _store_read(
+        self,
+        step: str,
+        question: Question,
+        parsed: ParseResult,
+        incoming: Incoming,
+        trainee: TraineeInfo | None,
+        result: TurnResult,
+    ) -> str | None:
+        """Apply a parsed reply; echo it ("Noted: 2 out of 5") when it was read from words."""
+        following = self._apply(step, question, parsed.value, incoming, trainee, result)
+        if parsed.echo and step.startswith("q:") and following is None and not result.outcome:
+            result.messages.append(noted(question, parsed.value, result.language))
+        return following
+
+    def _confirmed(
+        self,
+        pending: tuple[str, Any],
+        parsed: ParseResult,
+        reply: str,
+        incoming: Incoming,
+        trainee: TraineeInfo | None,
+        result: TurnResult,
+    ) -> str | None:
+        """The reply to "2 out of 5 — is that right?" (see bot/survey/confirm.py)."""
+        code, proposed = pending
+        question = self.questionnaire.question(code)
+        step = f"q:{code}"
+        if parsed.ok and parsed.value == "yes":
+            sure = ParseResult(ok=True, value=proposed, echo=True)
+            return self._store_read(step, question, sure, incoming, trainee, result)
+        fresh = parse_answer(question, reply, result.language, today=self.today)
+        if fresh.ok and not (parsed.ok and fresh.echo):  # a new answer instead of yes/no
+            return self._store_read(step, question, fresh, incoming, trainee, result)
+        if parsed.ok:  # no
+            result.messages.append(retry_message(question, result.language))
+            return step
+        if fresh.confirm:
+            return confirm_step(code, fresh.value)
+        asked = confirm_question(question, proposed)
+        result.messages.append(hint_for(asked, parsed, result.language))
+        return incoming.step
 
     def _apply(
         self,
@@ -317,7 +381,7 @@ class SurveyTurn:
         )
         if not parsed.ok or question.type == "text":
             return False
-        self._apply(step, question, parsed.value, incoming, trainee, result)
+        self._store_read(step, question, parsed, incoming, trainee, result)
         return True
 
     def _try_invite(
@@ -345,6 +409,13 @@ class SurveyTurn:
     ) -> str | None:
         intent = incoming.intent
         step = incoming.step or ""
+        pending = read_confirm_step(step)
+        if pending is not None and intent in ("skip", "go_back"):  # about the question itself
+            question = self.questionnaire.question(pending[0])
+            if intent == "go_back":
+                result.messages.append(retry_message(question, result.language))
+                return f"q:{question.code}"
+            incoming = replace(incoming, step=f"q:{question.code}")
         if intent in ("stop", "delete_data"):
             if trainee is None:
                 result.outcome = "declined"
