@@ -16,7 +16,7 @@ from bot.answers.currency import FRANC_ZONE, country_currency, currency_of, name
 from bot.answers.normalize import fold, precheck
 from bot.answers.numbers import find_numbers, says_zero, words_to_digits
 from bot.answers.pay_period import FOLLOW_UP, find_periods, find_time_worked, monthly_equivalent
-from bot.answers.result import ParseResult, check_range, reject
+from bot.answers.result import ParseResult, accept, check_range, propose, reject
 
 __all__ = ["FRANC_ZONE", "currency_of", "parse_money"]
 
@@ -90,8 +90,9 @@ def parse_money(
     ``country`` (ISO 3166 of the trainee's cohort) decides what "pesos"/"shillings"/"$" mean and
     gives the currency of an amount typed without one; ``period`` is the one the question asks
     for. Errors: ``not_an_amount``, ``irregular_amount`` (ask for a usual month),
-    ``no_currency`` (ask for the currency), ``out_of_range``. ``details["confirm"]`` marks a
-    range read as its midpoint; ``details["echo"]`` an amount read from words.
+    ``no_currency`` (ask for the currency), ``out_of_range``. A range is proposed as its
+    midpoint (``needs_confirmation``: the trainee confirms before it is stored); an amount
+    read from words, or whose currency comes from the country, is echoed.
     """
     cleaned, failure = precheck(text)
     if failure:
@@ -141,9 +142,6 @@ def parse_money(
     follow_up = FOLLOW_UP.get(paid_per) if amount else None
     value["follow_up"] = None if follow_up in worked else follow_up
     value["monthly"] = monthly_equivalent(amount, paid_per, **worked)
-    details = {
-        "echo": any(c.isalpha() for c in cleaned) or source == "country",
-        "confirm": "range" if bounds else None,
-        "currency_source": source,
-    }
-    return ParseResult(ok=True, value=value, details=details)
+    if bounds:
+        return propose(value, low=bounds[0], high=bounds[1])
+    return accept(value, echo=any(c.isalpha() for c in cleaned) or source == "country")

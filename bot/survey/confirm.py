@@ -24,6 +24,7 @@ from typing import Any, Callable
 
 from bot.i18n import catalog, t
 from bot.questionnaire.model import LANGUAGES, Question
+from bot.survey.amounts import describe_amount
 
 CONFIRM_PREFIX = "confirm:"
 
@@ -52,6 +53,7 @@ def describe_choice(question: Question, value: Any, language: str) -> str:
 DESCRIBERS: dict[str, Describer] = {
     "rating": describe_rating,
     "choice": describe_choice,
+    "money": describe_amount,
 }
 """Question type → how a stored value is shown to the trainee."""
 

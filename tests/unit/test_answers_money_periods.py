@@ -164,7 +164,7 @@ def test_amount_currency_period_and_monthly(
     language, text, country, amount, currency, period, monthly
 ):
     result = parse_answer(EARNINGS, text, language, country=country)
-    assert result.ok, result
+    assert result.ok or result.confirm, result  # a range is proposed for confirmation
     value = result.value
     assert (value["amount"], value["currency"], value["period"]) == (amount, currency, period)
     assert value["monthly"] == (None if monthly is None else pytest.approx(monthly, abs=0.01))
@@ -268,10 +268,9 @@ def test_an_irregular_income_asks_for_a_usual_month(language, text):
 )
 def test_a_range_is_offered_back_as_its_midpoint(language, text, low, high):
     result = parse_answer(EARNINGS, text, language, country="KE")
-    assert result.ok, result
+    assert not result.ok and result.confirm, result  # not stored before the trainee says yes
     assert result.value["range"] == [low, high]
     assert result.value["amount"] == (low + high) / 2
-    assert result.details["confirm"] == "range"
 
 
 def test_monthly_rule_needs_the_time_worked_for_daily_and_hourly_pay():
