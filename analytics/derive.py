@@ -226,3 +226,13 @@ def _earns_more(rows: pd.DataFrame) -> pd.Series:
     )
     known = known_before & known_after & comparable
     return (after > before).where(known)
+
+
+def converted_from_other_period(amounts: pd.Series, periods: pd.Series | None) -> pd.Series:
+    """True where an amount was typed per hour, day, week, fortnight or year and converted to
+    its monthly equivalent; False for amounts typed per month; missing where no amount."""
+    if periods is None:
+        periods = pd.Series(None, index=amounts.index, dtype=object)
+    typed = periods.astype(object)
+    converted = typed.notna() & (typed != "month")
+    return converted.astype(object).where(amounts.notna())

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.dataset import Dataset
-from analytics.derive import SELF_EMPLOYED, followup_frame
+from analytics.derive import SELF_EMPLOYED, converted_from_other_period, followup_frame
 from analytics.stats import ALL, response_rows, summarise
 from analytics.weights import response_weights
 
@@ -277,6 +277,11 @@ class IndicatorBuilder:
                 change = frame["earnings_change"]
                 rows += self.rows(frame, wave, f"Earns more than at baseline ({code})", "%",
                                   "share", (change > 0).where(change.notna()),
+                                  eligible=in_currency)
+                rows += self.rows(frame, wave,
+                                  f"Amounts converted to monthly from another pay period ({code})",
+                                  "% of amounts", "share", converted_from_other_period(
+                                      frame["fu_earnings"], frame.get("fu_earnings_period")),
                                   eligible=in_currency)
         return rows
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.answers.pay_period import CONVERSION_RULE
+
 METHOD_NOTE: tuple[tuple[str, str], ...] = (
     (
         "Trainees due (response-rate denominator)",
@@ -46,9 +48,21 @@ METHOD_NOTE: tuple[tuple[str, str], ...] = (
     ),
     (
         "Earnings",
-        "Monthly earnings of the employed who answered, per currency (never converted). The "
-        "change against baseline uses trainees with both amounts in the same currency. The "
-        "'earns more' objective check counts no work as no work income.",
+        "Monthly earnings of the employed who answered, per currency (never converted between "
+        "currencies). The change against baseline uses trainees with both amounts in the same "
+        "currency. The 'earns more' objective check counts no work as no work income.",
+    ),
+    (
+        "Earnings paid per day, week or hour",
+        "Trainees give earnings in the period they are paid; the amount is kept as typed with "
+        "its period and the analysis uses the monthly equivalent: " + CONVERSION_RULE + ". "
+        "Days (or hours) worked in a usual week are asked right after a daily, weekly or "
+        "hourly amount; without that answer a daily or hourly amount has no monthly "
+        "equivalent and is missing, never guessed. A range is used at its midpoint once the "
+        "trainee confirms it; an irregular income is asked again as a usual month. An amount "
+        "whose currency is unknown (not typed, no country set for the cohort or programme) is "
+        "asked again and never enters the figures. The earnings table says how many amounts "
+        "were converted from another pay period.",
     ),
     (
         "Expectations vs outcomes",
