@@ -164,3 +164,19 @@ def test_an_irregular_income_is_asked_for_a_usual_month(engine, language, text):
     assert chat.step == "q:bl_earnings"
     assert result.messages == [t("hint_irregular_amount", language)]
 
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "hours"),
+    [("en", "$4 an hour", "40"), ("fr", "4 dollars de l'heure", "40"),
+     ("es", "4 dólares por hora", "40")],
+)
+def test_an_hourly_rate_asks_the_hours_worked_in_a_usual_week(engine, language, text, hours):
+    set_country(engine, "SN")
+    chat = Chat(engine, language)
+    chat.send(text)
+    assert chat.step == "q:bl_earnings_hours"
+    chat.send(hours)
+    row = chat.row()
+    assert (row.value_period, row.value_text) == ("hour", "USD")
+    assert row.value_number == pytest.approx(4 * 40 * 52 / 12, abs=0.01)
