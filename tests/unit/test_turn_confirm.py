@@ -20,28 +20,32 @@ def engine(tmp_path) -> SurveyTurn:
 
 
 class Chat(survey_chat.Chat):
-    """A trainee at the exit wave's satisfaction question, in ``language``."""
+    """A trainee in ``language`` who has answered everything before question ``until``."""
 
-    def __init__(self, engine: SurveyTurn, language: str) -> None:
+    def __init__(
+        self, engine: SurveyTurn, language: str, until: str = "ex_satisfaction"
+    ) -> None:
         super().__init__(engine, f"chat-{language}")
-        self.start(language)
+        self.wave = "exit" if until.startswith("ex_") else "followup_6"
+        self.start(language, until)
 
-    def start(self, language: str) -> None:
-        """Consent, language, programme, the baseline, and the exit wave up to satisfaction."""
+    def start(self, language: str, until: str) -> None:
+        """Consent, language, programme, the baseline, then the next wave up to ``until``."""
         self.send("hello", "greet", active=False)
         self.send(YES[language], "affirm")
         self.send(LANGUAGE_REPLY[language], "change_language")
         self.send("demo")
-        for code, turn in wave_script("baseline", language) + wave_script("exit", language):
-            if code == "ex_satisfaction":
+        kind = self.wave.split("_")[0]
+        for code, turn in wave_script("baseline", language) + wave_script(kind, language):
+            if code == until:
                 break
             assert self.step == f"q:{code}"
             self.send(turn.text, turn.intent)
-        assert self.step == "q:ex_satisfaction"
+        assert self.step == f"q:{until}"
 
     def stored(self, code: str):
         trainee = self.engine.store.find_trainee(self.sender)
-        answer = self.engine.store.current_answers(trainee.id)["exit"].get(code)
+        answer = self.engine.store.current_answers(trainee.id)[self.wave].get(code)
         return None if answer is None else answer.value
 
 
@@ -114,7 +118,7 @@ def test_no_to_a_confirmation_stores_nothing_and_asks_again_with_the_scale(engin
 def test_a_number_typed_instead_of_yes_or_no_is_the_answer(engine):
     chat = Chat(engine, "es")
     chat.step = confirm_step("ex_satisfaction", 2)
-    chat.send("no, 3")
+    chat.send("3, en realidad")
     assert (chat.step, chat.stored("ex_satisfaction")) == ("q:ex_usefulness", 3)
 
 
@@ -131,3 +135,66 @@ def test_go_back_at_a_confirmation_asks_the_question_again(engine):
     chat.step = confirm_step("ex_satisfaction", 2)
     chat.send("retour", "go_back")
     assert chat.step == "q:ex_satisfaction" and chat.stored("ex_satisfaction") is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "yes", "question", "value"),
+    [
+        ("en", "maybe quite good", "yes", "I understood 4 out of 5 — is that right?", 4),
+        ("fr", "un peu déçue", "oui", "J'ai compris 2 sur 5 — c'est bien ça ?", 2),
+        ("es", "no está mal", "sí", "Entendí 3 de 5, ¿es correcto?", 3),
+    ],
+)
+def test_an_unsure_reading_is_confirmed_before_it_is_stored(
+    engine, language, text, yes, question, value
+):
+    chat = Chat(engine, language)
+    chat.send(text)
+    assert chat.stored("ex_satisfaction") is None
+    prompt = prompt_for_step(engine, chat.sender, chat.step, language)
+    assert prompt.text == question and len(prompt.buttons) == 2
+    result = chat.send(prompt.buttons[0][1])  # the Yes button
+    assert result.messages[0].startswith(NOTED[language].format(value))
+    assert (chat.step, chat.stored("ex_satisfaction")) == ("q:ex_usefulness", value)
+
+
+def test_a_negated_rating_is_never_stored_as_praise_through_the_engine(engine):
+    chat = Chat(engine, "en")
+    result = chat.send("not very happy with it")
+    assert chat.stored("ex_satisfaction") == 2
+    assert result.messages[0].startswith("Noted: 2 out of 5")
+
+
+def test_a_negated_number_is_asked_again_with_the_scale(engine):
+    chat = Chat(engine, "fr")
+    result = chat.send("pas 5")
+    assert chat.step == "q:ex_satisfaction" and chat.stored("ex_satisfaction") is None
+    assert "de 1 à 5" in result.messages[0]
+
+
+FOLLOW_UP = date(2027, 7, 1)  # six months after the end of the demo cohort
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "how", "code", "echo"),
+    [
+        ("en", "all the time", "stored", "often", "Noted: 'Often'"),
+        ("fr", "je ne m'en sers jamais", "stored", "never", "Noté : « Jamais »"),
+        ("es", "no muy a menudo", "confirm", "sometimes", "Entendí «A veces», ¿es correcto?"),
+        ("fr", "pas souvent", "confirm", "sometimes", "J'ai compris « Parfois » — c'est bien ça ?"),
+    ],
+)
+def test_frequencies_typed_in_words_are_read_with_their_negation(
+    tmp_path, language, text, how, code, echo
+):
+    engine = survey_chat.make_engine(tmp_path, FOLLOW_UP)
+    chat = Chat(engine, language, until="fu_skills_use")
+    result = chat.send(text)
+    if how == "confirm":
+        assert chat.stored("fu_skills_use") is None
+        assert prompt_for_step(engine, chat.sender, chat.step, language).text == echo
+        result = chat.send({"en": "yes", "fr": "oui", "es": "sí"}[language], "affirm")
+    else:
+        assert result.messages[0].startswith(echo)
+    assert chat.stored("fu_skills_use") == code
+    assert chat.step == "q:fu_contract"
