@@ -79,6 +79,16 @@ def _answer_columns(value: Any) -> dict[str, Any]:
 CHAT_CHANNELS = ("telegram", "socketio", "rest", "whatsapp")
 
 
+def _current_answer(trainee_id: int, wave: str, question_code: str) -> Any:
+    """The WHERE clause of a trainee's current answer to one question of one wave."""
+    return and_(
+        Answer.trainee_id == trainee_id,
+        Answer.wave == wave,
+        Answer.question_code == question_code,
+        Answer.is_current.is_(True),
+    )
+
+
 class TracerStore:
     """Repository over the Tracer database for one settings object."""
 
@@ -325,12 +335,7 @@ class TracerStore:
             with session_scope(self.url) as session:
                 session.execute(
                     update(Answer)
-                    .where(
-                        Answer.trainee_id == trainee_id,
-                        Answer.wave == wave,
-                        Answer.question_code == question_code,
-                        Answer.is_current.is_(True),
-                    )
+                    .where(_current_answer(trainee_id, wave, question_code))
                     .values(is_current=False, superseded_at=now)
                 )
                 session.add(
@@ -358,13 +363,8 @@ class TracerStore:
         with session_scope(self.url) as session:
             session.execute(
                 update(Answer)
-                .where(
-                    Answer.trainee_id == trainee_id,
-                    Answer.wave == wave,
-                    Answer.question_code == question_code,
-                    Answer.is_current.is_(True),
-                    Answer.status == "answered",
-                )
+                .where(_current_answer(trainee_id, wave, question_code))
+                .where(Answer.status == "answered")
                 .values(**_answer_columns(value))
             )
 
