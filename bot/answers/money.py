@@ -28,9 +28,7 @@ _IRREGULAR = re.compile(
     r"ca depend|depend|ca varie|varie|pas fixe|irregulier|a veces|algunos meses|otros meses|"
     r"depende|varia|no es fijo|no fijo)\b"
 )
-_RANGE = re.compile(
-    r"\b(?:between|from|to|and|entre|de|a|et|y|hasta|al)\b|\d\s*[-–]\s*\d|\bto\b"
-)
+_RANGE = re.compile(r"\b(?:between|from|to|and|entre|de|a|et|y|hasta|al)\b|\d\s*[-–]\s*\d")
 # Local shorthands for thousands and millions: "50 lucas" (COP/CLP), "2 palos" (COP), "5 grand"
 _SHORTHANDS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(r"\b(?:una|un)\s+lucas?\b"), 1e3),
