@@ -305,23 +305,26 @@ def _read_packed(
 
 
 def _read_currencies(
-    database_url: str, layout: _Layout, trainees, column=Answer.value_text  # type: ignore[no-untyped-def]
-) -> list[tuple[str | None, np.ndarray]]:
-    """(currency, packed answers) of the answered money questions, one item per currency;
-    with ``column=Answer.value_period``: per pay period typed (issue 25)."""
+    database_url: str, layout: _Layout, trainees  # type: ignore[no-untyped-def]
+) -> list[tuple[str | None, str | None, np.ndarray]]:
+    """(currency, pay period, packed answers) of the answered money questions, one item per
+    currency and period typed (issue 25)."""
     dialect = engine_for(database_url).dialect.name
     money = [q.code for q in layout.questions if q.type == "money"]
     query = (
-        select(column, _concatenated(dialect, layout.packed()))
+        select(Answer.value_text, Answer.value_period, _concatenated(dialect, layout.packed()))
         .where(
             Answer.is_current.is_(True),
             Answer.status == "answered",
             Answer.question_code.in_(money),
             Answer.trainee_id.in_(trainees),
         )
-        .group_by(column)
+        .group_by(Answer.value_text, Answer.value_period)
     )
-    return [(text, _integers(packed)) for text, packed in _fetch(database_url, query)]
+    return [
+        (text, period, _integers(packed))
+        for text, period, packed in _fetch(database_url, query)
+    ]
 
 
 def _text_answers(
@@ -401,21 +404,12 @@ def read_responses(
     currencies = (
         pool.submit(_read_currencies, database_url, layout, trainees) if has_money else None
     )
-    periods = (
-        pool.submit(_read_currencies, database_url, layout, trainees, Answer.value_period)
-        if has_money
-        else None
-    )
     packed, numbers = _read_packed(database_url, layout, trainees, pool)
     if waves and np.any(layout.wave_of(packed) == len(layout.waves)):
         layout = _Layout(_waves_present(database_url, trainees), questions)  # unexpected waves
-        if currencies and periods:
+        if currencies:
             currencies.result()
-            periods.result()
             currencies = pool.submit(_read_currencies, database_url, layout, trainees)
-            periods = pool.submit(
-                _read_currencies, database_url, layout, trainees, Answer.value_period
-            )
         packed, numbers = _read_packed(database_url, layout, trainees, pool)
     if progress:
         progress(f"read {len(packed):,} answers")
@@ -436,8 +430,9 @@ def read_responses(
     row, number = row[answered], number[answered]
     del parts
     values, patch = _scatter(layout, len(keys), row, question, choice, number)
-    currency = _money_texts(layout, keys, values, currencies.result() if currencies else [])
-    period = _money_texts(layout, keys, values, periods.result() if periods else [])
+    currency, period = _money_texts(
+        layout, keys, values, currencies.result() if currencies else []
+    )
     if len(patch):  # rare: codes outside the questionnaire's choices, duplicated answers
         codes = sorted({questions[c % len(questions)].code for c in patch})
         texts = _text_answers(database_url, codes, trainees)
@@ -449,25 +444,28 @@ def _money_texts(
     layout: _Layout,
     keys: np.ndarray,
     values: dict[str, np.ndarray],
-    grouped: list[tuple[str | None, np.ndarray]],
-) -> dict[str, np.ndarray]:
-    """Money question code → its currency (or period) per row, from answers grouped by text."""
+    grouped: list[tuple[str | None, str | None, np.ndarray]],
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Money question code → its currency per row, and → its pay period per row, from the
+    answers grouped by currency and period."""
     questions = layout.questions
-    column = {
-        q.code: np.full(len(keys), np.nan, dtype=object)
-        for q in questions
-        if q.type == "money" and q.code in values
-    }
-    for text, money_packed in grouped:
-        if text is None:
+    codes = [q.code for q in questions if q.type == "money" and q.code in values]
+    currency = {code: np.full(len(keys), np.nan, dtype=object) for code in codes}
+    period = {code: np.full(len(keys), np.nan, dtype=object) for code in codes}
+    for text, paid_per, money_packed in grouped:
+        if text is None and paid_per is None:
             continue
         money = layout.unpack(money_packed)
         position, found = _rows_of(keys, money["key"])
         for index in np.unique(money["question"][found]):
             code = questions[index].code
-            if code in column:
-                column[code][position[found & (money["question"] == index)]] = text
-    return column
+            if code in currency:
+                rows = position[found & (money["question"] == index)]
+                if text is not None:
+                    currency[code][rows] = text
+                if paid_per is not None:
+                    period[code][rows] = paid_per
+    return currency, period
 
 
 def _scatter(
