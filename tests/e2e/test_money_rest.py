@@ -27,7 +27,7 @@ CASES = {
     "en": ("KE", "KES", "1,200 shillings a day", "5", "20000 a week", "6",
            "between 30000 and 40000 shillings", "45000"),
     "fr": ("SN", "XOF", "3 000 francs par jour", "6", "25 000 par semaine", "5",
-           "entre 100 000 et 150 000 FCFA", "80 000"),
+           "entre 90 000 et 140 000 FCFA", "80 000"),
     "es": ("CO", "COP", "50 mil pesos diarios", "6", "300 mil a la semana", "5",
            "entre 1 y 1,5 millones de pesos", "900.000"),
 }

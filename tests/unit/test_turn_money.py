@@ -63,7 +63,7 @@ class Chat(survey_chat.Chat):
     ("language", "country", "text", "days", "currency", "noted"),
     [
         ("en", "KE", "1500 shillings a day", "6", "KES", "1,500 KES per day, about 6 days a week"),
-        ("fr", "SN", "5000 FCFA par jour", "5", "XOF", "5 000 XOF par jour, environ 5 jours par"),
+        ("fr", "SN", "4500 FCFA par jour", "5", "XOF", "4 500 XOF par jour, environ 5 jours par"),
         ("es", "CO", "60 mil pesos diarios", "4", "COP", "60.000 COP al día, unos 4 días a la"),
     ],
 )
@@ -154,7 +154,7 @@ def test_without_a_country_the_currency_is_asked_and_nothing_is_stored(engine, l
 
 @pytest.mark.parametrize(
     ("language", "text"),
-    [("en", "sometimes 200, sometimes 500 dollars"), ("fr", "parfois 20 000, parfois 50 000"),
+    [("en", "sometimes 300, sometimes 700 dollars"), ("fr", "parfois 20 000, parfois 50 000"),
      ("es", "a veces 100 mil, a veces 300 mil")],
 )
 def test_an_irregular_income_is_asked_for_a_usual_month(engine, language, text):
