@@ -8,6 +8,7 @@ keys: back up ``TRACER_SECRET_KEY`` and ``TRACER_ENCRYPTION_KEY`` separately.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -16,8 +17,14 @@ from glob import glob
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.config import PROJECT_ROOT, Settings
+from bot.security.crypto import Cipher
+from bot.security.private_files import PRIVATE_UMASK, create_private
 from bot.storage.db import engine_for
+from bot.storage.erasure import ErasureReport, read_journal, reapply
+from bot.storage.migrate import upgrade_database
 
 
 class BackupError(RuntimeError):
@@ -57,7 +64,10 @@ def _pg_args(url: str) -> tuple[list[str], dict[str, str]]:
 
 
 def _run(command: list[str], env: dict[str, str], what: str) -> None:
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=3600)
+    # Under a 077 umask: whatever the tool creates is owner-only from its first byte.
+    done = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=3600, umask=PRIVATE_UMASK
+    )
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
         raise BackupError(f"{what} failed: {detail[0]}")
@@ -75,25 +85,31 @@ def _sqlite_copy(source: sqlite3.Connection, target: sqlite3.Connection, what: s
 
 
 def backup(url: str, out: Path) -> Path:
-    """Write a consistent copy of the database at ``url`` to ``out``; the path written."""
+    """Write a consistent copy of the database at ``url`` to ``out``; the path written.
+
+    The copy is written to ``out.partial``, created owner-only (0600) before its first byte
+    (SQLite gives its journal the same mode), then renamed: ``out`` is never readable by
+    others, not even while it is being written.
+    """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
     if url.startswith("sqlite"):
         source_path = _sqlite_path(url)
         if not source_path.exists():
             raise BackupError(f"no database file at {source_path}")
-        partial = out.with_name(out.name + ".partial")
-        partial.unlink(missing_ok=True)
+        os.close(create_private(partial))
         _sqlite_copy(
             sqlite3.connect(str(source_path), timeout=15), sqlite3.connect(str(partial)), "backup"
         )
         partial.replace(out)
-        out.chmod(0o600)
         return out
     if url.startswith("postgresql"):
         args, env = _pg_args(url)
-        _run([_pg_tool("pg_dump"), "-Fc", "--no-owner", "-f", str(out), *args], env, "pg_dump")
-        out.chmod(0o600)
+        os.close(create_private(partial))
+        command = [_pg_tool("pg_dump"), "-Fc", "--no-owner", "-f", str(partial), *args]
+        _run(command, env, "pg_dump")
+        partial.replace(out)
         return out
     raise BackupError("backups support SQLite and PostgreSQL database URLs only")
 
@@ -133,3 +149,48 @@ def restore(url: str, source: Path) -> None:
         _run([*command, str(source)], env, "pg_restore")
         return
     raise BackupError("restores support SQLite and PostgreSQL database URLs only")
+
+
+def _pending_journal_path(url: str) -> Path:
+    """Where the erasure journal waits while a restore runs (beside an SQLite file)."""
+    if url.startswith("sqlite"):
+        database = _sqlite_path(url)
+        return database.with_name(database.name + ".erasures-pending.json")
+    return PROJECT_ROOT / "var" / "erasures-pending.json"
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to a file created with mode 0600 (never readable by others)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    partial.replace(path)
+
+
+def restore_keeping_erasures(settings: Settings, source: Path) -> ErasureReport:
+    """Restore ``source``, then erase again everyone in the current erasure journal.
+
+    The journal (keyed hashes only) is read before the old database replaces the current one
+    and kept in a 0600 file beside it until re-applied, so neither a crash during the restore
+    nor an older backup brings an erased trainee back. The restored database is migrated to
+    the current schema first (an older backup may predate the journal table).
+    """
+    url = settings.database_url
+    pending = _pending_journal_path(url)
+    entries: set[tuple[str, str]] = set()
+    if pending.exists():  # a previous restore stopped before re-applying its journal
+        entries |= {(kind, digest) for kind, digest in json.loads(pending.read_text("utf-8"))}
+    try:
+        entries |= read_journal(url)
+    except SQLAlchemyError:  # no readable database yet: only the pending journal counts
+        pass
+    _write_private(pending, json.dumps(sorted(entries)))
+    restore(url, source)
+    upgrade_database(url)
+    engine_for(url).dispose()
+    report = reapply(url, settings.secret_key, Cipher(settings.encryption_key), entries)
+    pending.unlink()
+    return report

@@ -388,7 +388,8 @@ class SurveyTurn:
             return None
         if step == "confirm_delete":
             if value == "yes":
-                self.store.delete_personal_data(trainee.id)
+                if trainee is not None:  # None: already erased (a repeated confirmation)
+                    self.store.delete_personal_data(trainee.id)
                 result.outcome = "deleted"
             else:
                 if (

@@ -1,15 +1,15 @@
 """country of programmes and cohorts; pay period of money answers (issue 25)
 
-Revision ID: 0002_country_pay_period
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-30 10:30:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0002_country_pay_period'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
