@@ -14,13 +14,21 @@ branch_labels = None
 depends_on = None
 
 
+NEW_COLUMNS = (
+    ('programme', 'country', 2),
+    ('cohort', 'country', 2),
+    ('answer', 'value_period', 16),
+)
+
+
 def upgrade() -> None:
-    with op.batch_alter_table('programme', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('country', sa.String(length=2), nullable=True))
-    with op.batch_alter_table('cohort', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('country', sa.String(length=2), nullable=True))
-    with op.batch_alter_table('answer', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('value_period', sa.String(length=16), nullable=True))
+    # Only what is missing: a database stamped at an older revision may already hold a column
+    # (e.g. a backup whose version was lowered to replay an earlier migration).
+    inspector = sa.inspect(op.get_bind())
+    for table, name, length in NEW_COLUMNS:
+        if name not in {c['name'] for c in inspector.get_columns(table)}:
+            with op.batch_alter_table(table, schema=None) as batch_op:
+                batch_op.add_column(sa.Column(name, sa.String(length=length), nullable=True))
 
 
 def downgrade() -> None:
