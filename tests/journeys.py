@@ -32,6 +32,7 @@ EMPLOYEE: dict[str, object] = {
         "monthly": 150000.0,
     },
     "bl_desired_occupation": "electrician",
+    "bl_desired_occupation_isco": "7411",  # the ISCO-08 button tapped after the title
     "ex_completed": "completed",
     "ex_certificate": "yes",
     "ex_duration_months": 6,
@@ -46,6 +47,7 @@ EMPLOYEE: dict[str, object] = {
     "fu_months_to_first_job": 2,
     "fu_job_start": None,  # skipped: optional
     "fu_occupation": "electrician",
+    "fu_occupation_isco": "7411",
     "fu_job_relevance": "same_field",
     "fu_skills_use": "often",
     "fu_contract": "written",
@@ -117,6 +119,9 @@ def wave_script(
         script.append((question.code, reply_for(question, value, language, index)))
         if value is not None:
             answered[question.code] = value
+        isco = f"{question.code}_isco"
+        if value is not None and isco in persona:  # the ISCO-08 proposal that follows a title
+            script.append((isco, Turn(choice_payload(str(persona[isco])), "inform")))
     return script
 
 
