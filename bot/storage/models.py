@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -163,6 +164,11 @@ class Answer(Base):
         UniqueConstraint("trainee_id", "source_message_id", name="uq_answer_source_message"),
         Index("ix_answer_trainee_wave", "trainee_id", "wave", "is_current"),
         Index("ix_answer_question", "question_code", "wave"),
+        # one current answer per question of a wave (migration 0005); superseded ones are kept
+        Index(
+            "uq_answer_current", "trainee_id", "wave", "question_code", unique=True,
+            sqlite_where=text("is_current = 1"), postgresql_where=text("is_current"),
+        ),
     )
 
 

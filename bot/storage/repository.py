@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import and_, case, delete, func, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
@@ -271,7 +271,27 @@ class TracerStore:
             return True
 
     def _merge_into(self, session: Any, source_id: int, target: Trainee) -> None:
+        """Move the source trainee's rows to ``target``; the source's answers are the newer."""
         source = session.get(Trainee, source_id)
+        moving = select(Answer.wave, Answer.question_code).where(
+            Answer.trainee_id == source_id, Answer.is_current.is_(True)
+        )
+        session.execute(
+            update(Answer)
+            .where(
+                Answer.trainee_id == target.id,
+                Answer.is_current.is_(True),
+                tuple_(Answer.wave, Answer.question_code).in_(moving),
+            )
+            .values(is_current=False, superseded_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        target_waves = select(WaveProgress.wave).where(WaveProgress.trainee_id == target.id)
+        session.execute(
+            delete(WaveProgress).where(
+                WaveProgress.trainee_id == source_id, WaveProgress.wave.in_(target_waves)
+            ).execution_options(synchronize_session=False)
+        )
         for table in (Answer, Consent, WaveProgress, Contact, Outreach):
             session.execute(
                 update(table).where(table.trainee_id == source_id).values(trainee_id=target.id)
