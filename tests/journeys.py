@@ -52,6 +52,8 @@ EMPLOYEE: dict[str, object] = {
     "fu_skills_use": "often",
     "fu_contract": "written",
     "fu_social_security": "no",
+    "fu_paid_annual_leave": "no",
+    "fu_paid_sick_leave": "no",
     "fu_earnings": {
         "amount": 180000.0, "currency": "XOF", "period": "month", "follow_up": None,
         "monthly": 180000.0,
