@@ -89,6 +89,8 @@ class Settings:
     rest_enabled: bool = False
     rest_token: str = ""
     web_session_days: int = 400
+    baseline_grace_days: int = 30
+    fieldwork_window_months: int = 3
     extra: dict[str, str] = field(default_factory=dict)
 
     def with_overrides(self, **changes: object) -> Settings:
@@ -150,6 +152,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             rest_enabled=get("TRACER_REST_ENABLED", "").strip().lower() in ("1", "true", "yes"),
             rest_token=get("TRACER_REST_TOKEN"),
             web_session_days=int(get("TRACER_WEB_SESSION_DAYS", "400")),
+            baseline_grace_days=int(get("TRACER_BASELINE_GRACE_DAYS", "30")),
+            fieldwork_window_months=int(get("TRACER_FIELDWORK_WINDOW_MONTHS", "3")),
         )
     except ValueError as error:
         raise ConfigError(f"a numeric setting is malformed: {error}") from error
