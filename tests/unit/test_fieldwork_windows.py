@@ -1,0 +1,78 @@
+"""Fieldwork windows at their edges: the first and last day in, the day before and after out."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bot.config import load_settings
+from bot.survey.windows import fieldwork_window, outside_window
+
+START, END = date(2024, 4, 1), date(2025, 1, 15)
+
+# (wave, cohort start, cohort end, grace days, window months, answer day, inside?)
+CASES = [
+    # baseline: until the start + 30 days (2024-05-01), no opening day
+    ("baseline", START, END, 30, 3, date(2023, 1, 1), True),
+    ("baseline", START, END, 30, 3, date(2024, 5, 1), True),
+    ("baseline", START, END, 30, 3, date(2024, 5, 2), False),
+    ("baseline", START, END, 0, 3, date(2024, 4, 1), True),
+    ("baseline", START, END, 0, 3, date(2024, 4, 2), False),
+    # a late joiner answering "before training" after the training ended
+    ("baseline", START, END, 30, 3, date(2025, 6, 1), False),
+    # no start date: the end date + grace; no dates at all: no window
+    ("baseline", None, END, 30, 3, date(2025, 2, 14), True),
+    ("baseline", None, END, 30, 3, date(2025, 2, 15), False),
+    ("baseline", None, None, 30, 3, date(2030, 1, 1), True),
+    # exit: from the end date for 3 months (last day 2025-04-14)
+    ("exit", START, END, 30, 3, date(2025, 1, 14), False),
+    ("exit", START, END, 30, 3, date(2025, 1, 15), True),
+    ("exit", START, END, 30, 3, date(2025, 4, 14), True),
+    ("exit", START, END, 30, 3, date(2025, 4, 15), False),
+    # 6 months: 2025-07-15 → 2025-10-14; answered at month 14: out
+    ("followup_6", START, END, 30, 3, date(2025, 7, 14), False),
+    ("followup_6", START, END, 30, 3, date(2025, 7, 15), True),
+    ("followup_6", START, END, 30, 3, date(2025, 10, 14), True),
+    ("followup_6", START, END, 30, 3, date(2025, 10, 15), False),
+    ("followup_6", START, END, 30, 3, date(2026, 3, 15), False),
+    ("followup_6", START, END, 30, 1, date(2025, 8, 14), True),
+    ("followup_6", START, END, 30, 1, date(2025, 8, 15), False),
+    # 12 months across a year end; a month-end date clamps like the survey calendar
+    ("followup_12", START, END, 30, 3, date(2026, 1, 15), True),
+    ("followup_12", START, END, 30, 3, date(2026, 4, 15), False),
+    ("followup_6", START, date(2024, 8, 31), 30, 3, date(2025, 2, 28), True),
+    ("followup_6", START, date(2024, 8, 31), 30, 3, date(2025, 2, 27), False),
+    # no end date: the later waves have no window (they are never due by date either)
+    ("followup_6", START, None, 30, 3, date(2030, 1, 1), True),
+]
+
+
+@pytest.mark.parametrize(("wave", "start", "end", "grace", "months", "day", "inside"), CASES)
+def test_window_edges(wave, start, end, grace, months, day, inside):
+    assert fieldwork_window(wave, start, end, grace, months).contains(day) is inside
+
+
+def test_vectorised_flags_agree_with_the_window_and_ignore_missing_days():
+    frame = pd.DataFrame(CASES, columns=["wave", "start", "end", "grace", "months", "day",
+                                         "inside"])
+    defaults = frame[(frame["grace"] == 30) & (frame["months"] == 3)]
+    flags = outside_window(defaults["wave"], defaults["start"], defaults["end"],
+                           defaults["day"], 30, 3)
+    assert flags.tolist() == (~defaults["inside"]).tolist()
+    missing = outside_window(pd.Series(["baseline"]), pd.Series([START]), pd.Series([END]),
+                             pd.Series([None]))
+    assert missing.tolist() == [False]
+    assert outside_window(*(pd.Series([], dtype=object),) * 4).dtype == np.bool_
+
+
+def test_settings_read_the_windows_from_the_environment():
+    env = {"TRACER_SECRET_KEY": "s", "TRACER_ENCRYPTION_KEY": "e",
+           "TRACER_ENV_FILE": "/nonexistent/tracer.env"}
+    default = load_settings(env)
+    assert (default.baseline_grace_days, default.fieldwork_window_months) == (30, 3)
+    custom = load_settings({**env, "TRACER_BASELINE_GRACE_DAYS": "14",
+                            "TRACER_FIELDWORK_WINDOW_MONTHS": "6"})
+    assert (custom.baseline_grace_days, custom.fieldwork_window_months) == (14, 6)
