@@ -76,3 +76,32 @@ def test_settings_read_the_windows_from_the_environment():
     custom = load_settings({**env, "TRACER_BASELINE_GRACE_DAYS": "14",
                             "TRACER_FIELDWORK_WINDOW_MONTHS": "6"})
     assert (custom.baseline_grace_days, custom.fieldwork_window_months) == (14, 6)
+
+
+def test_export_leaves_late_responses_out_like_the_report(tmp_path):
+    from sqlalchemy import update
+
+    from analytics.anonymise import anonymise
+    from analytics.anonymise.codebook import risk_markdown
+    from analytics.anonymise.synthetic import SyntheticSpec, generate
+    from bot.storage.db import engine_for
+    from bot.storage.models import Answer, Base
+
+    url = f"sqlite:///{tmp_path / 'export.db'}"
+    Base.metadata.create_all(engine_for(url))
+    ids = generate(url, SyntheticSpec(trainees=150, seed=3))
+    with engine_for(url).begin() as connection:  # a late joiner: baseline after the training
+        connection.execute(update(Answer).where(Answer.trainee_id == ids[0],
+                                                Answer.wave == "baseline")
+                           .values(answered_at=date(2026, 6, 1)))
+
+    def baseline_respondents(**window) -> tuple[int, dict]:
+        release = anonymise(url, "solar", secret="s", waves=["baseline"], **window)
+        responded = release.table.data["responded_baseline"].astype(str)
+        return int(responded.isin(["yes", "1", "1.0"]).sum()), release.risk
+
+    kept, risk = baseline_respondents()
+    assert kept == 149 and risk["outside_fieldwork_window"] == {"baseline": 1}
+    assert "outside the fieldwork window, as in the report): baseline 1" in risk_markdown(
+        {**risk, "generated_at": "now"})
+    assert baseline_respondents(grace_days=3650)[0] == 150
