@@ -23,7 +23,18 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, Text, and_, case, cast, func, literal, literal_column, select
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+)
 
 from analytics.derive import add_person_variables, due_for_wave
 from analytics.frames import read_frame
@@ -560,19 +571,56 @@ def _responses_frame(
     return pd.DataFrame(columns)
 
 
+DAY_BITS = 20  # days since 1970-01-01 of a response's first answer, packed under the trainee
+
+
+def _epoch_day(dialect: str, expression):  # type: ignore[no-untyped-def]
+    """SQL: whole days from 1970-01-01 to the timestamp ``expression`` (UTC, as stored)."""
+    if dialect == "sqlite":
+        return cast(func.julianday(expression) - 2440587.5, BigInteger)
+    return cast(expression, Date) - literal_column("DATE '1970-01-01'")
+
+
 def _response_days(database_url: str, trainees) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """trainee_id, wave, ``day`` of the first current answer and ``answers`` (how many), one
-    row per trainee × wave started: what the fieldwork windows judge."""
-    query = (
-        select(Answer.trainee_id, Answer.wave, func.min(Answer.answered_at), func.count())
+    row per trainee × wave started: what the fieldwork windows judge.
+
+    The database groups the answers per trainee × wave and returns, per wave, one text of
+    packed integers (trainee_id, day) and one of counts: a few rows instead of one tuple per
+    response (see the module docstring).
+    """
+    dialect = engine_for(database_url).dialect.name
+    first = (
+        select(
+            Answer.trainee_id.label("trainee_id"),
+            Answer.wave.label("wave"),
+            func.min(Answer.answered_at).label("first"),
+            func.count().label("answers"),
+        )
         .where(Answer.is_current.is_(True), Answer.trainee_id.in_(trainees))
         .group_by(Answer.trainee_id, Answer.wave)
+        .subquery()
     )
-    rows = pd.DataFrame.from_records(
-        _fetch(database_url, query), columns=["trainee_id", "wave", "first", "answers"]
-    )
-    rows["day"] = pd.to_datetime(rows["first"].astype(str).str.slice(0, 10), errors="coerce")
-    return rows.drop(columns="first")
+    day = func.coalesce(_epoch_day(dialect, first.c.first), (1 << DAY_BITS) - 1)
+    packed = cast(first.c.trainee_id, BigInteger) * (1 << DAY_BITS) + day
+    query = select(
+        first.c.wave, _concatenated(dialect, packed), _concatenated(dialect, first.c.answers)
+    ).group_by(first.c.wave)
+    parts = []
+    for wave, packed_text, counts_text in _fetch(database_url, query):
+        values = _integers(packed_text)
+        days = (values & ((1 << DAY_BITS) - 1)).astype("datetime64[D]")
+        days[values & ((1 << DAY_BITS) - 1) == (1 << DAY_BITS) - 1] = np.datetime64("NaT")
+        parts.append(pd.DataFrame({
+            "trainee_id": values >> DAY_BITS, "wave": str(wave), "answers": _integers(counts_text),
+            "day": days,
+        }))
+    if not parts:
+        return pd.DataFrame({
+            "trainee_id": pd.Series(dtype=np.int64), "wave": pd.Series(dtype=object),
+            "answers": pd.Series(dtype=np.int64), "day": pd.Series(dtype="datetime64[s]"),
+        })
+    return pd.concat(parts, ignore_index=True)
 
 
 def split_outside_window(
