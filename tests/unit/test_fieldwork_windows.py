@@ -105,3 +105,22 @@ def test_export_leaves_late_responses_out_like_the_report(tmp_path):
     assert "outside the fieldwork window, as in the report): baseline 1" in risk_markdown(
         {**risk, "generated_at": "now"})
     assert baseline_respondents(grace_days=3650)[0] == 150
+
+
+def test_html_report_says_how_many_answers_were_left_out(tmp_path):
+    from analytics.render import write_report
+    from analytics.report import build_report
+    from tests.unit.acceptance_fixture import AS_OF, build_acceptance_database
+
+    url = f"sqlite:///{tmp_path / 'acc.db'}"
+    build_acceptance_database(url)
+    path = write_report(build_report(url, "acc", as_of=AS_OF), "html", tmp_path / "r.html")
+    html = path.read_text(encoding="utf-8")
+    # 16's late baseline (5 answers) and 15's 6-month answers at month 14 (12 answers)
+    assert f"{5 + 12} answers outside the fieldwork window were left out" in html
+    assert "Left out: outside the fieldwork window" in html
+    # a grace of ten years takes 16's baseline back; 15's month-14 answers stay out
+    lenient = build_report(url, "acc", as_of=AS_OF, grace_days=3650, window_months=3)
+    assert lenient.meta["outside_fieldwork_window"].startswith("12 answers outside")
+    response = lenient.tables["response"].set_index(["wave", "breakdown", "group"])
+    assert response.loc[("baseline", "all", "all"), "responded"] == 33
