@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from analytics.dataset import load_dataset
 from bot.storage.db import engine_for
@@ -34,7 +34,8 @@ def responses(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     url = f"sqlite:///{tmp_path_factory.mktemp('dataset') / 'fixture.db'}"
     build_fixture_database(url)
     extra = [
-        # a second current answer to the same question: the newest one counts
+        # a correction of an answered question: the newest one counts (the database keeps one
+        # current answer per question, so the older one is superseded below)
         _answer(1, "baseline", "bl_activity_status", text="employee"),
         # a code the questionnaire does not (or no longer) list is kept as it is
         _answer(2, "followup_6", "fu_job_relevance", text="legacy_code"),
@@ -46,6 +47,13 @@ def responses(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
         _answer(9, "exit", "ex_completed", status="skipped"),
     ]
     with engine_for(url).begin() as connection:
+        for row in extra:
+            connection.execute(
+                update(Answer)
+                .where(Answer.trainee_id == row["trainee_id"], Answer.wave == row["wave"],
+                       Answer.question_code == row["question_code"])
+                .values(is_current=False)
+            )
         connection.execute(insert(Answer), extra)
     return load_dataset(url, "weld", as_of=AS_OF).responses.set_index(["trainee_id", "wave"])
 
