@@ -17,13 +17,24 @@ wins). The same SQL runs on SQLite and PostgreSQL (``group_concat`` / ``string_a
 from __future__ import annotations
 
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, Text, and_, case, cast, func, literal, literal_column, select
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+)
 
 from analytics.derive import add_person_variables, due_for_wave
 from analytics.frames import read_frame
@@ -31,6 +42,7 @@ from bot.questionnaire.loader import default_questionnaire, wave_kind
 from bot.questionnaire.model import Question, Questionnaire
 from bot.storage.db import engine_for
 from bot.storage.models import Answer, Cohort, Outreach, Programme, Trainee
+from bot.survey.windows import DEFAULT_GRACE_DAYS, DEFAULT_WINDOW_MONTHS, outside_window
 
 NUMERIC_TYPES = {"integer", "rating", "duration", "money"}
 CODED_TYPES = {"choice", "yes_no"}
@@ -56,6 +68,11 @@ class Dataset:
     responses: pd.DataFrame
     waves: list[str]
     due: pd.DataFrame  # trainee_id index × wave columns, bool
+    # responses started outside their wave's fieldwork window (left out of ``responses``):
+    # index wave, columns ``responses`` and ``answers`` (counts)
+    outside_window: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["responses", "answers"])
+    )
 
 
 def _programme(database_url: str, programme: str, cohort: str | None) -> tuple[int, str]:
@@ -592,6 +609,83 @@ def _responses_frame(
     return pd.DataFrame(columns)
 
 
+DAY_BITS = 20  # days since 1970-01-01 of a response's first answer, packed under the trainee
+
+
+def _epoch_day(dialect: str, expression):  # type: ignore[no-untyped-def]
+    """SQL: whole days from 1970-01-01 to the timestamp ``expression`` (UTC, as stored)."""
+    if dialect == "sqlite":
+        return cast(func.julianday(expression) - 2440587.5, BigInteger)
+    return cast(expression, Date) - literal_column("DATE '1970-01-01'")
+
+
+def _response_days(database_url: str, trainees) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """trainee_id, wave, ``day`` of the first current answer and ``answers`` (how many), one
+    row per trainee × wave started: what the fieldwork windows judge.
+
+    The database groups the answers per trainee × wave and returns, per wave, one text of
+    packed integers (trainee_id, day) and one of counts: a few rows instead of one tuple per
+    response (see the module docstring).
+    """
+    dialect = engine_for(database_url).dialect.name
+    first = (
+        select(
+            Answer.trainee_id.label("trainee_id"),
+            Answer.wave.label("wave"),
+            func.min(Answer.answered_at).label("first"),
+            func.count().label("answers"),
+        )
+        .where(Answer.is_current.is_(True), Answer.trainee_id.in_(trainees))
+        .group_by(Answer.trainee_id, Answer.wave)
+        .subquery()
+    )
+    day = func.coalesce(_epoch_day(dialect, first.c.first), (1 << DAY_BITS) - 1)
+    packed = cast(first.c.trainee_id, BigInteger) * (1 << DAY_BITS) + day
+    query = select(
+        first.c.wave, _concatenated(dialect, packed), _concatenated(dialect, first.c.answers)
+    ).group_by(first.c.wave)
+    parts = []
+    for wave, packed_text, counts_text in _fetch(database_url, query):
+        values = _integers(packed_text)
+        days = (values & ((1 << DAY_BITS) - 1)).astype("datetime64[D]")
+        days[values & ((1 << DAY_BITS) - 1) == (1 << DAY_BITS) - 1] = np.datetime64("NaT")
+        parts.append(pd.DataFrame({
+            "trainee_id": values >> DAY_BITS, "wave": str(wave), "answers": _integers(counts_text),
+            "day": days,
+        }))
+    if not parts:
+        return pd.DataFrame({
+            "trainee_id": pd.Series(dtype=np.int64), "wave": pd.Series(dtype=object),
+            "answers": pd.Series(dtype=np.int64), "day": pd.Series(dtype="datetime64[s]"),
+        })
+    return pd.concat(parts, ignore_index=True)
+
+
+def split_outside_window(
+    responses: pd.DataFrame,
+    days: pd.DataFrame,
+    trainees: pd.DataFrame,
+    grace_days: int = DEFAULT_GRACE_DAYS,
+    window_months: int = DEFAULT_WINDOW_MONTHS,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``responses`` without the trainee × wave rows started outside their fieldwork window,
+    and the count of those (responses, answers) per wave."""
+    cohorts = trainees.set_index("trainee_id")[["cohort_start", "cohort_end"]]
+    days = days[days["trainee_id"].isin(cohorts.index)]
+    dates = cohorts.reindex(days["trainee_id"].to_numpy())
+    late = outside_window(days["wave"], dates["cohort_start"], dates["cohort_end"],
+                          days["day"], grace_days, window_months)
+    outside = days[late]
+    counts = outside.groupby("wave").agg(
+        responses=("trainee_id", "size"), answers=("answers", "sum")
+    )
+    if not len(outside):
+        return responses, counts
+    pairs = pd.MultiIndex.from_frame(outside[["trainee_id", "wave"]])
+    mine = pd.MultiIndex.from_arrays([responses["trainee_id"], responses["wave"]])
+    return responses[~mine.isin(pairs)], counts
+
+
 def _data_date(database_url: str, programme_id: int) -> date | None:
     """The date of the newest answer (any, even superseded) of the programme's trainees."""
     query = select(func.max(Answer.answered_at)).where(
@@ -634,8 +728,16 @@ def load_dataset(
     followup_months: tuple[int, ...] = (6, 12),
     questionnaire: Questionnaire | None = None,
     progress: Progress | None = None,
+    grace_days: int = DEFAULT_GRACE_DAYS,
+    window_months: int = DEFAULT_WINDOW_MONTHS,
 ) -> Dataset:
-    """Read everything the report needs for ``programme`` (optionally one ``cohort``)."""
+    """Read everything the report needs for ``programme`` (optionally one ``cohort``).
+
+    Responses started outside their wave's fieldwork window (:mod:`bot.survey.windows`,
+    ``grace_days`` after the training start for the baseline, ``window_months`` for the other
+    waves) are left out of ``responses`` (and so of the response rates and indicators) and
+    counted in ``outside_window``.
+    """
     questionnaire = questionnaire or default_questionnaire()
     as_of = as_of or date.today()
     programme_id, programme_name = _programme(database_url, programme, cohort)
@@ -643,6 +745,9 @@ def load_dataset(
         trainees_read = pool.submit(_trainees, database_url, programme_id, cohort)
         sent_read = pool.submit(_sent_waves, database_url, programme_id)
         data_date = pool.submit(_data_date, database_url, programme_id)
+        days_read = pool.submit(
+            _response_days, database_url, _programme_trainees(programme_id, cohort)
+        )
         responses = read_responses(
             database_url,
             _programme_trainees(programme_id, cohort),
@@ -655,6 +760,9 @@ def load_dataset(
     known = responses["trainee_id"].isin(trainees["trainee_id"])
     if not known.all():  # trainees added or deleted while reading
         responses = responses[known]
+    responses, outside = split_outside_window(
+        responses, days_read.result(), trainees, grace_days, window_months
+    )
     waves = {"baseline", "exit", *(f"followup_{m}" for m in followup_months)}
     waves |= set(responses["wave"].unique())
     ordered = sorted(waves, key=_wave_order)
@@ -675,4 +783,5 @@ def load_dataset(
         responses=responses.reset_index(drop=True),
         waves=ordered,
         due=due,
+        outside_window=outside,
     )

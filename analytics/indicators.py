@@ -404,6 +404,13 @@ class IndicatorBuilder:
 
         return default_questionnaire().question(code).label_in("en")
 
+    def _outside_column(self, response: pd.DataFrame) -> pd.Series:
+        """Responses left out for being outside their wave's fieldwork window: a count on
+        each wave's ``all`` row (0 when none), empty on the group rows."""
+        counts = self.ds.outside_window.get("responses", pd.Series(dtype=float))
+        per_wave = response["wave"].map(counts).fillna(0).astype("Int64")
+        return per_wave.where(response["breakdown"] == ALL)
+
     def build(self) -> dict[str, pd.DataFrame]:
         """Every table, in report order, with intervals and disclosure control applied."""
         tables: dict[str, pd.DataFrame] = {}
@@ -419,6 +426,7 @@ class IndicatorBuilder:
         protected, response = protect_tables(tables, response)
         response = response[response["breakdown"] != "expectation"]
         response = response[["wave", "breakdown", "group", "due", "responded", "response_rate"]]
+        response = response.assign(outside_window=self._outside_column(response))
         return {"response": response.reset_index(drop=True), **protected}
 
 

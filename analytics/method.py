@@ -21,8 +21,20 @@ METHOD_NOTE: tuple[tuple[str, str], ...] = (
         "date. A trainee who was sent the wave or answered it early also counts as due.",
     ),
     (
+        "Fieldwork windows",
+        "An answer counts for its wave only inside the wave's fieldwork window: the baseline "
+        "until the training start + a grace period (without a start date: the end date + the "
+        "grace), the exit and each follow-up for a set number of months from the day they "
+        "open (end date; end date + N months). A response started outside its window (a "
+        "'before training' baseline given after the training ended, a 6-month follow-up "
+        "answered at month 14) is kept in the database but left out of the wave — response "
+        "rates, indicators, weights and the export — and counted per wave in the response "
+        "table. The windows used are listed under 'fieldwork windows' in the report details.",
+    ),
+    (
         "Respondent",
-        "A trainee who recorded at least one answer in the wave. Each indicator is computed "
+        "A trainee who recorded at least one answer in the wave, inside its fieldwork window. "
+        "Each indicator is computed "
         "over the respondents who answered the questions it needs (n); questions not asked "
         "because of skip logic, skipped or left unanswered are missing, never 'no' or 0.",
     ),

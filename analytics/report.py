@@ -11,6 +11,7 @@ from analytics.dataset import Progress, load_dataset
 from analytics.indicators import TABLE_TITLES, build_tables
 from analytics.weights import DEFAULT_CELLS
 from bot.questionnaire.loader import default_questionnaire
+from bot.survey.windows import DEFAULT_GRACE_DAYS, DEFAULT_WINDOW_MONTHS
 
 
 @dataclass
@@ -31,8 +32,13 @@ def build_report(
     followup_months: tuple[int, ...] = (6, 12),
     progress: Progress | None = None,
     weight_cells: tuple[str, ...] = DEFAULT_CELLS,
+    grace_days: int = DEFAULT_GRACE_DAYS,
+    window_months: int = DEFAULT_WINDOW_MONTHS,
 ) -> Report:
-    """Read the data and compute every table; ``UnknownProgrammeError`` for a bad code."""
+    """Read the data and compute every table; ``UnknownProgrammeError`` for a bad code.
+
+    ``grace_days`` / ``window_months``: the fieldwork windows (:mod:`bot.survey.windows`).
+    """
     dataset = load_dataset(
         database_url,
         programme,
@@ -40,6 +46,8 @@ def build_report(
         as_of=as_of,
         followup_months=followup_months,
         progress=progress,
+        grace_days=grace_days,
+        window_months=window_months,
     )
     if progress:
         progress("computing indicators")
@@ -52,8 +60,29 @@ def build_report(
         "data_date": dataset.data_date.isoformat() if dataset.data_date else "no answers yet",
         "trainees": len(dataset.people),
         "waves": ", ".join(dataset.waves),
+        "fieldwork_windows": (
+            f"baseline until the training start + {grace_days} days; exit and each follow-up "
+            f"for {window_months} months from the day it opens"
+        ),
+        "outside_fieldwork_window": outside_sentence(dataset.outside_window),
         "weighting_cells": " × ".join(weight_cells) or "none (one cell)",
         "questionnaire_version": default_questionnaire().version,
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
     return Report(meta=meta, tables=tables)
+
+
+def outside_sentence(outside: pd.DataFrame) -> str:
+    """One line for the report: how many answers were left out for being outside their
+    wave's fieldwork window, per wave."""
+    if not len(outside) or int(outside["answers"].sum()) == 0:
+        return "No answers outside the fieldwork window."
+    parts = [
+        f"{wave}: {int(row.responses)} response(s), {int(row.answers)} answers"
+        for wave, row in outside.iterrows()
+    ]
+    total = int(outside["answers"].sum())
+    return (
+        f"{total} answers outside the fieldwork window were left out "
+        f"(kept in the database; {'; '.join(parts)})."
+    )

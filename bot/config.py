@@ -93,6 +93,8 @@ class Settings:
     rest_enabled: bool = False
     rest_token: str = ""
     web_session_days: int = 400
+    baseline_grace_days: int = 30
+    fieldwork_window_months: int = 3
     # Invitation/reminder messages by SMS and e-mail (bot/outreach/messaging.py); off when empty.
     messaging: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
@@ -157,6 +159,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             rest_enabled=get("TRACER_REST_ENABLED", "").strip().lower() in ("1", "true", "yes"),
             rest_token=get("TRACER_REST_TOKEN"),
             web_session_days=int(get("TRACER_WEB_SESSION_DAYS", "400")),
+            baseline_grace_days=int(get("TRACER_BASELINE_GRACE_DAYS", "30")),
+            fieldwork_window_months=int(get("TRACER_FIELDWORK_WINDOW_MONTHS", "3")),
             messaging={k: v for k, v in merged.items() if k.startswith(MESSAGING_PREFIXES) and v},
         )
     except ValueError as error:

@@ -100,6 +100,9 @@ def risk_markdown(risk: dict[str, Any]) -> str:
         f"{risk['records_with_suppressed_quasi_identifiers']} "
         f"({risk['share_records_suppressed']:.2%}; allowed {risk['max_suppression']:.2%})",
         f"- Cells suppressed in total: {risk['cells_suppressed_total']}",
+        "- Responses left out (outside the fieldwork window, as in the report): "
+        + (", ".join(f"{wave} {n}" for wave, n in risk.get("outside_fieldwork_window", {})
+                     .items()) or "none"),
         f"- Free-text variables included (unreviewed): "
         f"{', '.join(risk['free_text_included']) or 'none'}",
         "",

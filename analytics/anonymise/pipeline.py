@@ -23,6 +23,7 @@ from analytics.anonymise.source import PRESENT, REASONS, SUPPRESSED, load_source
 from analytics.anonymise.table import Table
 from bot.questionnaire.loader import default_questionnaire
 from bot.questionnaire.model import Questionnaire
+from bot.survey.windows import DEFAULT_GRACE_DAYS, DEFAULT_WINDOW_MONTHS
 
 DEFAULT_WAVES = ("baseline", "exit", "followup_6", "followup_12")
 LAYOUTS = ("wide", "long")
@@ -157,8 +158,13 @@ def anonymise(
     layout: str = "wide",
     rules: Rules | None = None,
     questionnaire: Questionnaire | None = None,
+    grace_days: int = DEFAULT_GRACE_DAYS,
+    window_months: int = DEFAULT_WINDOW_MONTHS,
 ) -> Release:
     """Anonymised row-level data of one programme, or :class:`ExportRefusedError`.
+
+    Responses outside their wave's fieldwork window (``grace_days``, ``window_months``) are
+    left out as in the outcome report and counted in the risk summary.
 
     Also the function for officers' row-level reports: call it and use ``release.frame()``.
     """
@@ -170,7 +176,8 @@ def anonymise(
     rules = rules or default_rules(questionnaire)
     wave_ids = parse_waves(waves)
     today = rules.reference_date or date.today()
-    source = load_source(database_url, programme, wave_ids, questionnaire)
+    source = load_source(database_url, programme, wave_ids, questionnaire, grace_days,
+                         window_months)
     n_records = len(source.trainees)
     if n_records == 0:
         raise ExportRefusedError(f"programme '{programme}' has no trainees (check the code)")
@@ -220,6 +227,7 @@ def anonymise(
         "free_text_included": free_text,
         "recoding": {n: v.recoding for n, v in table.variables.items() if v.recoding},
         "rules": rules.as_dict(),
+        "outside_fieldwork_window": source.outside_window,
     }
     order = np.argsort(table.data["pid"].to_numpy(str), kind="stable")
     table = Table(table.data.iloc[order], table.reason.iloc[order], table.variables)

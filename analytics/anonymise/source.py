@@ -18,6 +18,7 @@ from analytics.frames import read_frame, trainees_frame
 from bot.questionnaire.loader import wave_kind
 from bot.questionnaire.model import Question, Questionnaire
 from bot.storage.models import Answer, Cohort, Programme, Trainee
+from bot.survey.windows import DEFAULT_GRACE_DAYS, DEFAULT_WINDOW_MONTHS, outside_window
 
 PRESENT, SKIPPED, NOT_ASKED, SUPPRESSED = 0, 1, 2, 3
 REASONS = {SKIPPED: "skipped", NOT_ASKED: "not_asked", SUPPRESSED: "suppressed"}
@@ -45,6 +46,7 @@ class SourceData:
     waves: tuple[str, ...]
     responded: pd.DataFrame
     profile: pd.DataFrame
+    outside_window: dict[str, int]  # wave → responses left out (outside the fieldwork window)
 
 
 def _answers(database_url: str, programme: str, waves: Sequence[str]) -> pd.DataFrame:
@@ -56,6 +58,7 @@ def _answers(database_url: str, programme: str, waves: Sequence[str]) -> pd.Data
             Answer.status,
             Answer.value_number,
             Answer.value_text,
+            Answer.answered_at,
             Answer.value_period,
         )
         .join(Trainee, Trainee.id == Answer.trainee_id)
@@ -91,16 +94,46 @@ def _grid(answers: pd.DataFrame, index: pd.Index, names: list[str]) -> tuple[np.
     return numbers, texts, reasons, periods
 
 
+def _drop_outside_window(
+    answers: pd.DataFrame, trainees: pd.DataFrame, grace_days: int, window_months: int
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """``answers`` without the trainee × wave responses started (first answer) outside their
+    wave's fieldwork window, as the outcome report does; and how many per wave."""
+    first = answers.groupby(["trainee_id", "wave"], sort=False)["answered_at"].min()
+    first = first.reset_index()
+    dates = trainees.reindex(first["trainee_id"].to_numpy())
+    late = outside_window(first["wave"], dates["cohort_start"], dates["cohort_end"],
+                          first["answered_at"], grace_days, window_months)
+    if not late.any():
+        return answers, {}
+    pairs = pd.MultiIndex.from_frame(first.loc[late, ["trainee_id", "wave"]])
+    keys = pd.MultiIndex.from_frame(answers[["trainee_id", "wave"]])
+    counts = first.loc[late, "wave"].value_counts()
+    return answers[~keys.isin(pairs)], {str(w): int(n) for w, n in counts.sort_index().items()}
+
+
 def load_source(
-    database_url: str, programme: str, waves: Sequence[str], questionnaire: Questionnaire
+    database_url: str,
+    programme: str,
+    waves: Sequence[str],
+    questionnaire: Questionnaire,
+    grace_days: int = DEFAULT_GRACE_DAYS,
+    window_months: int = DEFAULT_WINDOW_MONTHS,
 ) -> SourceData:
-    """Trainees of ``programme`` (not deleted) and their current answers in ``waves``."""
+    """Trainees of ``programme`` (not deleted) and their current answers in ``waves``.
+
+    Responses started outside their wave's fieldwork window (:mod:`bot.survey.windows`) are
+    left out, as in the outcome report: not released, the trainee counts as not having
+    responded to that wave; ``outside_window`` counts them.
+    """
     trainees = trainees_frame(database_url, programme).set_index("trainee_id").sort_index()
     columns: dict[str, tuple[Question, str]] = {}
     for wave in waves:
         for question in questionnaire.for_wave(wave_kind(wave)):
             columns[column_name(question.code, wave)] = (question, wave)
     answers = _answers(database_url, programme, sorted({*waves, "baseline"}))
+    answers, outside = _drop_outside_window(answers, trainees, grace_days, window_months)
+    outside = {wave: n for wave, n in outside.items() if wave in waves}
     profile = _profile(trainees, answers)
     answers = answers[answers["wave"].isin(list(waves))]
     codes = answers["question_code"].astype("category")
@@ -133,7 +166,8 @@ def load_source(
          for wave in waves},
         index=index,
     )
-    return SourceData(trainees, values, reason, columns, tuple(waves), responded, profile)
+    return SourceData(trainees, values, reason, columns, tuple(waves), responded, profile,
+                      outside)
 
 
 def _profile(trainees: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from sqlalchemy import insert
 
 from bot.storage.db import engine_for
 from bot.storage.models import Answer, Cohort, Programme, Trainee
+from bot.survey.windows import fieldwork_window
 
 CHUNK = 50_000
 NOW = datetime(2026, 1, 1)
@@ -36,7 +37,21 @@ def _pick(rng: np.random.Generator, options: list[str], n: int, p: list[float] |
     return rng.choice(np.array(options, dtype=object), size=n, p=p)
 
 
-def _rows(spec: SyntheticSpec, ids: np.ndarray, rng: np.random.Generator) -> list[dict]:
+def _answer_days(cohorts: list[tuple[date, date]], cohort_index: np.ndarray) -> dict:
+    """wave → the answer time of each trainee: the first day of the wave's fieldwork window
+    (the baseline: the training start), so every synthetic answer counts."""
+    days = {}
+    for wave in ("baseline", "exit", "followup_6", "followup_12"):
+        per_cohort = []
+        for start, end in cohorts:
+            window = fieldwork_window(wave, start, end)
+            per_cohort.append(datetime.combine(window.opens or start, datetime.min.time()))
+        days[wave] = np.array(per_cohort, dtype=object)[cohort_index]
+    return days
+
+
+def _rows(spec: SyntheticSpec, ids: np.ndarray, rng: np.random.Generator,
+          days: dict[str, np.ndarray]) -> list[dict]:
     n = len(ids)
     rows: list[dict] = []
     counter = [0]
@@ -51,7 +66,7 @@ def _rows(spec: SyntheticSpec, ids: np.ndarray, rng: np.random.Generator) -> lis
                 "value_text": None if texts is None else str(texts[index]),
                 "value_json": None, "raw_text": None,
                 "source_message_id": f"syn-{wave}-{code}-{i}",
-                "answered_at": NOW, "is_current": True,
+                "answered_at": days[wave][index], "is_current": True,
             })
 
     everyone = np.ones(n, bool)
@@ -98,15 +113,17 @@ def generate(database_url: str, spec: SyntheticSpec) -> list[int]:
             insert(Programme).values(code=spec.programme, name=f"Programme {spec.programme}",
                                      created_at=NOW)
         ).inserted_primary_key[0]
-        cohort_ids = []
+        cohort_ids, cohort_dates = [], []
         for index in range(spec.cohorts):
+            start, end = date(2025, 1 + 3 * (index % 4), 6), date(2025, 3 + 3 * (index % 4), 28)
+            cohort_dates.append((start, end))
             cohort_ids.append(connection.execute(insert(Cohort).values(
                 programme_id=programme_id, code=f"{spec.programme}-c{index + 1}",
-                name=f"Cohort {index + 1}", start_date=date(2025, 1 + 3 * (index % 4), 6),
-                end_date=date(2025, 3 + 3 * (index % 4), 28),
+                name=f"Cohort {index + 1}", start_date=start, end_date=end,
                 region=spec.regions[index % len(spec.regions)], created_at=NOW,
             )).inserted_primary_key[0])
         cohort_of = rng.choice(np.array(cohort_ids), size=spec.trainees)
+        cohort_index = np.searchsorted(np.array(cohort_ids), cohort_of)
         prefix = f"S{spec.programme[:3]}{spec.seed}"
         trainees = [
             {"pseudo_id": f"{prefix}{i:09d}", "cohort_id": int(cohort_of[i]), "language": "en",
@@ -118,7 +135,7 @@ def generate(database_url: str, spec: SyntheticSpec) -> list[int]:
         ids = np.array([row[0] for row in connection.exec_driver_sql(
             "SELECT trainee.id FROM trainee JOIN cohort ON cohort.id = trainee.cohort_id "
             f"WHERE cohort.programme_id = {int(programme_id)} ORDER BY trainee.id")])
-        rows = _rows(spec, ids, rng)
+        rows = _rows(spec, ids, rng, _answer_days(cohort_dates, cohort_index))
         for start in range(0, len(rows), CHUNK):
             connection.execute(insert(Answer), rows[start:start + CHUNK])
     return ids.tolist()

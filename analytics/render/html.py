@@ -64,6 +64,7 @@ def _response_rows(table: pd.DataFrame) -> list[dict]:
             "due": row["due"],
             "responded": row["responded"],
             "rate": number(row["response_rate"], "%"),
+            "outside": "" if pd.isna(row.get("outside_window")) else int(row["outside_window"]),
         }
         for row in table.to_dict("records")
     ]

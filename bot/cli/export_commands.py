@@ -79,7 +79,9 @@ def export(ctx: CliContext, programme: str, waves: str | None, layout: str, fmt:
         wave_ids = parse_waves(waves)
         secret = export_secret(ctx, secret_env)
         release = anonymise(settings.database_url, programme, secret=secret, waves=wave_ids,
-                            layout=layout, rules=rules)
+                            layout=layout, rules=rules,
+                            grace_days=settings.baseline_grace_days,
+                            window_months=settings.fieldwork_window_months)
         written = write_release(release, out_dir, fmt)
     except (ExportRefusedError, RulesError, ConfigError, ValueError) as error:
         raise click.ClickException(str(error)) from None

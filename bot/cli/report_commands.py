@@ -29,11 +29,18 @@ LARGE = 5_000  # trainees above which progress is shown
 @click.option("--weight-cells", default="cohort,completion,sex,age_band", show_default=True,
               help="Non-response weighting cells, comma-separated, in collapsing order "
               "(cohort, completion, sex, age_band, region).")
+@click.option("--baseline-grace-days", type=click.IntRange(min=0), default=None,
+              help="Baseline answers count until the training start + this many days "
+              "(default: TRACER_BASELINE_GRACE_DAYS, 30).")
+@click.option("--window-months", type=click.IntRange(min=1), default=None,
+              help="Exit and follow-up answers count for this many months from the wave's "
+              "opening day (default: TRACER_FIELDWORK_WINDOW_MONTHS, 3).")
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 @pass_cli
 def report(
     ctx: CliContext, programme: str, cohort: str | None, fmt: str, out: Path,
-    as_of: datetime | None, weight_cells: str, quiet: bool,
+    as_of: datetime | None, weight_cells: str, baseline_grace_days: int | None,
+    window_months: int | None, quiet: bool,
 ) -> None:
     """Outcome report of a programme: response, labour market, expectations, satisfaction."""
     from analytics.dataset import UnknownProgrammeError
@@ -62,6 +69,10 @@ def report(
             followup_months=ctx.settings.followup_months,
             progress=progress,
             weight_cells=cells,
+            grace_days=ctx.settings.baseline_grace_days
+            if baseline_grace_days is None else baseline_grace_days,
+            window_months=ctx.settings.fieldwork_window_months
+            if window_months is None else window_months,
         )
         progress("rendering")
         bar.update(1)

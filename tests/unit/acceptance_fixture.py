@@ -14,11 +14,17 @@ self-employed but skipped the amount; 7 is a student with a side income: not ask
 36 kept the job they held before the training (month 0); 39 is the lone respondent of his
 age band; 37 earns in another currency than at baseline; 39 gave an amount without a
 currency. Six trainees answered the 12-month follow-up (1, 9, 11, 21, 24, 34): the panel.
+
+Fieldwork windows (defaults: baseline until 2024-05-01, 6 months 2025-07-15 → 2025-10-14):
+every answer above is dated inside its wave's window. Two responses are not (``LATE``): 16,
+a late joiner, answers the "before training" baseline on 2025-06-01, after the training
+ended; 15 answers the 6-month follow-up on 2026-03-15, at month 14. Both stay in the
+database and must change no figure of the report.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert
@@ -155,6 +161,14 @@ EXIT_SATISFACTION = {
 EXIT_DROPOUT = {18: "financial", 29: "financial", 30: "found_job"}
 
 
+LATE_BASELINE_DAY = datetime(2025, 6, 1)  # trainee 16, after the training ended
+LATE_FOLLOWUP_6_DAY = datetime(2026, 3, 15)  # trainee 15, month 14 of a 6-month wave
+LATE_BASELINE = {"bl_sex": "female", "bl_birth_year": 2002, "bl_activity_status": "employee",
+                 "bl_earnings": (999, XOF), "bl_expectation_main": "get_job"}
+LATE_FOLLOWUP_6 = {**_employee(1, "yes", (900, XOF), "same_field", "often"),
+                   "fu_further_study": "no", "fu_expectation_met": "yes", "fu_hours_week": 40}
+
+
 def _baseline(trainee_id: int) -> dict:
     activity, amount = ACTIVITY.get(trainee_id, ("studying", None))
     answers: dict[str, Any] = {
@@ -217,6 +231,9 @@ def build_acceptance_database(database_url: str) -> None:
                 if answers["fu_worked_last_week"] == "yes":
                     answers["fu_hours_week"] = HOURS.get(trainee_id, 40)
                 rows += [_row(trainee_id, wave, c, v) for c, v in answers.items()]
+        rows += [_row(16, "baseline", c, v, LATE_BASELINE_DAY) for c, v in LATE_BASELINE.items()]
+        rows += [_row(15, "followup_6", c, v, LATE_FOLLOWUP_6_DAY)
+                 for c, v in LATE_FOLLOWUP_6.items()]
         for row in rows:
             row["source_message_id"] = f"{row['trainee_id']}:{row['source_message_id']}"
         connection.execute(insert(Answer), rows)

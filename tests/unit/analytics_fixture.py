@@ -87,7 +87,15 @@ FOLLOWUP_6: dict[int, dict[str, Any]] = {
 FURTHER_STUDY_YES = {5, 12}
 
 
-def _row(trainee_id: int, wave: str, code: str, value: Any) -> dict:
+# Answer days inside each wave's fieldwork window of the cohorts 2024-04-01 → 2025-01-15
+# (baseline until 2024-05-01; exit 2025-01-15 → 04-14; 6 months 2025-07-15 → 10-14; 12 months
+# 2026-01-15 → 04-14).
+WAVE_DAYS = {"baseline": datetime(2024, 3, 20), "exit": datetime(2025, 1, 20),
+             "followup_6": datetime(2025, 8, 1), "followup_12": datetime(2026, 2, 1)}
+
+
+def _row(trainee_id: int, wave: str, code: str, value: Any,
+         answered_at: datetime | None = None) -> dict:
     number = text = None
     status = "answered"
     if value is SKIP:
@@ -102,7 +110,7 @@ def _row(trainee_id: int, wave: str, code: str, value: Any) -> dict:
     return {
         "trainee_id": trainee_id, "wave": wave, "question_code": code, "status": status,
         "value_json": value, "value_number": number, "value_text": text,
-        "source_message_id": f"{wave}:{code}", "answered_at": datetime(2025, 8, 1),
+        "source_message_id": f"{wave}:{code}", "answered_at": answered_at or WAVE_DAYS[wave],
         "is_current": True,
     }
 

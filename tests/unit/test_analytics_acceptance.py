@@ -299,6 +299,33 @@ def test_response_rates(csv_dir: Path):
     assert table.loc[(FU6, "age_band", "30-34"), "due"] == X
 
 
+def test_answers_outside_the_fieldwork_window_are_left_out_and_counted(csv_dir: Path):
+    # the fixture's late answers: 16's baseline on 2025-06-01 (the window closed on
+    # 2024-04-01 + 30 days = 2024-05-01) and 15's 6-month answers on 2026-03-15 (month 14; the
+    # window is 2025-07-15 + 3 months − 1 day = 2025-10-14). Every figure checked above is the
+    # hand computation without them (they would make 33 baseline and 30 six-month
+    # respondents, and 20 of 30 employed); here they are counted.
+    late_baseline_answers = 5  # sex, birth year, activity, earnings, expectation
+    late_followup_answers = 9 + 3  # the employee's 9 answers + study, expectation met, hours
+    table = read(csv_dir, "response").set_index(["wave", "breakdown", "group"])
+    assert table.loc[("baseline", "all", "all"), ["responded", "outside_window"]].tolist() \
+        == ["32", "1"]
+    assert table.loc[(FU6, "all", "all"), ["responded", "outside_window"]].tolist() \
+        == ["29", "1"]
+    assert table.loc[("exit", "all", "all"), "outside_window"] == "0"
+    assert table.loc[(FU6, "sex", "female"), "outside_window"] == ""  # totals only
+    about = dict(read(csv_dir, "about").itertuples(index=False))
+    total = late_baseline_answers + late_followup_answers
+    assert about["outside fieldwork window"].startswith(
+        f"{total} answers outside the fieldwork window were left out")
+    assert f"baseline: 1 response(s), {late_baseline_answers} answers" in \
+        about["outside fieldwork window"]
+    assert f"{FU6}: 1 response(s), {late_followup_answers} answers" in \
+        about["outside fieldwork window"]
+    assert figure(csv_dir, "Employment rate", FU6, "n") == 29
+    assert figure(csv_dir, "Employment rate", FU6, "count") == 19
+
+
 def test_lone_respondent_is_hidden_with_its_complement(csv_dir: Path):
     # 39 is the only respondent aged 35+: hidden, and so is the 30-34 group (n = 3), so that
     # neither can be had as all − 20-24 − the other

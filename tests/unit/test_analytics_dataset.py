@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -12,7 +12,7 @@ from sqlalchemy import insert, update
 from analytics.dataset import load_dataset
 from bot.storage.db import engine_for
 from bot.storage.models import Answer
-from tests.unit.analytics_fixture import AS_OF, build_fixture_database
+from tests.unit.analytics_fixture import AS_OF, WAVE_DAYS, build_fixture_database
 
 EXACT = 1234.5678901234567  # needs 17 significant digits to read back exactly
 
@@ -23,7 +23,9 @@ def _answer(trainee_id: int, wave: str, code: str, *, text: str | None = None,
         "trainee_id": trainee_id, "wave": wave, "question_code": code, "status": status,
         "value_json": None, "value_number": number, "value_text": text,
         "source_message_id": f"extra:{trainee_id}:{wave}:{code}:{text}:{number}",
-        "answered_at": datetime(2025, 9, 1), "is_current": True,
+        # ten days after the fixture's answers, inside the wave's fieldwork window
+        "answered_at": WAVE_DAYS.get(wave, datetime(2027, 1, 20)) + timedelta(days=10),
+        "is_current": True,
     }
 
 

@@ -111,3 +111,32 @@ def test_demo_data_is_seeded_and_follows_skip_logic(tmp_path: Path):
             .itertuples(index=False))
     )
     assert earnings_keys and earnings_keys <= employed_ids
+
+
+def _baseline_row(folder: Path) -> dict:
+    with (folder / "response.csv").open(encoding="utf-8") as handle:
+        return next(r for r in csv.DictReader(handle)
+                    if r["wave"] == "baseline" and r["breakdown"] == "all")
+
+
+def test_fieldwork_window_options_leave_late_answers_out(demo_db: str, tmp_path: Path):
+    # demo answers come 0-20 days after a wave opens: all inside the default windows; with no
+    # grace at all, baselines given after the first day of training are late
+    result = run(demo_db, "report", "--programme", "solar", "--format", "csv",
+                 "--out", str(tmp_path / "default"))
+    assert result.exit_code == 0, result.output
+    default = _baseline_row(tmp_path / "default")
+    assert default["outside_window"] == "0"
+    result = run(demo_db, "report", "--programme", "solar", "--format", "csv",
+                 "--baseline-grace-days", "0", "--window-months", "6",
+                 "--out", str(tmp_path / "strict"))
+    assert result.exit_code == 0, result.output
+    strict = _baseline_row(tmp_path / "strict")
+    assert int(strict["outside_window"]) > 0
+    assert int(strict["responded"]) + int(strict["outside_window"]) == int(default["responded"])
+    about = (tmp_path / "strict" / "about.csv").read_text(encoding="utf-8")
+    assert "training start + 0 days" in about and "for 6 months" in about
+    assert "answers outside the fieldwork window were left out" in about
+    result = run(demo_db, "report", "--programme", "solar", "--window-months", "0",
+                 "--out", str(tmp_path / "x.html"))
+    assert result.exit_code == 2
