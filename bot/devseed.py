@@ -16,12 +16,12 @@ def seed_demo_programme(
 ) -> bool:
     """Add one demo programme with one cohort when there are none; True when added.
 
-    The cohort is in training on the day it is seeded (it started a month ago and ends in
-    about six months), so a demo trainee answers the baseline now and the exit later, whatever
+    The cohort is in training on the day it is seeded (it started a week ago and ends in
+    about seven months), so a demo trainee answers the baseline now and the exit later, whatever
     the date: fixed dates would turn every demo conversation into an exit interview one day.
     ``dates`` (start, end) fixes them, for tests that run on a simulated calendar.
     """
-    start = (today or date.today()) - timedelta(days=30)
+    start = (today or date.today()) - timedelta(days=7)  # baseline window: start + grace
     start, end = dates or (start, start + timedelta(days=210))
     with session_scope(database_url) as session:
         if session.execute(select(func.count(Programme.id))).scalar_one():
