@@ -25,7 +25,8 @@ from bot.storage.repository import TracerStore, TraineeInfo
 from bot.survey import engine
 from bot.survey.hints import hint_for
 from bot.survey.reads import reads_of
-from bot.survey.steps import Prompt, render, system_question
+from bot.survey.steps import ButtonStamp, Prompt, render, system_question
+from bot.survey.taps import answers_step, other_question_tap, tap_of, tapped_choice
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +200,10 @@ class SurveyTurn:
             return words <= MAX_TEXT_WORDS_FOR_CONTROL
         return not parsed_ok
 
-    def _reply_text(self, incoming: Incoming) -> str:
+    def _reply_text(self, incoming: Incoming, question: Question) -> str:
+        tapped = tapped_choice(tap_of(incoming, self.settings.secret_key), question)
+        if tapped is not None:
+            return tapped
         choice = incoming.entities.get("choice")
         return str(choice) if choice is not None else (incoming.text or "")
 
@@ -220,7 +224,10 @@ class SurveyTurn:
         if step.startswith("q:") and not self.questionnaire.has_question(step[2:]):
             return None
         question = self._question_for_step(step)
-        reply = self._reply_text(incoming)
+        tap = tap_of(incoming, self.settings.secret_key)
+        if tap is not None and not answers_step(self, tap, step, trainee):
+            return other_question_tap(self, tap, incoming, trainee, result)
+        reply = self._reply_text(incoming, question)
         parsed = parse_answer(question, reply, result.language, today=self.today)
         if self._is_control(incoming, question, parsed.ok):
             return self._control(incoming, trainee, question, result)
@@ -302,6 +309,10 @@ class SurveyTurn:
         slot: a message that is a valid answer to it is taken as one instead of re-asking.
         """
         step = incoming.step or ""
+        tap = tap_of(incoming, self.settings.secret_key)
+        if tap is not None and not answers_step(self, tap, step, trainee):
+            other_question_tap(self, tap, incoming, trainee, result)  # an old keyboard's button
+            return True
         if not step.startswith("q:") or not self.questionnaire.has_question(step[2:]):
             return False
         if incoming.intent in CONTROL_INTENTS or incoming.intent == "greet":
@@ -313,7 +324,7 @@ class SurveyTurn:
         if question.code in self.store.current_answers(trainee.id).get(wave, {}):
             return False
         parsed = parse_answer(
-            question, self._reply_text(incoming), result.language, today=self.today
+            question, self._reply_text(incoming, question), result.language, today=self.today
         )
         if not parsed.ok or question.type == "text":
             return False
@@ -472,7 +483,8 @@ class SurveyTurn:
 def prompt_for_step(turn: SurveyTurn, sender_id: str, step: str, language: str) -> Prompt:
     """The message that asks ``step``: question wording, progress and buttons."""
     if not step.startswith("q:"):
-        return render(turn._question_for_step(step), language)
+        stamp = ButtonStamp(turn.settings.secret_key)
+        return render(turn._question_for_step(step), language, stamp)
     question = turn.questionnaire.question(step[2:])
     trainee = turn.store.find_trainee(sender_id)
     wave = turn._current_wave(trainee) if trainee else None
@@ -491,4 +503,5 @@ def prompt_for_step(turn: SurveyTurn, sender_id: str, step: str, language: str) 
     if wave:
         position, total = engine.progress_of(turn.questionnaire, wave, question, answers, context)
         prefix = t("progress", language, n=position, total=total)
-    return render(question, language, text=text, prefix=prefix)
+    stamp = ButtonStamp(turn.settings.secret_key, wave)
+    return render(question, language, stamp, text=text, prefix=prefix)
