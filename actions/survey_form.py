@@ -17,6 +17,37 @@ from bot.survey.turn import Incoming, prompt_for_step
 
 log = logging.getLogger(__name__)
 FORM = "survey_form"
+# Rasa writes this text (and metadata is_external) for a trigger_intent call; see
+# rasa.shared.core.events.UserUttered.create_external.
+EXTERNAL_TEXT_PREFIX = "EXTERNAL: "
+
+
+def is_scheduled(message: Dict[str, Any]) -> bool:
+    """True only for a ``trigger_intent`` call (the scheduler), never for typed text.
+
+    A user can type ``/EXTERNAL_followup{...}`` on any channel and Rasa parses it as that intent;
+    only Rasa's own external event has the ``EXTERNAL: `` text and the ``is_external`` flag
+    (which Tracer's input channels never take from a client).
+    """
+    intent = (message.get("intent") or {}).get("name") or ""
+    metadata = message.get("metadata") or {}
+    return (
+        intent.startswith("EXTERNAL_")
+        and bool(metadata.get("is_external"))
+        and str(message.get("text") or "").startswith(EXTERNAL_TEXT_PREFIX)
+    )
+
+
+def conversation_channel(tracker: Tracker) -> str:
+    """The input channel that carries this conversation: that of its latest user message.
+
+    A scheduler's trigger is recorded with the output channel it used (``collector`` for
+    REST), so the channel is taken from the latest message a person sent when there is one.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" and not (event.get("metadata") or {}).get("is_external"):
+            return str(event.get("input_channel") or "rest")
+    return tracker.get_latest_input_channel() or "rest"
 
 
 def incoming_from(tracker: Tracker) -> Incoming:
@@ -24,11 +55,16 @@ def incoming_from(tracker: Tracker) -> Incoming:
     message = tracker.latest_message or {}
     intent = message.get("intent") or {}
     entities = {e.get("entity"): e.get("value") for e in message.get("entities") or []}
+    scheduled = is_scheduled(message)
+    intent_name = intent.get("name")
+    if str(intent_name or "").startswith("EXTERNAL_") and not scheduled:
+        log.warning("ignored a scheduler-only intent typed on a user channel")
+        intent_name, entities = None, {}
     return Incoming(
         sender_id=tracker.sender_id,
-        channel=tracker.get_latest_input_channel() or "rest",
+        channel=conversation_channel(tracker),
         text=message.get("text"),
-        intent=intent.get("name"),
+        intent=intent_name,
         confidence=float(intent.get("confidence") or 0.0),
         entities=entities,
         message_id=str(message.get("message_id") or f"{tracker.sender_id}:{len(tracker.events)}"),
@@ -38,6 +74,7 @@ def incoming_from(tracker: Tracker) -> Incoming:
         # value here means this message answers the pending step (not a (re)activation).
         answers_step=tracker.get_slot("answer") is not None,
         invite_code=tracker.get_slot("invite_code") or entities.get("invite_code"),
+        scheduled=scheduled,
     )
 
 
@@ -56,12 +93,15 @@ class ValidateSurveyForm(Action):
             result = engine.run(incoming)
             prompt = None
             if not result.ends_form:
-                prompt = prompt_for_step(engine, incoming.sender_id, result.step, result.language)
+                prompt = prompt_for_step(
+                    engine, incoming.sender_id, result.step, result.language, incoming.channel
+                )
         for text in result.messages:
             dispatcher.utter_message(text=text)
         events: List[EventType] = [
             SlotSet("answer", None),
-            SlotSet("language", result.language),
+            # unknown (defaulted) languages stay unset, so a later message can still say it
+            SlotSet("language", result.language if result.language_known else None),
             SlotSet("step", result.step),
             SlotSet("outcome", result.outcome),
         ]

@@ -32,7 +32,7 @@ from tests.journeys import wave_script  # noqa: E402
 def measure(rasa: int, chats: int, seconds: float) -> dict[str, object]:
     """Start a cluster with ``rasa`` Rasa processes, load it, check the answers, stop it."""
     rundir = Path(tempfile.mkdtemp(prefix=f"tracer-scale{rasa}-"))
-    cluster = start_cluster(rundir, rasa=rasa, actions=1)
+    cluster = start_cluster(rundir, rasa=rasa, actions=1, extra_env={"TRACER_REST_ENABLED": "1"})
     try:
         seed_demo_programme(cluster.settings.database_url)
         questions = len(wave_script("baseline", "en"))

@@ -82,6 +82,9 @@ class Settings:
     k_anonymity: int = 5
     max_suppression_share: float = 0.05
     send_rate_per_second: float = 30.0
+    rest_enabled: bool = False
+    rest_token: str = ""
+    web_session_days: int = 400
     extra: dict[str, str] = field(default_factory=dict)
 
     def with_overrides(self, **changes: object) -> Settings:
@@ -140,6 +143,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             k_anonymity=int(get("TRACER_K_ANONYMITY", "5")),
             max_suppression_share=float(get("TRACER_MAX_SUPPRESSION_SHARE", "0.05")),
             send_rate_per_second=float(get("TRACER_SEND_RATE", "30")),
+            rest_enabled=get("TRACER_REST_ENABLED", "").strip().lower() in ("1", "true", "yes"),
+            rest_token=get("TRACER_REST_TOKEN"),
+            web_session_days=int(get("TRACER_WEB_SESSION_DAYS", "400")),
         )
     except ValueError as error:
         raise ConfigError(f"a numeric setting is malformed: {error}") from error

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -11,8 +11,14 @@ from bot.storage.db import session_scope
 from bot.storage.models import Cohort, Programme
 
 
-def seed_demo_programme(database_url: str) -> bool:
-    """Add one demo programme with one cohort when there are none; True when added."""
+def seed_demo_programme(database_url: str, today: date | None = None) -> bool:
+    """Add one demo programme with one cohort when there are none; True when added.
+
+    The cohort is in training on the day it is seeded (it started a month ago and ends in
+    about six months), so a demo trainee answers the baseline now and the exit later, whatever
+    the date: fixed dates would turn every demo conversation into an exit interview one day.
+    """
+    start = (today or date.today()) - timedelta(days=30)
     with session_scope(database_url) as session:
         if session.execute(select(func.count(Programme.id))).scalar_one():
             return False
@@ -22,10 +28,10 @@ def seed_demo_programme(database_url: str) -> bool:
         session.add(
             Cohort(
                 programme_id=programme.id,
-                code="2026",
-                name="Demo 2026",
-                start_date=date(2026, 1, 12),
-                end_date=date(2026, 12, 18),
+                code=str(start.year),
+                name=f"Demo {start.year}",
+                start_date=start,
+                end_date=start + timedelta(days=210),
             )
         )
         return True

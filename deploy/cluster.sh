@@ -6,8 +6,8 @@
 #   deploy/cluster.sh status [--dir RUNDIR]
 #   deploy/cluster.sh stop   [--dir RUNDIR]
 #
-# Ports: nginx P (default 8080), action-server balancer P+1 (only when M > 1), PostgreSQL P+2,
-# Redis P+3, Rasa P+11..P+10+N, action servers P+31..P+30+M. The run dir (default var/cluster)
+# Ports: nginx P (default 8080: public paths only), action-server balancer P+1 (only when
+# M > 1), PostgreSQL P+2, Redis P+3, nginx internal P+4 (API + REST, loopback), Rasa P+11..P+10+N, action servers P+31..P+30+M. The run dir (default var/cluster)
 # holds the generated env file (secrets, mode 600), pid files, logs and the data directories.
 # Secrets come from the environment when set (TRACER_SECRET_KEY, TRACER_ENCRYPTION_KEY,
 # TRACER_RASA_TOKEN), else they are generated once into RUNDIR/cluster.env.
@@ -80,7 +80,7 @@ TRACER_DATABASE_URL=$db_url
 TRACER_SECRET_KEY=$secret
 TRACER_ENCRYPTION_KEY=$key
 TRACER_RASA_TOKEN=$token
-TRACER_RASA_URL=http://127.0.0.1:$port
+TRACER_RASA_URL=http://127.0.0.1:$((port + 4))
 TRACER_ACTION_SERVER_URL=$actions_url
 TRACER_LOCK_STORE=redis
 TRACER_REDIS_HOST=127.0.0.1
@@ -110,7 +110,7 @@ start() {
      && [ "${TELEGRAM_MODE:-polling}" != webhook ]; then
     die "with several Rasa processes Telegram must use TELEGRAM_MODE=webhook (each would poll)"
   fi
-  for p in "$port" $((port + 1)) $((port + 2)) $((port + 3)); do
+  for p in "$port" $((port + 1)) $((port + 2)) $((port + 3)) $((port + 4)); do
     port_busy "$p" && die "port $p is in use: choose another --port"
   done
   mkdir -p "$pids" "$logs"
@@ -181,9 +181,10 @@ ST
   fi
   cp "$rundir/nginx/nginx.pid" "$pids/nginx.pid"
   trap - ERR
-  echo "Tracer cluster up: http://127.0.0.1:$port (REST: /webhooks/rest/webhook)" >&2
+  echo "Tracer cluster up: public http://127.0.0.1:$port (web chat, socket.io, Telegram)," >&2
+  echo "  internal http://127.0.0.1:$((port + 4)) (Rasa API; REST if TRACER_REST_ENABLED=1)" >&2
   echo "  $rasa_n Rasa, $actions_m action server(s); env: $rundir/cluster.env" >&2
-  echo "http://127.0.0.1:$port"
+  echo "http://127.0.0.1:$((port + 4))"
 }
 
 stop_pid() {  # PIDFILE: TERM, wait up to 20 s, then KILL

@@ -39,7 +39,10 @@ done
 echo
 echo "Tracer is running:"
 echo "  web chat:  http://127.0.0.1:${TRACER_RASA_PORT}/webchat/"
-echo "  REST:      POST http://127.0.0.1:${TRACER_RASA_PORT}/webhooks/rest/webhook"
+case "${TRACER_REST_ENABLED:-}" in
+  1|true|yes) echo "  REST:      POST http://127.0.0.1:${TRACER_RASA_PORT}/webhooks/rest/webhook" ;;
+  *) echo "  REST:      off (TRACER_REST_ENABLED=1 for development)" ;;
+esac
 echo "  actions:   http://127.0.0.1:${TRACER_ACTIONS_PORT}/health"
 echo "Press Ctrl-C to stop."
 wait -n "${pids[@]}"

@@ -196,6 +196,7 @@ def make_env(
         TRACER_ENCRYPTION_KEY="M2R0ZXN0a2V5LXRlc3RrZXktdGVzdGtleS10ZXN0a2U=",
         TRACER_ACTION_SERVER_URL=f"http://127.0.0.1:{actions_port}/webhook",
         TRACER_LOCK_STORE="in_memory",
+        TRACER_REST_ENABLED="1",  # tests talk REST on loopback (bot/channels/rest_guarded.py)
         SANIC_HOST="127.0.0.1",
         TRACER_LOG_LEVEL="INFO",
     )

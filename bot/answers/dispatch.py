@@ -14,6 +14,7 @@ from bot.answers.money import parse_money
 from bot.answers.normalize import language_of
 from bot.answers.numbers import parse_integer, parse_rating
 from bot.answers.result import ParseResult, reject
+from bot.answers.scales import parse_frequency
 from bot.answers.text import parse_text
 from bot.answers.yes_no import parse_yes_no
 from bot.questionnaire.model import Question
@@ -30,7 +31,9 @@ def _currency(question: Question) -> str | None:
 
 
 _PARSERS: dict[str, _Parser] = {
-    "choice": lambda q, t, lang, today: parse_choice(q.choices, t, lang),
+    "choice": lambda q, t, lang, today: (
+        parse_frequency(q.choices, t) or parse_choice(q.choices, t, lang)
+    ),
     "yes_no": lambda q, t, lang, today: parse_yes_no(t, lang),
     "integer": lambda q, t, lang, today: parse_integer(t, lang, q.min, q.max),
     "rating": lambda q, t, lang, today: parse_rating(

@@ -10,6 +10,7 @@ from text_to_num import alpha2digit
 
 from bot.answers.normalize import fold, language_of, precheck, words
 from bot.answers.result import ParseResult, accept, check_range, reject
+from bot.answers.scales import has_negation, rating_from_words, without_heads
 
 LARGEST = 1e15
 """Numbers this large are digit soup, not answers."""
@@ -45,60 +46,9 @@ _NUMBER_RE = re.compile(
     r"(?<![\w.,])(-?)(\d{1,3}(?:[,.\s]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\d)"
 )
 _FRACTION_RE = re.compile(r"(\d+)\s*(?:/|out of|of|sur|de|sobre)\s*(\d+)")
+_ARTICLES = frozenset({"one", "un", "une", "una", "uno"})
 _STARS = "★⭐🌟"
 _EMPTY_STARS = "☆"
-
-_RATING_WORDS: dict[str, tuple[str, ...]] = {
-    "very_good": (
-        "very satisfied", "extremely satisfied", "completely satisfied", "fully satisfied",
-        "totally satisfied", "very good", "very happy", "excellent", "perfect", "great",
-        "amazing", "outstanding", "the best", "very useful",
-        "tres satisfait", "tres satisfaite", "extremement satisfait", "totalement satisfait",
-        "tres bien", "tres bon", "tres bonne", "tres content", "tres contente", "excellente",
-        "parfait", "parfaite", "super", "genial", "geniale",
-        "muy satisfecho", "muy satisfecha", "totalmente satisfecho", "totalmente satisfecha",
-        "muy bien", "muy bueno", "muy buena", "muy contento", "muy contenta", "excelente",
-        "perfecto", "perfecta", "encantado", "encantada",
-    ),
-    "good": (
-        "satisfied", "good", "happy", "pleased", "quite satisfied", "fairly satisfied", "useful",
-        "satisfait", "satisfaite", "assez satisfait", "assez satisfaite", "plutot satisfait",
-        "plutot satisfaite", "bien", "bon", "bonne", "content", "contente",
-        "satisfecho", "satisfecha", "bastante satisfecho", "bastante satisfecha", "bueno",
-        "buena", "contento", "contenta",
-    ),
-    "neutral": (
-        "neutral", "neither", "neither satisfied nor dissatisfied", "average", "so so", "ok",
-        "okay", "fair", "medium", "not bad",
-        "neutre", "moyen", "moyenne", "moyennement satisfait", "moyennement satisfaite",
-        "ni satisfait ni insatisfait", "ni satisfaite ni insatisfaite", "comme ci comme ca",
-        "correct", "passable", "bof", "pas mal",
-        "regular", "normal", "ni satisfecho ni insatisfecho", "ni satisfecha ni insatisfecha",
-        "mas o menos", "asi asi", "medio",
-    ),
-    "bad": (
-        "dissatisfied", "unsatisfied", "not satisfied", "not happy", "unhappy", "not good", "bad",
-        "poor", "disappointed",
-        "insatisfait", "insatisfaite", "pas satisfait", "pas satisfaite", "mecontent",
-        "mecontente", "pas content", "pas contente", "mauvais", "mauvaise", "decu", "decue",
-        "mal", "plutot insatisfait", "plutot insatisfaite",
-        "insatisfecho", "insatisfecha", "no satisfecho", "no satisfecha", "poco satisfecho",
-        "poco satisfecha", "descontento", "descontenta", "malo", "mala", "decepcionado",
-        "decepcionada",
-    ),
-    "very_bad": (
-        "very dissatisfied", "very unsatisfied", "extremely dissatisfied", "not at all satisfied",
-        "not satisfied at all", "very unhappy", "very bad", "very poor", "terrible", "awful",
-        "horrible", "useless", "the worst",
-        "tres insatisfait", "tres insatisfaite", "tres mecontent", "tres mecontente",
-        "pas du tout satisfait", "pas du tout satisfaite", "tres mauvais", "tres mauvaise",
-        "tres mal", "tres decu", "tres decue", "nul", "nulle",
-        "muy insatisfecho", "muy insatisfecha", "nada satisfecho", "nada satisfecha",
-        "muy descontento", "muy descontenta", "muy malo", "muy mala", "muy mal", "pesimo",
-        "pesima",
-    ),
-}
-
 
 def to_number(token: str) -> float:
     """Read one digit token with thousands/decimal separators: ``2,001``, ``1 500``, ``1,5``."""
@@ -201,28 +151,6 @@ def parse_integer(
     return check_range(value, minimum, maximum) or accept(value)
 
 
-def _rating_from_words(text: str, minimum: int, maximum: int) -> int | None:
-    """The scale point named by words such as "very satisfied" or "pas du tout satisfait"."""
-    padded = f" {' '.join(words(fold(text)))} "
-    best: tuple[int, str] | None = None
-    for level, phrases in _RATING_WORDS.items():
-        for phrase in phrases:
-            if f" {phrase} " in padded and (best is None or len(phrase) > best[0]):
-                best = (len(phrase), level)
-    if best is None:
-        return None
-    wide = maximum - minimum >= 4
-    middle = (minimum + maximum) / 2
-    points = {
-        "very_good": maximum,
-        "good": maximum - 1 if wide else maximum,
-        "neutral": int(middle) if middle.is_integer() else None,
-        "bad": minimum + 1 if wide else minimum,
-        "very_bad": minimum,
-    }
-    return points[best[1]]
-
-
 def _stars(text: str) -> int | None:
     """The number of filled stars when the answer is only stars (``★★★☆☆`` → 3)."""
     compact = text.replace(" ", "").replace("\ufe0f", "")
@@ -231,27 +159,57 @@ def _stars(text: str) -> int | None:
     return None
 
 
+def _number_from_words(cleaned: str, language: str, high: int) -> float | None:
+    """A rating written as number words ("quatre", "four out of five"), if that is all it is.
+
+    An article that is also "one" ("un peu satisfait", "una buena formación") is not a rating.
+    """
+    rest = without_heads(cleaned)
+    converted = words_to_digits(rest, language)
+    fraction = _FRACTION_RE.search(converted)
+    if fraction and int(fraction.group(2)) == high:
+        return float(fraction.group(1))
+    number = single_number(rest, language, zero_words=False)
+    tokens = words(rest)
+    if number == 1 and len(tokens) > 1 and set(tokens) & _ARTICLES:
+        return None
+    return number
+
+
 def parse_rating(
     text: str, language: str, minimum: float | None = 1, maximum: float | None = 5
 ) -> ParseResult:
-    """A scale point (``int``) from ``4``, ``4/5``, ``quatre``, ``★★★★`` or "very satisfied"."""
+    """A scale point (``int``) from ``4``, ``4/5``, ``quatre``, ``★★★★`` or "very satisfied".
+
+    Digits, stars and button payloads are stored as they are. Anything read from words is
+    echoed (``echo``) or, when the words do not place it surely, proposed for confirmation
+    (``confirm``; see ``bot/answers/scales.py``). A negated answer ("not 5", "pas très bien")
+    is never read above the middle of the scale.
+    """
     cleaned, failure = precheck(text)
     if failure:
         return failure
     low = int(minimum if minimum is not None else 1)
     high = int(maximum if maximum is not None else 5)
+    unclear = reject("not_a_number", min=low, max=high)
     number: float | None = _stars(cleaned)
-    if number is None:
+    from_words = number is None and not any(c.isdigit() for c in cleaned)
+    if number is None and not from_words:
         converted = words_to_digits(cleaned, language)
         fraction = _FRACTION_RE.search(converted)
         if fraction and int(fraction.group(2)) == high:
             number = float(fraction.group(1))
         else:
             number = single_number(cleaned, language, zero_words=False)
-    if number is None:
-        number = _rating_from_words(cleaned, low, high)
-    if number is None:
-        return reject("not_a_number", min=low, max=high)
-    if not float(number).is_integer():
-        return reject("not_a_number", min=low, max=high)
-    return check_range(number, low, high) or accept(int(number))
+    if from_words:
+        number = _number_from_words(cleaned, language, high)
+        read = rating_from_words(cleaned, low, high)
+        if number is None:
+            return read or unclear
+        if read is not None and read.value != number:
+            return unclear  # "tres bien" typed in Spanish: three, or very good?
+    if number is None or not float(number).is_integer():
+        return unclear
+    if has_negation(cleaned) and number > (low + high) / 2:
+        return unclear
+    return check_range(number, low, high) or accept(int(number), echo=from_words)

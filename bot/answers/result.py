@@ -16,22 +16,44 @@ ERROR_KEYS: tuple[str, ...] = (
     "not_a_duration",
     "not_an_amount",
     "no_text",
+    "needs_confirmation",
 )
 
 
 @dataclass(frozen=True)
 class ParseResult:
-    """A typed, validated value (``ok``) or a machine error key with optional hint details."""
+    """A typed, validated value (``ok``) or a machine error key with optional hint details.
+
+    Two flags tell the survey turn (``bot/survey/turn.py``) how sure the parser is:
+
+    - ``echo``: the value is stored, and the trainee is told what was stored ("Noted: 2 out of
+      5") so that a misreading can be corrected with "go back".  Set it when the value was read
+      from words (not digits, not a button payload): see :func:`accept`.
+    - ``confirm``: the parser has a likely value but is not sure enough to store it.  The result
+      is *not* ``ok`` (``error="needs_confirmation"``, the proposed value in ``value``), so any
+      caller that does not know about confirmation safely treats it as unreadable.  The survey
+      turn asks "2 out of 5 — is that right?" (Yes/No) and stores ``value`` only on yes: see
+      :func:`propose` and ``bot/survey/confirm.py``.
+    """
 
     ok: bool
     value: Any = None
     error: str | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
+    echo: bool = False
+    confirm: bool = False
 
 
-def accept(value: Any) -> ParseResult:
-    """A successful result carrying ``value``."""
-    return ParseResult(ok=True, value=value)
+def accept(value: Any, *, echo: bool = False) -> ParseResult:
+    """A successful result carrying ``value``; ``echo`` asks the bot to repeat what it stored."""
+    return ParseResult(ok=True, value=value, echo=echo)
+
+
+def propose(value: Any, **details: Any) -> ParseResult:
+    """A likely ``value`` that the trainee must confirm before it is stored (never stored as is)."""
+    return ParseResult(
+        ok=False, value=value, error="needs_confirmation", details=dict(details), confirm=True
+    )
 
 
 def reject(error: str, **details: Any) -> ParseResult:

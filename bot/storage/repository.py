@@ -64,6 +64,11 @@ def _answer_columns(value: Any) -> dict[str, Any]:
     return {"value_json": value, "value_number": number, "value_text": text}
 
 
+# Contact channels that carry a conversation. Only these identify a chat sender, and only on
+# their own channel: a phone number or e-mail from a cohort file never matches a chat sender.
+CHAT_CHANNELS = ("telegram", "socketio", "rest", "whatsapp")
+
+
 class TracerStore:
     """Repository over the Tracer database for one settings object."""
 
@@ -84,7 +89,12 @@ class TracerStore:
             .order_by(Consent.decided_at.desc(), Consent.id.desc())
             .limit(1)
         ).scalar_one_or_none()
-        consented = bool(consent and consent.given and consent.withdrawn_at is None)
+        consented = bool(
+            consent
+            and consent.given
+            and consent.withdrawn_at is None
+            and consent.version == self.settings.consent_version
+        )
         cohort_end = trainee.cohort.end_date if trainee.cohort is not None else None
         return TraineeInfo(
             id=trainee.id,
@@ -96,14 +106,27 @@ class TracerStore:
             cohort_end=cohort_end,
         )
 
-    def find_trainee(self, address: str) -> TraineeInfo | None:
-        """The trainee reached at this conversation address, if registered (one query)."""
+    def _chat_contact(self, address: str, channel: str | None) -> Any:
+        """The WHERE clause matching a conversation address on its own channel."""
+        channels = (channel,) if channel else CHAT_CHANNELS
+        return and_(
+            Contact.address_hash == self.address_hash(address),
+            Contact.channel.in_([c for c in channels if c in CHAT_CHANNELS]),
+        )
+
+    def find_trainee(self, address: str, channel: str | None = None) -> TraineeInfo | None:
+        """The trainee reached at this conversation address on ``channel``, if registered.
+
+        Only chat contacts match (never an imported phone number or e-mail); with ``channel``
+        given, only a contact of that channel. One query.
+        """
+        current = and_(
+            Consent.given.is_(True),
+            Consent.withdrawn_at.is_(None),
+            Consent.version == self.settings.consent_version,
+        )
         latest_consent = (
-            select(
-                case(
-                    (and_(Consent.given.is_(True), Consent.withdrawn_at.is_(None)), 1), else_=0
-                )
-            )
+            select(case((current, 1), else_=0))
             .where(Consent.trainee_id == Trainee.id)
             .order_by(Consent.decided_at.desc(), Consent.id.desc())
             .limit(1)
@@ -123,7 +146,7 @@ class TracerStore:
                 )
                 .join(Contact, Contact.trainee_id == Trainee.id)
                 .outerjoin(Cohort, Cohort.id == Trainee.cohort_id)
-                .where(Contact.address_hash == self.address_hash(address))
+                .where(self._chat_contact(address, channel))
                 .limit(1)
             ).first()
         if row is None:
@@ -173,7 +196,7 @@ class TracerStore:
             trainee = session.execute(
                 select(Trainee)
                 .join(Contact, Contact.trainee_id == Trainee.id)
-                .where(Contact.address_hash == self.address_hash(address))
+                .where(self._chat_contact(address, channel))
                 .limit(1)
             ).scalar_one_or_none()
             if trainee is None and invite_code:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from bot.questionnaire.loader import followup_wave_id, wave_kind
 from bot.questionnaire.model import Question, Questionnaire
@@ -33,6 +33,24 @@ def due_waves(cohort_end: date | None, today: date, followup_months: tuple[int, 
         if today >= add_months(cohort_end, months):
             waves.append(followup_wave_id(months))
     return waves
+
+
+def next_contact(
+    cohort_end: date | None,
+    started_waves: Iterable[str],
+    today: date,
+    followup_months: tuple[int, ...],
+) -> date | None:
+    """When Tracer will next write: the date of the earliest wave not yet started, if later."""
+    if cohort_end is None:
+        return None
+    started = set(started_waves)
+    planned = [("exit", cohort_end)] + [
+        (followup_wave_id(months), add_months(cohort_end, months))
+        for months in sorted(followup_months)
+    ]
+    upcoming = [when for wave, when in planned if wave not in started and when > today]
+    return min(upcoming) if upcoming else None
 
 
 def open_wave(

@@ -25,6 +25,8 @@ def hint_for(question: Question, parsed: ParseResult, language: str) -> str:
     if error == "not_a_choice":
         choices = ", ".join(c.label_in(language) for c in question.choices)
         return t("hint_not_a_choice", language, choices=choices)
+    if error == "not_a_number" and question.type == "rating":
+        return t("hint_rating_unclear", language, help=question.help_in(language))
     if error == "not_a_number":
         return t("hint_not_a_number", language, example=_EXAMPLES.get(question.type, "3"))
     if error in ("empty", "no_text"):

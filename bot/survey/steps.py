@@ -1,7 +1,9 @@
 """Conversation steps (consent, language, programme, questions...) and how each is shown.
 
 A step is a short string kept in the ``step`` slot: ``consent``, ``language``, ``programme``,
-``cohort:<programme code>``, ``q:<question code>``, ``confirm_stop`` or ``confirm_delete``.
+``cohort:<programme code>``, ``q:<question code>``, ``confirm:<question code>:<JSON value>``
+(confirm a value read from words, see bot/survey/confirm.py), ``confirm_stop`` or
+``confirm_delete``.
 System steps are modelled as questions so that the same parsers read their answers.
 """
 

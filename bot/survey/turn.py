@@ -10,19 +10,29 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from babel.dates import format_date
 from sqlalchemy.exc import OperationalError
 
 from bot.answers import parse_answer
+from bot.answers.result import ParseResult
 from bot.config import Settings
 from bot.i18n import guess_language, normalise_language, t
 from bot.questionnaire.loader import wave_kind
 from bot.questionnaire.model import Question, Questionnaire
 from bot.storage.repository import TracerStore, TraineeInfo
 from bot.survey import engine
+from bot.survey.confirm import (
+    confirm_question,
+    confirm_step,
+    is_confirm_step,
+    noted,
+    read_confirm_step,
+    retry_message,
+)
 from bot.survey.hints import hint_for
 from bot.survey.reads import reads_of
 from bot.survey.steps import ButtonStamp, Prompt, render, system_question
@@ -47,6 +57,8 @@ LANGUAGE_WORDS = {
     "fr": ("french", "francais", "français", "frances", "francés"),
     "es": ("spanish", "espagnol", "espanol", "español", "castellano"),
 }
+# Steps a trainee without a current consent may answer: consent itself, and leaving.
+CONSENT_FREE_STEPS = ("consent", "confirm_stop", "confirm_delete")
 INVITE_CODE = re.compile(r"\b([A-HJ-NP-Z2-9]{10})\b")
 
 
@@ -65,6 +77,7 @@ class Incoming:
     language: str | None
     answers_step: bool
     invite_code: str | None = None
+    scheduled: bool = False  # a trigger_intent from the scheduler, never a user's typing
 
 
 @dataclass
@@ -77,6 +90,9 @@ class TurnResult:
     outcome: str | None = None
     wave: str | None = None
     clear_invite: bool = False
+    # Whether the language was said (page, invitation, Telegram, the trainee's words or record)
+    # rather than defaulted: a known language is confirmed in passing, not asked.
+    language_known: bool = False
 
     @property
     def ends_form(self) -> bool:
@@ -135,7 +151,9 @@ class SurveyTurn:
             declared = guess_language(incoming.text)
         language = normalise_language(declared)
         try:
-            return self._run(incoming, TurnResult(language=language))
+            return self._run(
+                incoming, TurnResult(language=language, language_known=bool(declared))
+            )
         except OperationalError:
             log.warning("database unavailable; asking the trainee to retry")
             result = TurnResult(
@@ -146,8 +164,9 @@ class SurveyTurn:
             return result
 
     def _run(self, incoming: Incoming, result: TurnResult) -> TurnResult:
-        trainee = self.store.find_trainee(incoming.sender_id)
-        if incoming.intent == "EXTERNAL_followup" and trainee and incoming.entities.get("wave"):
+        trainee = self.store.find_trainee(incoming.sender_id, incoming.channel)
+        scheduled = incoming.scheduled
+        if scheduled and trainee and trainee.consented and incoming.entities.get("wave"):
             self.store.start_wave(trainee.id, str(incoming.entities["wave"]))
         reconsenting = incoming.answers_step and incoming.step in ("consent", "confirm_delete")
         if trainee and trainee.status != "active" and not reconsenting:
@@ -157,13 +176,27 @@ class SurveyTurn:
             else:
                 result.outcome = "opted_out_already"
             return result
-        scheduled = incoming.intent == "EXTERNAL_followup"
+        if trainee is not None and not scheduled and not incoming.answers_step:
+            leaving = self._leaving_step(incoming)
+            if leaving:  # "stop" / "delete my data" as the first message of a conversation
+                result.language = trainee.language or result.language
+                result.language_known = result.language_known or bool(trainee.language)
+                result.step = leaving
+                return result
+        answering_consent = incoming.answers_step and incoming.step in CONSENT_FREE_STEPS
+        if trainee is not None and not trainee.consented and not answering_consent:
+            # Consent before anything, for everyone: also a new consent version asks again.
+            result.language = trainee.language or result.language
+            result.language_known = result.language_known or bool(trainee.language)
+            result.messages.append(t("welcome", result.language))
+            result.step = "consent"
+            return result
         if incoming.answers_step and incoming.step and not scheduled:
             explicit = self._consume(incoming, trainee, result)
             if explicit is not None or result.outcome:
                 result.step = explicit or None
                 return result
-            trainee = self.store.find_trainee(incoming.sender_id)
+            trainee = self.store.find_trainee(incoming.sender_id, incoming.channel)
         elif trainee is None:
             if incoming.intent in ("stop", "delete_data"):
                 result.outcome = "declined"
@@ -173,6 +206,7 @@ class SurveyTurn:
             return result
         elif trainee.language and not incoming.language:
             result.language = trainee.language
+            result.language_known = True
         late = (
             not incoming.answers_step
             and not scheduled
@@ -186,6 +220,15 @@ class SurveyTurn:
         return result
 
     # -- reading a reply ---------------------------------------------------------------------
+    def _leaving_step(self, incoming: Incoming) -> str | None:
+        """``confirm_stop``/``confirm_delete`` when a message outside a question means to leave."""
+        if incoming.intent not in ("stop", "delete_data"):
+            return None
+        typed = not (incoming.text or "").startswith("/")
+        if typed and incoming.confidence < CONTROL_CONFIDENCE:
+            return None
+        return "confirm_stop" if incoming.intent == "stop" else "confirm_delete"
+
     def _is_control(self, incoming: Incoming, question: Question | None, parsed_ok: bool) -> bool:
         if incoming.intent not in CONTROL_INTENTS:
             return False
@@ -210,6 +253,9 @@ class SurveyTurn:
     def _question_for_step(self, step: str) -> Question:
         if step.startswith("q:"):
             return self.questionnaire.question(step[2:])
+        pending = read_confirm_step(step)
+        if pending is not None:
+            return confirm_question(self.questionnaire.question(pending[0]), pending[1])
         if step == "programme":
             return system_question(step, programmes=self.store.programmes())
         if step.startswith("cohort:"):
@@ -223,20 +269,75 @@ class SurveyTurn:
         step = incoming.step or ""
         if step.startswith("q:") and not self.questionnaire.has_question(step[2:]):
             return None
+        pending = read_confirm_step(step)
+        if is_confirm_step(step) and (
+            pending is None or not self.questionnaire.has_question(pending[0])
+        ):
+            return None
         question = self._question_for_step(step)
         tap = tap_of(incoming, self.settings.secret_key)
         if tap is not None and not answers_step(self, tap, step, trainee):
             return other_question_tap(self, tap, incoming, trainee, result)
         reply = self._reply_text(incoming, question)
         parsed = parse_answer(question, reply, result.language, today=self.today)
-        if self._is_control(incoming, question, parsed.ok):
+        if self._is_control(incoming, question, parsed.ok or parsed.confirm):
             return self._control(incoming, trainee, question, result)
+        if not parsed.ok and step == "consent" and incoming.intent == "greet":
+            result.messages.append(t("welcome", result.language))  # greeted back, asked again
+            return step
+        if pending is not None:
+            return self._confirmed(pending, parsed, reply, incoming, trainee, result)
+        if parsed.confirm and step.startswith("q:"):
+            return confirm_step(question.code, parsed.value)
         if not parsed.ok and step == "programme":
             return self._try_invite(incoming, trainee, result)
         if not parsed.ok:
             result.messages.append(hint_for(question, parsed, result.language))
             return step
-        return self._apply(step, question, parsed.value, incoming, trainee, result)
+        return self._store_read(step, question, parsed, incoming, trainee, result)
+
+    def _store_read(
+        self,
+        step: str,
+        question: Question,
+        parsed: ParseResult,
+        incoming: Incoming,
+        trainee: TraineeInfo | None,
+        result: TurnResult,
+    ) -> str | None:
+        """Apply a parsed reply; echo it ("Noted: 2 out of 5") when it was read from words."""
+        following = self._apply(step, question, parsed.value, incoming, trainee, result)
+        if parsed.echo and step.startswith("q:") and following is None and not result.outcome:
+            result.messages.append(noted(question, parsed.value, result.language))
+        return following
+
+    def _confirmed(
+        self,
+        pending: tuple[str, Any],
+        parsed: ParseResult,
+        reply: str,
+        incoming: Incoming,
+        trainee: TraineeInfo | None,
+        result: TurnResult,
+    ) -> str | None:
+        """The reply to "2 out of 5 — is that right?" (see bot/survey/confirm.py)."""
+        code, proposed = pending
+        question = self.questionnaire.question(code)
+        step = f"q:{code}"
+        if parsed.ok and parsed.value == "yes":
+            sure = ParseResult(ok=True, value=proposed, echo=True)
+            return self._store_read(step, question, sure, incoming, trainee, result)
+        fresh = parse_answer(question, reply, result.language, today=self.today)
+        if fresh.ok and not (parsed.ok and fresh.echo):  # a new answer instead of yes/no
+            return self._store_read(step, question, fresh, incoming, trainee, result)
+        if parsed.ok:  # no
+            result.messages.append(retry_message(question, result.language))
+            return step
+        if fresh.confirm:
+            return confirm_step(code, fresh.value)
+        asked = confirm_question(question, proposed)
+        result.messages.append(hint_for(asked, parsed, result.language))
+        return incoming.step
 
     def _apply(
         self,
@@ -251,15 +352,27 @@ class SurveyTurn:
             if value != "yes":
                 result.outcome = "declined"
                 return ""
+            known_language = trainee.language if trainee is not None else None
             self.store.register_consent(
-                incoming.sender_id, incoming.channel, result.language, incoming.invite_code
+                incoming.sender_id,
+                incoming.channel,
+                known_language or result.language,
+                incoming.invite_code,
             )
             result.clear_invite = True
+            if known_language:  # a new consent version: carry on where they were
+                result.language = known_language
+                result.language_known = True
+                return None
+            if result.language_known:  # said already: confirm in passing, do not ask
+                result.messages.append(t("language_kept", result.language))
+                return None
             return "language"
         if trainee is None:
             return "consent"
         if step == "language":
             result.language = str(value)
+            result.language_known = True
             self.store.set_language(trainee.id, result.language)
             return None
         if step == "programme":
@@ -328,7 +441,7 @@ class SurveyTurn:
         )
         if not parsed.ok or question.type == "text":
             return False
-        self._apply(step, question, parsed.value, incoming, trainee, result)
+        self._store_read(step, question, parsed, incoming, trainee, result)
         return True
 
     def _try_invite(
@@ -356,6 +469,13 @@ class SurveyTurn:
     ) -> str | None:
         intent = incoming.intent
         step = incoming.step or ""
+        pending = read_confirm_step(step)
+        if pending is not None and intent in ("skip", "go_back"):  # about the question itself
+            question = self.questionnaire.question(pending[0])
+            if intent == "go_back":
+                result.messages.append(retry_message(question, result.language))
+                return f"q:{question.code}"
+            incoming = replace(incoming, step=f"q:{question.code}")
         if intent in ("stop", "delete_data"):
             if trainee is None:
                 result.outcome = "declined"
@@ -374,10 +494,12 @@ class SurveyTurn:
             named = language_named_in(incoming.text)
             if named and trainee is not None:
                 result.language = named
+                result.language_known = True
                 self.store.set_language(trainee.id, named)
                 return step
             if named:
                 result.language = named
+                result.language_known = True
                 return step
             return "language"
         if intent == "skip":
@@ -448,6 +570,8 @@ class SurveyTurn:
         for _ in range(4):
             wave = self._current_wave(trainee)
             if wave is None:
+                if result.outcome and result.outcome.startswith("completed_"):
+                    self._announce_next_contact(trainee, result)
                 result.outcome = result.outcome or "nothing_due"
                 return
             all_answers = self.store.current_answers(trainee.id)
@@ -471,6 +595,22 @@ class SurveyTurn:
             result.outcome = f"completed_{wave}"
         result.outcome = result.outcome or "nothing_due"
 
+    def _announce_next_contact(self, trainee: TraineeInfo, result: TurnResult) -> None:
+        """After a wave: say roughly when Tracer will write again (month and year)."""
+        when = engine.next_contact(
+            trainee.cohort_end,
+            self.store.wave_progress(trainee.id),
+            self.today,
+            self.settings.followup_months,
+        )
+        if when is not None:
+            month = format_date(when, "MMMM y", locale=result.language)
+            # baseline and exit thanks already say "I will write again": add the date only
+            key = "next_contact" if result.outcome.startswith("completed_followup") else (
+                "next_contact_date"
+            )
+            result.messages.append(t(key, result.language, when=month))
+
     def _intro(self, wave: str, answers: dict, context: dict, language: str) -> str:
         first = engine.next_question(self.questionnaire, wave, answers, context)
         count = (
@@ -480,13 +620,15 @@ class SurveyTurn:
         return t(f"wave_intro_{wave_kind(wave)}", language, count=count, months=months)
 
 
-def prompt_for_step(turn: SurveyTurn, sender_id: str, step: str, language: str) -> Prompt:
+def prompt_for_step(
+    turn: SurveyTurn, sender_id: str, step: str, language: str, channel: str | None = None
+) -> Prompt:
     """The message that asks ``step``: question wording, progress and buttons."""
     if not step.startswith("q:"):
         stamp = ButtonStamp(turn.settings.secret_key)
         return render(turn._question_for_step(step), language, stamp)
     question = turn.questionnaire.question(step[2:])
-    trainee = turn.store.find_trainee(sender_id)
+    trainee = turn.store.find_trainee(sender_id, channel)
     wave = turn._current_wave(trainee) if trainee else None
     all_answers = turn.store.current_answers(trainee.id) if trainee else {}
     answers = all_answers.get(wave or "", {})

@@ -4,7 +4,9 @@
 #   scripts/services/nginx.sh start RUNDIR PORT RASA_ADDRS [ACTIONS_PORT ACTIONS_ADDRS]
 #       RASA_ADDRS / ACTIONS_ADDRS: comma-separated host:port lists. Installs the Debian
 #       package if missing, writes RUNDIR/nginx.conf from deploy/nginx.conf.template, starts
-#       nginx (pid in RUNDIR/nginx.pid) and prints the public URL.
+#       nginx (pid in RUNDIR/nginx.pid) and prints the internal URL (PORT + 4: Rasa's API and
+#       REST for the scheduler, CLI and tests; the public PORT only has the web chat,
+#       socket.io and the Telegram webhook).
 #   scripts/services/nginx.sh reload RUNDIR PORT RASA_ADDRS [...]   # new config, no downtime
 #   scripts/services/nginx.sh stop RUNDIR
 set -euo pipefail
@@ -33,7 +35,7 @@ ensure_installed() {
 write_config() {
   local port=${1:?PORT missing} rasa=${2:?RASA_ADDRS missing} actions_port=${3:-} actions=${4:-}
   mkdir -p "$rundir"
-  sh "$here/deploy/render-nginx.sh" "$here/deploy/nginx.conf.template" "$rundir/nginx.conf" \
+  NGINX_INTERNAL_LISTEN="127.0.0.1:$((port + 4))" sh "$here/deploy/render-nginx.sh" "$here/deploy/nginx.conf.template" "$rundir/nginx.conf" \
     "127.0.0.1:$port" "$rundir" "$rundir/error.log" "$rasa" \
     "${actions_port:+127.0.0.1:$actions_port}" "$actions"
   "$(nginx_bin)" -t -q -p "$rundir" -c "$rundir/nginx.conf" -e "$rundir/error.log" >&2
@@ -50,7 +52,7 @@ case "$action" in
     else
       "$(nginx_bin)" -p "$rundir" -c "$rundir/nginx.conf" -e "$rundir/error.log"
     fi
-    echo "http://127.0.0.1:${3}"
+    echo "http://127.0.0.1:$((${3} + 4))"
     ;;
   reload)
     write_config "${3:-}" "${4:-}" "${5:-}" "${6:-}"

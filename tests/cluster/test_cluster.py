@@ -28,7 +28,10 @@ def cluster() -> Iterator[Cluster]:
     rundir = Path(tempfile.mkdtemp(prefix="tracer-cluster-"))
     # A killed process leaves its Redis ticket behind until the lock lifetime ends; 15 s keeps
     # the conversations it was serving waiting briefly instead of Rasa's default 60 s.
-    running = start_cluster(rundir, rasa=2, actions=1, extra_env={"TICKET_LOCK_LIFETIME": "15"})
+    running = start_cluster(
+        rundir, rasa=2, actions=1,
+        extra_env={"TICKET_LOCK_LIFETIME": "15", "TRACER_REST_ENABLED": "1"},
+    )
     try:
         seed_demo_programme(running.settings.database_url)
         yield running

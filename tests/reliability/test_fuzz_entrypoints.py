@@ -33,11 +33,10 @@ pytestmark = pytest.mark.e2e
 
 TOKEN = "5550009876:AAH-faketoken_for_fuzz_0123456789abcd"
 SECRET = "fuzz-webhook-secret"
-CREDENTIALS = """rest:
-socketio:
+CREDENTIALS = """bot.channels.rest_guarded.GuardedRestInput:
+bot.channels.socketio_signed.SignedSocketIOInput:
   user_message_evt: user_uttered
   bot_message_evt: bot_uttered
-  session_persistence: true
 bot.channels.telegram.TelegramInput:
   mode: webhook
 """

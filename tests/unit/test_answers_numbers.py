@@ -120,7 +120,7 @@ def test_out_of_range_gives_bounds():
         ("en", "satisfied", 4),
         ("fr", "plutôt satisfaite", 4),
         ("en", "neutral", 3),
-        ("fr", "pas mal", 3),
+        ("fr", "moyennement satisfait", 3),
         ("es", "regular", 3),
         ("en", "not satisfied", 2),
         ("fr", "insatisfait", 2),

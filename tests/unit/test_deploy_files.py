@@ -41,8 +41,10 @@ def test_compose_services_match_the_topology() -> None:
     nginx_command = SERVICES["nginx"]["command"]
     for name in rasa_services:
         assert f"{name}:5005" in nginx_command, f"{name} is not behind nginx"
-        assert "--port 5005" in SERVICES[name]["command"]
-        assert "deploy/endpoints.cluster.yml" in SERVICES[name]["command"]
+        assert SERVICES[name]["command"] == ["sh", "deploy/rasa-entrypoint.sh"]
+    entrypoint = (DEPLOY / "rasa-entrypoint.sh").read_text()
+    assert "--port 5005" in entrypoint and "deploy/endpoints.cluster.yml" in entrypoint
+    assert '--auth-token "$TRACER_RASA_TOKEN"' in entrypoint
 
 
 def test_compose_env_uses_the_names_the_code_reads() -> None:
@@ -74,7 +76,8 @@ def test_ports_agree() -> None:
     assert "--port 5055" in " ".join(SERVICES["actions-1"]["command"])
     published = SERVICES["nginx"]["ports"][0].split(":")
     assert published[0] == published[1] == "8080"
-    assert ENV["TRACER_RASA_URL"].endswith(":8080")
+    assert ENV["TRACER_RASA_URL"].endswith(":8081")  # nginx's internal listener
+    assert SERVICES["nginx"]["environment"]["NGINX_INTERNAL_LISTEN"] == "8081"
     assert " 8080 " in SERVICES["nginx"]["command"]
 
 
@@ -162,3 +165,43 @@ def test_tracer_cluster_wraps_the_script() -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit)
     bad = CliRunner().invoke(cli, ["cluster", "start", "--rasa", "0"])
     assert bad.exit_code == 2 and "--rasa" in bad.output
+
+
+def _server_blocks(text: str) -> dict[str, str]:
+    """listen address → body of each ``server`` block of a rendered config."""
+    blocks = {}
+    for match in re.finditer(r"server \{\n\s+listen ([^;]+);(.*?)\n    \}", text, flags=re.S):
+        blocks[match.group(1)] = match.group(2)
+    return blocks
+
+
+def test_public_nginx_server_publishes_only_trainee_paths(tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "NGINX_INTERNAL_LISTEN": "127.0.0.1:8084"}
+    out = tmp_path / "nginx.conf"
+    subprocess.run(
+        ["sh", str(DEPLOY / "render-nginx.sh"), str(DEPLOY / "nginx.conf.template"), str(out),
+         "127.0.0.1:8080", str(tmp_path), str(tmp_path / "error.log"), "127.0.0.1:9001"],
+        check=True, env=env,
+    )
+    blocks = _server_blocks(out.read_text())
+    public = blocks["127.0.0.1:8080"]
+    proxied = set(re.findall(r"location (\S+) \{\s*proxy_pass", public))
+    assert proxied == {"/socket.io/", "/webchat/", "/webhooks/telegram/"}
+    assert re.search(r"location / \{\s*return 404;", public)
+    assert "location / {\n            proxy_pass" in blocks["127.0.0.1:8084"]
+    without_internal = _server_blocks(_render(tmp_path))
+    assert set(without_internal) == {"127.0.0.1:8080"}
+
+
+def test_rasa_image_refuses_to_start_without_a_token(tmp_path: Path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "TRACER_RASA_TOKEN"}
+    done = subprocess.run(
+        ["sh", str(DEPLOY / "rasa-entrypoint.sh")], capture_output=True, text=True, env=env,
+        cwd=tmp_path, timeout=30,
+    )
+    assert done.returncode == 64
+    assert "TRACER_RASA_TOKEN" in done.stderr

@@ -14,7 +14,7 @@ from bot.outreach.transport import Delivery
 from bot.security.crypto import new_pseudo_id
 from bot.storage.db import session_scope
 from bot.storage.migrate import upgrade_database
-from bot.storage.models import Cohort, Programme, Trainee, WaveProgress
+from bot.storage.models import Cohort, Consent, Programme, Trainee, WaveProgress
 from bot.storage.repository import TracerStore
 
 _TEMPLATE: dict[str, Path] = {}
@@ -92,8 +92,10 @@ def add_trainee(
         trainee = Trainee(pseudo_id=new_pseudo_id(), cohort_id=cohort_id, status=status)
         session.add(trainee)
         session.flush()
-        if chat:
+        if chat:  # a chat contact only ever comes with a consent (repository.register_consent)
             store.add_contact(session, trainee.id, chat[0], chat[1])
+            version = settings.consent_version
+            session.add(Consent(trainee_id=trainee.id, version=version, given=True))
         for wave in completed:
             done = datetime(2020, 1, 1)
             session.add(WaveProgress(trainee_id=trainee.id, wave=wave, completed_at=done))

@@ -3,63 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from itertools import count
 
 import pytest
 
-from bot.config import load_settings
-from bot.devseed import seed_demo_programme
 from bot.questionnaire.loader import default_questionnaire
-from bot.storage.migrate import upgrade_database
-from bot.storage.repository import TracerStore
-from bot.survey.turn import Incoming, SurveyTurn
-
-_ids = count(1)
+from bot.survey.turn import SurveyTurn
+from tests.unit.survey_chat import Chat, make_engine
 
 
 @pytest.fixture
 def engine(tmp_path) -> SurveyTurn:
-    url = f"sqlite:///{tmp_path / 't.db'}"
-    upgrade_database(url)
-    seed_demo_programme(url)
-    settings = load_settings(
-        {
-            "TRACER_ENV_FILE": str(tmp_path / "none.env"),
-            "TRACER_SECRET_KEY": "k",
-            "TRACER_DATABASE_URL": url,
-            "TRACER_ENCRYPTION_KEY": "M2R0ZXN0a2V5LXRlc3RrZXktdGVzdGtleS10ZXN0a2U=",
-        }
-    )
-    return SurveyTurn(
-        settings, default_questionnaire(), TracerStore(settings), today=date(2026, 3, 1)
-    )
-
-
-class Chat:
-    """Feeds messages to the engine the way the form validation action does."""
-
-    def __init__(self, engine: SurveyTurn, sender: str = "chat-1") -> None:
-        self.engine, self.sender = engine, sender
-        self.step: str | None = None
-        self.language: str | None = None
-
-    def send(self, text: str, intent: str = "inform", *, active: bool = True):
-        result = self.engine.run(
-            Incoming(
-                sender_id=self.sender,
-                channel="rest",
-                text=text,
-                intent=intent,
-                confidence=0.99,
-                entities={},
-                message_id=f"m{next(_ids)}",
-                step=self.step,
-                language=self.language,
-                answers_step=active and self.step is not None,
-            )
-        )
-        self.step, self.language = result.step, result.language
-        return result
+    return make_engine(tmp_path, date(2026, 3, 1))
 
 
 def registered(engine: SurveyTurn) -> Chat:
