@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from itertools import count
 
 import pytest
@@ -20,8 +21,9 @@ from bot.survey.buttons import (
     read_tap,
 )
 from bot.survey.steps import ButtonStamp, buttons_for, choice_codes
-from bot.survey.turn import Incoming, SurveyTurn, prompt_for_step
-from tests.unit import test_turn
+from bot.survey.turn import SurveyTurn, TurnResult, prompt_for_step
+from tests.unit import survey_chat
+from tests.unit.survey_chat import make_engine
 
 SECRET = "unit-test-secret"
 PAYLOAD = re.compile(r"^/(?P<intent>\w+)(?P<entities>\{.*\})?$")
@@ -79,50 +81,40 @@ def test_a_forged_or_foreign_token_reads_as_invalid():
 
 
 # -- the survey turn ------------------------------------------------------------------------
-engine = test_turn.engine  # the same fixture: a turn on a fresh SQLite store, fixed date
+@pytest.fixture
+def engine(tmp_path) -> SurveyTurn:
+    """A turn on a fresh SQLite store (secret "k"), on a fixed date in the baseline."""
+    return make_engine(tmp_path, date(2026, 3, 1))
 
 
-class Chat:
-    """A trainee: types text or taps a button of any prompt the bot sent so far."""
+class Chat(survey_chat.Chat):
+    """A trainee who also taps any button of any prompt the bot sent so far."""
 
     def __init__(self, engine: SurveyTurn, language: str = "en") -> None:
-        self.engine = engine
-        self.sender = f"chat-{next(_ids)}"
-        self.step: str | None = None
-        self.language: str | None = language
+        super().__init__(engine, sender=f"chat-{next(_ids)}")
+        self.language = language
         self.prompts: dict[str, dict[str, str]] = {}  # step → button title → payload
         self.said: list[str] = []
 
-    def _run(self, text: str, intent: str, entities: dict, active: bool = True):
-        result = self.engine.run(
-            Incoming(
-                sender_id=self.sender,
-                channel="rest",
-                text=text,
-                intent=intent,
-                confidence=1.0 if text.startswith("/") else 0.99,
-                entities=entities,
-                message_id=f"m{next(_ids)}",
-                step=self.step,
-                language=self.language,
-                answers_step=active and self.step is not None,
-            )
-        )
-        self.step, self.language = result.step, result.language
+    def send(self, text: str, intent: str = "inform", *, active: bool = True) -> TurnResult:
+        result = super().send(text, intent, active=active)
         self.said = list(result.messages)
         if result.step:
             prompt = prompt_for_step(self.engine, self.sender, result.step, result.language)
             self.prompts[result.step] = dict(prompt.buttons)
         return result
 
-    def say(self, text: str, intent: str = "inform", active: bool = True):
-        return self._run(text, intent, {}, active)
+    def say(self, text: str, intent: str = "inform", active: bool = True) -> TurnResult:
+        return self.send(text, intent, active=active)
 
-    def tap(self, title: str, step: str | None = None, active: bool = True):
+    def tap(self, title: str, step: str | None = None, active: bool = True) -> TurnResult:
         payload = self.prompts[step or self.step][title]
-        match = PAYLOAD.match(payload)
-        entities = json.loads(match.group("entities"))
-        return self._run(payload, match.group("intent"), entities, active)
+        return self.send(payload, PAYLOAD.match(payload).group("intent"), active=active)
+
+    def open_wave(self, wave: str) -> TurnResult:
+        """The scheduler starts ``wave``; the trainee comes back and is asked its questions."""
+        self.engine.store.start_wave(self.engine.store.find_trainee(self.sender).id, wave)
+        return self.send("hi", "greet", active=False)
 
     def answers(self, wave: str = "baseline") -> dict:
         trainee = self.engine.store.find_trainee(self.sender)
@@ -144,7 +136,8 @@ def registered(engine: SurveyTurn, language: str = "en") -> Chat:
     chat = Chat(engine, language)
     chat.say("hello", "greet", active=False)
     chat.tap(t("yes", language))
-    chat.tap({"en": "English", "fr": "Français", "es": "Español"}[language])
+    if chat.step == "language":  # asked only when the language is not known yet
+        chat.tap({"en": "English", "fr": "Français", "es": "Español"}[language])
     chat.tap("Demo programme")
     assert chat.step == "q:bl_sex"
     return chat
@@ -243,7 +236,7 @@ def test_a_button_from_last_wave_never_answers_this_wave(engine):
             chat.say({"q:bl_earnings": "100 FCFA"}.get(chat.step, "3 months"))
     assert chat.step is None
     baseline = chat.answers()
-    chat._run("", "EXTERNAL_followup", {"wave": "exit"}, active=False)
+    chat.open_wave("exit")
     chat.tap("Completed")
     chat.tap("Yes")  # ex_certificate
     chat.say("6 months")
@@ -259,7 +252,7 @@ def test_a_button_from_last_wave_never_answers_this_wave(engine):
 
 def test_a_button_of_the_same_question_in_an_earlier_follow_up_does_not_answer_it(engine):
     chat = registered(engine)
-    chat._run("", "EXTERNAL_followup", {"wave": "followup_12"}, active=False)
+    chat.open_wave("followup_12")
     assert chat.step == "q:fu_worked_last_week"
     # the 6-month follow-up asked the very same question, with this button
     chat.prompts["six months ago"] = {
