@@ -75,7 +75,8 @@ class TelegramTransport:
         if response.status_code == 429:
             return Delivery(ok=False, status=429, rate_limited=True, detail="http 429")
         return Delivery(ok=response.ok, status=response.status_code,
-                        detail="ok" if response.ok else f"http {response.status_code}")
+                        detail="ok" if response.ok else f"http {response.status_code}",
+                        bot_messages=1 if response.ok else 0)  # one sendMessage per send
 
 
 def max_in_any_window(times: list[float], window: float = 1.0) -> int:

@@ -36,19 +36,23 @@ def _read_env_file(path: Path) -> dict[str, str]:
 
 
 def _ensure_local_secrets(path: Path) -> None:
-    """Create ``path`` with fresh random secrets when it does not exist (developer machines)."""
+    """Create ``path`` with fresh random secrets when it does not exist (developer machines).
+
+    The file is owner-only (0600) from its first byte and appears complete or not at all.
+    """
+    from bot.security.private_files import write_private_once
+
     if path.exists():
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     fernet_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
-    path.write_text(
+    write_private_once(
+        path,
         "# Generated on first run. Keep it out of version control; back it up with the database.\n"
         f"TRACER_SECRET_KEY={secrets.token_urlsafe(32)}\n"
         f"TRACER_ENCRYPTION_KEY={fernet_key}\n"
         f"TRACER_RASA_TOKEN={secrets.token_urlsafe(24)}\n",
-        encoding="utf-8",
     )
-    path.chmod(0o600)
 
 
 def _ints(text: str, name: str) -> tuple[int, ...]:

@@ -11,14 +11,18 @@ from bot.storage.db import session_scope
 from bot.storage.models import Cohort, Programme
 
 
-def seed_demo_programme(database_url: str, today: date | None = None) -> bool:
+def seed_demo_programme(
+    database_url: str, today: date | None = None, dates: tuple[date, date] | None = None
+) -> bool:
     """Add one demo programme with one cohort when there are none; True when added.
 
     The cohort is in training on the day it is seeded (it started a month ago and ends in
     about six months), so a demo trainee answers the baseline now and the exit later, whatever
     the date: fixed dates would turn every demo conversation into an exit interview one day.
+    ``dates`` (start, end) fixes them, for tests that run on a simulated calendar.
     """
     start = (today or date.today()) - timedelta(days=30)
+    start, end = dates or (start, start + timedelta(days=210))
     with session_scope(database_url) as session:
         if session.execute(select(func.count(Programme.id))).scalar_one():
             return False
@@ -31,7 +35,7 @@ def seed_demo_programme(database_url: str, today: date | None = None) -> bool:
                 code=str(start.year),
                 name=f"Demo {start.year}",
                 start_date=start,
-                end_date=start + timedelta(days=210),
+                end_date=end,
             )
         )
         return True

@@ -20,6 +20,7 @@ from analytics.anonymise.codebook import STATA_MISSING, codebook, codebook_markd
 from analytics.anonymise.pipeline import Release, render
 from analytics.anonymise.source import PRESENT
 from bot.questionnaire.loader import default_questionnaire
+from bot.security.spreadsheet import neutralise_frame
 
 FORMATS = ("csv", "parquet", "dta")
 STATA_MISSING_LABELS = {
@@ -60,7 +61,8 @@ def _stata_frame(release: Release) -> tuple[pd.DataFrame, dict, dict]:
 
 def _write_data(release: Release, fmt: str, path: Path) -> None:
     if fmt == "csv":
-        table = pa.Table.from_pandas(release.frame(), preserve_index=False)
+        # Free-text answers are typed by trainees: none may run as a spreadsheet formula.
+        table = pa.Table.from_pandas(neutralise_frame(release.frame()), preserve_index=False)
         pa_csv.write_csv(table, path)
     elif fmt == "parquet":
         render(release.table).to_parquet(path, index=False)

@@ -1,4 +1,7 @@
-"""Excel workbook (one sheet per table) and CSV folder (one file per table) renderers."""
+"""Excel workbook (one sheet per table) and CSV folder (one file per table) renderers.
+
+Text cells (programme and cohort names come from officers' files) are neutralised so that none
+runs as a spreadsheet formula (bot/security/spreadsheet.py)."""
 
 from __future__ import annotations
 
@@ -8,12 +11,13 @@ import pandas as pd
 
 from analytics.method import METHOD_NOTE, method_text
 from analytics.report import Report
+from bot.security.spreadsheet import neutralise_frame
 
 
 def _about(report: Report) -> pd.DataFrame:
     rows = [(key.replace("_", " "), str(value)) for key, value in report.meta.items()]
     rows += [("", "")] + [(term, text) for term, text in METHOD_NOTE]
-    return pd.DataFrame(rows, columns=["item", "value"])
+    return neutralise_frame(pd.DataFrame(rows, columns=["item", "value"]))
 
 
 def write_xlsx(report: Report, out: Path) -> None:
@@ -22,7 +26,7 @@ def write_xlsx(report: Report, out: Path) -> None:
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
         _about(report).to_excel(writer, sheet_name="about", index=False)
         for name, table in report.tables.items():
-            table.to_excel(writer, sheet_name=name[:31], index=False)
+            neutralise_frame(table).to_excel(writer, sheet_name=name[:31], index=False)
         for sheet in writer.book.worksheets:
             for column in sheet.columns:
                 width = max(len(str(cell.value or "")) for cell in column[:200])
@@ -36,4 +40,4 @@ def write_csv_folder(report: Report, out: Path) -> None:
     _about(report).to_csv(out / "about.csv", index=False)
     (out / "METHOD.txt").write_text(method_text() + "\n", encoding="utf-8")
     for name, table in report.tables.items():
-        table.to_csv(out / f"{name}.csv", index=False)
+        neutralise_frame(table).to_csv(out / f"{name}.csv", index=False)

@@ -1,13 +1,16 @@
-"""``tracer followups``: plan, list and send follow-up waves and reminders.
+"""``tracer followups``: plan, list, send and resolve follow-up waves and reminders.
 
 ``send`` is safe to run every minute from cron: it plans, then claims each due row in the
-database before sending it, so overlapping runs never send one message twice.
+database before sending it, so overlapping runs never send one message twice.  A send whose
+outcome is ambiguous is left ``unknown`` (and a crashed sender leaves ``sending``); ``resolve``
+settles those from the Rasa tracker.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
+from datetime import timedelta
 
 import click
 
@@ -16,6 +19,12 @@ from bot.outreach.cli_support import friendly_errors, now_option, scope_options
 from bot.outreach.clock import parse_now
 from bot.outreach.due import DueList
 from bot.outreach.planner import PlanResult, plan_outreach
+from bot.outreach.resolve import (
+    DEFAULT_GRACE,
+    ResolveReport,
+    TrackerUnavailableError,
+    resolve_unsettled,
+)
 from bot.outreach.scope import Scope
 from bot.outreach.sender import SendReport, preview, send_due
 from bot.outreach.transport import RasaTriggerTransport
@@ -54,18 +63,24 @@ def _echo_due(due: DueList, show: int) -> None:
     click.echo(f"Due now: {len(due.items)} ({_counts(due.by_wave())}).")
     if due.quiet:
         click.echo(f"Held back by quiet hours: {due.quiet}.")
-    _echo_stuck(due.stuck)
+    _echo_stuck(due.stuck, due.unknown)
 
 
-def _echo_stuck(stuck: list[tuple[str, str, int]]) -> None:
-    if not stuck:
-        return
-    click.echo(
-        f"Warning: {len(stuck)} messages are stuck in 'sending' (a sender stopped mid-send); "
-        "they are not re-sent automatically because they may have been delivered:"
-    )
-    for pseudo_id, wave, attempt in stuck[:20]:
-        click.echo(f"  {pseudo_id}\t{wave}\tattempt {attempt}")
+def _echo_stuck(
+    stuck: list[tuple[str, str, int]], unknown: list[tuple[str, str, int]] | None = None
+) -> None:
+    for rows, what in (
+        (stuck, "are stuck in 'sending' (a sender stopped mid-send)"),
+        (unknown or [], "are 'unknown' (the connection was lost or timed out mid-send)"),
+    ):
+        if not rows:
+            continue
+        click.echo(
+            f"Warning: {len(rows)} messages {what}; they are not re-sent automatically because "
+            "they may have been delivered. Run 'tracer followups resolve' to settle them:"
+        )
+        for pseudo_id, wave, attempt in rows[:20]:
+            click.echo(f"  {pseudo_id}\t{wave}\tattempt {attempt}")
 
 
 @followups.command("plan")
@@ -103,11 +118,13 @@ def _echo_send(report: SendReport) -> None:
         f"{report.unreachable}; held back by quiet hours: {report.quiet}; "
         f"time: {report.seconds:.1f} s."
     )
+    if report.unknown:
+        click.echo(f"Outcome unknown (may have been delivered): {report.unknown}.")
     if report.rate_limited:
         click.echo(f"Rate-limited answers (backed off): {report.rate_limited}.")
     for detail, count in report.failures.most_common():
         click.echo(f"  failed with {detail}: {count}")
-    _echo_stuck(report.stuck)
+    _echo_stuck(report.stuck, report.unresolved)
 
 
 @followups.command("send")
@@ -145,6 +162,55 @@ def send_command(
         raise click.ClickException(f"{report.stopped}; the rest stays planned for the next run")
 
 
+def _echo_resolve(report: ResolveReport, dry_run: bool) -> None:
+    for pseudo_id, wave, attempt, state in report.settled[:50]:
+        verdict = "delivered" if state == "sent" else "not delivered: planned again"
+        click.echo(f"  {pseudo_id}\t{wave}\tattempt {attempt}\t{verdict}")
+    prefix = "Would settle" if dry_run else "Settled"
+    click.echo(
+        f"{prefix}: {report.sent} delivered (marked sent), {report.replanned} not delivered "
+        f"(planned again for the next send); left for later: {report.too_recent} claimed too "
+        f"recently, {report.no_contact} without a chat contact."
+    )
+
+
+@followups.command("resolve")
+@scope_options
+@now_option
+@click.option(
+    "--older-than",
+    "older_than",
+    default=int(DEFAULT_GRACE.total_seconds() // 60),
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Only rows claimed at least this many minutes ago (a sender may still be running).",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be settled; write nothing.")
+@pass_cli
+@friendly_errors
+def resolve_command(
+    ctx: CliContext,
+    programme: str | None,
+    cohort: str | None,
+    now_text: str | None,
+    older_than: int,
+    dry_run: bool,
+) -> None:
+    """Settle 'unknown' and stale 'sending' messages from the Rasa tracker: those whose prompt
+    the bot uttered become 'sent'; the others are planned again (sent by the next 'send')."""
+    try:
+        report = resolve_unsettled(
+            ctx.settings,
+            parse_now(now_text),
+            Scope(programme, cohort),
+            grace=timedelta(minutes=older_than),
+            dry_run=dry_run,
+        )
+    except TrackerUnavailableError as error:
+        raise click.ClickException(str(error)) from None
+    _echo_resolve(report, dry_run)
+
+
 @followups.command("scheduler")
 @scope_options
 @click.option("--interval", default=60, show_default=True, help="Seconds between runs.")
@@ -154,11 +220,18 @@ def send_command(
 def scheduler_command(
     ctx: CliContext, programme: str | None, cohort: str | None, interval: int, once: bool
 ) -> None:
-    """Run 'send' every --interval seconds until stopped (Ctrl-C), with the real clock."""
+    """Run 'resolve' then 'send' every --interval seconds until stopped (Ctrl-C), with the
+    real clock (rows are resolved once they are older than the default grace period)."""
     settings, scope = ctx.settings, Scope(programme, cohort)
     transport = RasaTriggerTransport(settings)
     try:
         while True:
+            try:
+                settled = resolve_unsettled(settings, parse_now(None), scope)
+                if settled.settled:
+                    _echo_resolve(settled, dry_run=False)
+            except TrackerUnavailableError as error:
+                click.echo(f"not resolving unknown sends: {error}", err=True)
             report = send_due(settings, parse_now(None), transport, scope, progress=False)
             if report.sent or report.failed or report.stopped:
                 _echo_send(report)

@@ -20,6 +20,7 @@ HEADERS = (
     "opted-out",
     "unreachable",
     "pending",
+    "unknown",
 )
 
 
@@ -28,7 +29,8 @@ HEADERS = (
 @pass_cli
 @friendly_errors
 def status(ctx: CliContext, programme: str | None, cohort: str | None) -> None:
-    """Response rates per cohort and wave (answered = wave completed; rate = of trainees)."""
+    """Response rates per cohort and wave (answered = wave completed; rate = of trainees;
+    unknown = sends that may have gone out, see 'tracer followups resolve')."""
     rows = response_table(ctx.settings, Scope(programme, cohort))
     if not rows:
         click.echo("No cohorts yet: import some with 'tracer cohorts import'.")
@@ -45,6 +47,7 @@ def status(ctx: CliContext, programme: str | None, cohort: str | None) -> None:
             str(row.opted_out),
             str(row.unreachable),
             str(row.pending),
+            str(row.unknown),
         )
         for row in rows
     ]

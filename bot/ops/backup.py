@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from bot.security.private_files import PRIVATE_UMASK, create_private
 from bot.storage.db import engine_for
 
 
@@ -57,7 +58,10 @@ def _pg_args(url: str) -> tuple[list[str], dict[str, str]]:
 
 
 def _run(command: list[str], env: dict[str, str], what: str) -> None:
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=3600)
+    # Under a 077 umask: whatever the tool creates is owner-only from its first byte.
+    done = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=3600, umask=PRIVATE_UMASK
+    )
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
         raise BackupError(f"{what} failed: {detail[0]}")
@@ -75,25 +79,31 @@ def _sqlite_copy(source: sqlite3.Connection, target: sqlite3.Connection, what: s
 
 
 def backup(url: str, out: Path) -> Path:
-    """Write a consistent copy of the database at ``url`` to ``out``; the path written."""
+    """Write a consistent copy of the database at ``url`` to ``out``; the path written.
+
+    The copy is written to ``out.partial``, created owner-only (0600) before its first byte
+    (SQLite gives its journal the same mode), then renamed: ``out`` is never readable by
+    others, not even while it is being written.
+    """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
     if url.startswith("sqlite"):
         source_path = _sqlite_path(url)
         if not source_path.exists():
             raise BackupError(f"no database file at {source_path}")
-        partial = out.with_name(out.name + ".partial")
-        partial.unlink(missing_ok=True)
+        os.close(create_private(partial))
         _sqlite_copy(
             sqlite3.connect(str(source_path), timeout=15), sqlite3.connect(str(partial)), "backup"
         )
         partial.replace(out)
-        out.chmod(0o600)
         return out
     if url.startswith("postgresql"):
         args, env = _pg_args(url)
-        _run([_pg_tool("pg_dump"), "-Fc", "--no-owner", "-f", str(out), *args], env, "pg_dump")
-        out.chmod(0o600)
+        os.close(create_private(partial))
+        command = [_pg_tool("pg_dump"), "-Fc", "--no-owner", "-f", str(partial), *args]
+        _run(command, env, "pg_dump")
+        partial.replace(out)
         return out
     raise BackupError("backups support SQLite and PostgreSQL database URLs only")
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.sql import Select
 
 from bot.config import Settings
 from bot.outreach import clock
@@ -35,6 +37,7 @@ class DueList:
     items: list[DueItem] = field(default_factory=list)
     quiet: int = 0
     stuck: list[tuple[str, str, int]] = field(default_factory=list)
+    unknown: list[tuple[str, str, int]] = field(default_factory=list)
 
     def by_wave(self) -> Counter:
         """(wave, attempt) → number of due messages."""
@@ -48,6 +51,22 @@ def _quiet(settings: Settings, now: datetime, tz_name: str | None, cache: dict) 
     return cache[tz_name]
 
 
+def outreach_with_trainee(*columns: Any) -> Select:
+    """Outreach rows with their trainee's pseudo id and cohort, plus ``columns``."""
+    return (
+        select(
+            Outreach.id,
+            Outreach.trainee_id,
+            Trainee.pseudo_id,
+            Outreach.wave,
+            Outreach.attempt,
+            *columns,
+        )
+        .join(Trainee, Trainee.id == Outreach.trainee_id)
+        .join(Cohort, Cohort.id == Trainee.cohort_id)
+    )
+
+
 def due_items(
     settings: Settings,
     now: datetime,
@@ -58,24 +77,13 @@ def due_items(
     """Planned messages due at ``now`` for active trainees, oldest first.
 
     ``pending_plan`` adds the rows of an unwritten (dry-run) plan.  Rows stuck in ``sending``
-    (a sender crashed mid-send) are listed in ``stuck`` and never returned as due.
+    (a sender crashed mid-send) are listed in ``stuck``, rows whose send was ambiguous in
+    ``unknown``; neither is ever returned as due (``tracer followups resolve`` settles them).
     """
     scope = scope or Scope()
     due = DueList()
     quiet_cache: dict[str | None, bool] = {}
-    base = (
-        select(
-            Outreach.id,
-            Outreach.trainee_id,
-            Trainee.pseudo_id,
-            Outreach.wave,
-            Outreach.attempt,
-            Outreach.due_at,
-            Cohort.timezone,
-        )
-        .join(Trainee, Trainee.id == Outreach.trainee_id)
-        .join(Cohort, Cohort.id == Trainee.cohort_id)
-    )
+    base = outreach_with_trainee(Outreach.due_at, Cohort.timezone)
     statement = scope.apply(
         base.where(
             Outreach.state == "planned", Outreach.due_at <= now, Trainee.status == "active"
@@ -83,8 +91,11 @@ def due_items(
     )
     with session_scope(settings.database_url) as session:
         rows = list(session.execute(statement))
-        stuck = session.execute(scope.apply(base.where(Outreach.state == "sending")))
-        due.stuck = [(pseudo, wave, attempt) for _, _, pseudo, wave, attempt, _, _ in stuck]
+        unsettled = scope.apply(base.where(Outreach.state.in_(("sending", "unknown"))))
+        for _, _, pseudo, wave, attempt, _, _, state in session.execute(
+            unsettled.add_columns(Outreach.state)
+        ):
+            (due.stuck if state == "sending" else due.unknown).append((pseudo, wave, attempt))
     for row_id, trainee_id, pseudo_id, wave, attempt, due_at, tz_name in rows:
         if _quiet(settings, now, tz_name, quiet_cache):
             due.quiet += 1

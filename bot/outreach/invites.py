@@ -1,7 +1,8 @@
 """Issue single-use invitation codes and write them, with links, to a CSV for mail-merge/SMS.
 
 Only a keyed hash of each code is stored (as ``TracerStore._redeem`` expects), so the CSV is the
-only place a code can be read: it is written with owner-only permissions, never overwritten
+only place a code can be read: it is created owner-only (0600) before its first byte, its text
+cells cannot run as spreadsheet formulas (bot/security/spreadsheet.py), it is never overwritten
 without ``force``, and only after the database accepted the codes.  Re-running issues codes only
 to trainees without an unused one, unless ``reissue`` (which invalidates the unused ones).
 """
@@ -19,6 +20,8 @@ from sqlalchemy.orm import Session
 from bot.config import Settings
 from bot.outreach.scope import CHAT_CHANNELS, Scope
 from bot.security.crypto import Cipher, keyed_hash, new_invite_code
+from bot.security.private_files import open_private
+from bot.security.spreadsheet import neutralise_row
 from bot.storage.db import session_scope
 from bot.storage.models import Cohort, Contact, Invitation, Programme, Trainee
 
@@ -89,11 +92,11 @@ def _personal_data(session: Session, cipher: Cipher, trainee_ids: list[int]) -> 
 
 
 def _write_csv(path: Path, rows: list[dict]) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+    """Owner-only from the first byte; names, refs, e-mails can never run as formulas."""
+    with open_private(path, newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(neutralise_row(row) for row in rows)
 
 
 def issue_invitations(
@@ -132,9 +135,12 @@ def _issue(
 ) -> bool:
     """Store new codes and write them to ``temporary``; False when there was nothing to issue."""
     with session_scope(settings.database_url) as session:
-        if scope.programme and not session.execute(
-            select(Programme.id).where(Programme.code == scope.programme)
-        ).first():
+        if (
+            scope.programme
+            and not session.execute(
+                select(Programme.id).where(Programme.code == scope.programme)
+            ).first()
+        ):
             raise InviteError(f"unknown programme '{scope.programme}'")
         trainees = list(
             session.execute(

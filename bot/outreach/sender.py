@@ -2,9 +2,15 @@
 
 Every message goes through three recorded steps: a *claim* (``planned`` → ``sending`` by a
 conditional UPDATE whose row count tells whether this process won the row: two senders never
-both send one row), the HTTP call, and the outcome (``sent`` / ``failed`` with a short result).
-A crash between claim and outcome leaves the row in ``sending``: it is reported, never re-sent
-automatically, because the message may have gone out.
+both send one row), the HTTP call, and the outcome: ``sent``, ``failed``, back to ``planned``
+only when the message certainly did not go out (no connection, 401/403, a flood wait Rasa did
+not sit out), or ``unknown`` when it may have (connection lost after the request was sent, a
+read timeout).  A crash between claim and outcome leaves the row in ``sending``.  Neither
+``unknown`` nor ``sending`` rows are ever re-sent automatically: ``tracer followups resolve``
+(bot/outreach/resolve.py) settles them from the Rasa tracker.
+
+The pacer counts chat messages, not triggers: each trigger reserves the number of messages a
+trigger is expected to produce (intro + question), and is charged what it really produced.
 """
 
 from __future__ import annotations
@@ -33,8 +39,12 @@ from bot.storage.repository import TracerStore
 log = logging.getLogger(__name__)
 _BATCH = 500
 MAX_RATE_RETRIES = 5
-MAX_BACKOFF_SECONDS = 60.0
+MAX_BACKOFF_SECONDS = 60.0  # ceiling for back-offs we choose ourselves (no retry_after given)
+MAX_FLOOD_WAIT_SECONDS = 3600.0  # a retry_after above this stops the run instead
 MAX_CONSECUTIVE_FAILURES = 5
+# Chat messages one trigger is expected to produce: a first contact or a reminder sends the
+# wave's intro and its first question.  The run raises it when a trigger produced more.
+EXPECTED_MESSAGES_PER_TRIGGER = 2
 
 
 @dataclass
@@ -47,9 +57,12 @@ class SendReport:
     failed: int = 0
     not_claimed: int = 0
     unreachable: int = 0
+    unknown: int = 0
     rate_limited: int = 0
     quiet: int = 0
+    messages: int = 0
     stuck: list[tuple[str, str, int]] = field(default_factory=list)
+    unresolved: list[tuple[str, str, int]] = field(default_factory=list)
     stopped: str | None = None
     failures: Counter = field(default_factory=Counter)
     seconds: float = 0.0
@@ -88,7 +101,8 @@ def claim(target: str | Connection, outreach_id: int, now: datetime) -> bool:
 def record(
     target: str | Connection, outreach_id: int, state: str, result: str, now: datetime
 ) -> None:
-    """Record the outcome of a claimed row (``sent``, ``failed`` or back to ``planned``)."""
+    """Record the outcome of a claimed row (``sent``, ``failed``, ``unknown`` or back to
+    ``planned``)."""
     values: dict = {"state": state, "result": result[:200], "updated_at": now}
     if state == "sent":
         values["sent_at"] = now
@@ -122,6 +136,7 @@ class _Run:
         self.on_delivery = on_delivery
         self.report = SendReport()
         self.consecutive_failures = 0
+        self.expected_messages = EXPECTED_MESSAGES_PER_TRIGGER
 
     def clock(self) -> datetime:
         """The (possibly simulated) current time, advancing with real elapsed time."""
@@ -164,15 +179,37 @@ class _Run:
 
     def _deliver(self, channel: str, address: str, wave: str) -> Delivery:
         for retry in range(MAX_RATE_RETRIES + 1):
-            self.pacer.wait(address)
+            self.pacer.wait(address, messages=self.expected_messages)
             delivery = self.transport.send(channel, address, wave)
+            self._charge(delivery)
             if not delivery.rate_limited or retry == MAX_RATE_RETRIES:
                 return delivery
             self.report.rate_limited += 1
-            pause = delivery.retry_after if delivery.retry_after else 2.0**retry
-            log.warning("rate limited; backing off %.0f s", min(pause, MAX_BACKOFF_SECONDS))
-            self.pacer.back_off(min(pause, MAX_BACKOFF_SECONDS))
+            if delivery.retry_after:  # Telegram's flood wait: honoured in full, however long
+                pause = delivery.retry_after
+                if pause > MAX_FLOOD_WAIT_SECONDS:
+                    return delivery
+            else:
+                pause = min(2.0**retry, MAX_BACKOFF_SECONDS)
+            log.warning("rate limited; backing off %.0f s", pause)
+            self.pacer.back_off(pause)
         return delivery  # pragma: no cover - loop always returns
+
+    def _charge(self, delivery: Delivery) -> None:
+        """Tell the pacer how many messages the trigger really produced (when known)."""
+        produced = delivery.message_count
+        if produced is None:
+            nothing_went_out = (
+                delivery.connection_error
+                or delivery.rate_limited
+                or (delivery.status is not None and 400 <= delivery.status < 500)
+            )
+            # Unknown count (Telegram output, an error, a lost answer): assume the expected one.
+            produced = 0 if nothing_went_out else self.expected_messages
+        self.pacer.sent(produced)
+        self.report.messages += produced
+        if produced > self.expected_messages:
+            self.expected_messages = produced
 
     def _settle(self, item: DueItem, delivery: Delivery) -> None:
         db, outreach_id = self.connection, item.outreach_id
@@ -180,6 +217,12 @@ class _Run:
             record(db, outreach_id, "sent", "ok", self.clock())
             self.report.sent += 1
             self.consecutive_failures = 0
+            return
+        if delivery.ambiguous:
+            # It may have gone out: never back to planned (that would send it twice).
+            record(db, outreach_id, "unknown", delivery.detail, self.clock())
+            self.report.unknown += 1
+            self._count_failure(delivery.detail)
             return
         not_delivered = (
             delivery.connection_error or delivery.rate_limited or delivery.status in (401, 403)
@@ -192,10 +235,14 @@ class _Run:
         record(db, outreach_id, "failed", delivery.detail, self.clock())
         self.report.failed += 1
         self.report.failures[delivery.detail] += 1
+        self._count_failure(delivery.detail)
+
+    def _count_failure(self, detail: str) -> None:
+        """Stop the run after too many failed or ambiguous sends in a row (Rasa in trouble)."""
         self.consecutive_failures += 1
         if self.consecutive_failures >= MAX_CONSECUTIVE_FAILURES:
             self.report.stopped = (
-                f"stopped after {self.consecutive_failures} failures in a row ({delivery.detail})"
+                f"stopped after {self.consecutive_failures} failures in a row ({detail})"
             )
 
 
@@ -214,11 +261,10 @@ def send_due(
     """Plan (unless ``plan_first`` is False), then send every due message at a safe pace."""
     plan = plan_outreach(settings, now, scope) if plan_first else None
     due = due_items(settings, now, scope, limit=limit)
-    run = _Run(
-        settings, now, transport, pacer or Pacer(settings.send_rate_per_second), on_delivery
-    )
+    run = _Run(settings, now, transport, pacer or Pacer(settings.send_rate_per_second), on_delivery)
     report = run.run(due, progress)
     report.plan, report.due, report.quiet, report.stuck = plan, len(due.items), due.quiet, due.stuck
+    report.unresolved = due.unknown
     return report
 
 

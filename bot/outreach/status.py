@@ -27,6 +27,7 @@ class StatusRow:
     opted_out: int
     unreachable: int
     pending: int
+    unknown: int = 0  # sent or not? ``tracer followups resolve`` settles these
 
     @property
     def response_rate(self) -> float | None:
@@ -84,6 +85,7 @@ def response_table(settings: Settings, scope: Scope | None = None) -> list[Statu
             scope,
             _reorder(by_wave.where(Outreach.state.in_(("planned", "sending")))),
         )
+        unknown = _per_cohort(session, scope, _reorder(by_wave.where(Outreach.state == "unknown")))
         answered = _per_cohort(
             session,
             scope,
@@ -107,6 +109,7 @@ def response_table(settings: Settings, scope: Scope | None = None) -> list[Statu
                     opted_out=opted[cohort_id],
                     unreachable=unreachable[cohort_id],
                     pending=pending[(cohort_id, wave)],
+                    unknown=unknown[(cohort_id, wave)],
                 )
             )
     return table

@@ -4,16 +4,23 @@
 ``{"name": "EXTERNAL_followup", "entities": {"wave": ...}}``.  Rasa runs the survey loop, which
 opens the wave and sends its first question through the conversation's channel (Telegram), or
 returns the messages in the response (REST / socket.io use ``latest``).
+
+Every outcome is classified by what it says about delivery: ``ok`` (Rasa answered: the
+prompt went out), *certainly not delivered* (the connection was never made, 401/403, or Rasa
+reports a flood wait it did not sit out), *ambiguous* (the request may have been processed:
+connection lost after sending, read timeout, a cut response) or a plain failure.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote
 
 import requests
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from bot.config import Settings
 
@@ -31,8 +38,17 @@ class Delivery:
     rate_limited: bool = False
     retry_after: float | None = None
     connection_error: bool = False
+    ambiguous: bool = False
     detail: str = ""
     messages: list[dict[str, Any]] = field(default_factory=list)
+    bot_messages: int | None = None
+
+    @property
+    def message_count(self) -> int | None:
+        """How many chat messages the trigger produced (None when Rasa did not say)."""
+        if self.bot_messages is not None:
+            return max(self.bot_messages, len(self.messages))
+        return len(self.messages) if self.messages else None
 
 
 class Transport(Protocol):
@@ -55,6 +71,32 @@ def _retry_after(response: requests.Response, body: str) -> float | None:
     return float(match.group(1)) if match else None
 
 
+def bot_messages_after_trigger(body: Mapping[str, Any]) -> int | None:
+    """Bot messages the trigger produced: ``bot`` events after the tracker's last ``user``
+    event (the trigger itself) in the ``trigger_intent`` response; None without events."""
+    tracker = body.get("tracker")
+    events = tracker.get("events") if isinstance(tracker, Mapping) else None
+    if not isinstance(events, list):
+        return None
+    count = 0
+    for event in reversed(events):
+        kind = event.get("event") if isinstance(event, Mapping) else None
+        if kind == "user":
+            return count
+        if kind == "bot":
+            count += 1
+    return count
+
+
+def never_connected(error: requests.RequestException) -> bool:
+    """True when the request certainly never reached the server (no connection was made)."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    reason = error.args[0] if error.args else None
+    reason = getattr(reason, "reason", reason)  # urllib3 MaxRetryError wraps the cause
+    return isinstance(reason, (NewConnectionError, ConnectTimeoutError, ConnectionRefusedError))
+
+
 def _error_name(body: str) -> str:
     match = re.search(r'"reason"\s*:\s*"([A-Za-z]+)"', body)
     return match.group(1) if match else "error"
@@ -63,7 +105,9 @@ def _error_name(body: str) -> str:
 class RasaTriggerTransport:
     """Sends ``EXTERNAL_followup`` through Rasa's HTTP API (one ``requests`` session)."""
 
-    def __init__(self, settings: Settings, timeout: float = 60.0) -> None:
+    def __init__(self, settings: Settings, timeout: float = 120.0) -> None:
+        # Longer than the flood waits Telegram output sits out in one request (PROACTIVE_POLICY).
+        # Longer waits come back as a 500 "flood control ... retry after N", not as a timeout.
         self.base_url = settings.rasa_url.rstrip("/")
         self.token = settings.rasa_token
         self.timeout = timeout
@@ -78,16 +122,24 @@ class RasaTriggerTransport:
         body = {"name": FOLLOWUP_INTENT, "entities": {"wave": wave}}
         try:
             response = self.session.post(url, params=params, json=body, timeout=self.timeout)
-        except requests.ConnectionError:
-            return Delivery(ok=False, connection_error=True, detail="rasa unreachable")
-        except requests.Timeout:
-            return Delivery(ok=False, detail="timeout (may have been delivered)")
+        except requests.RequestException as error:
+            if never_connected(error):
+                return Delivery(ok=False, connection_error=True, detail="rasa unreachable")
+            kind = "timeout" if isinstance(error, requests.Timeout) else "connection lost"
+            return Delivery(ok=False, ambiguous=True, detail=f"{kind} (may have been delivered)")
         if response.ok:
             try:
-                messages = response.json().get("messages") or []
-            except ValueError:
-                messages = []
-            return Delivery(ok=True, status=response.status_code, detail="ok", messages=messages)
+                payload = response.json()
+            except ValueError:  # requests' JSONDecodeError is a ValueError
+                payload = {}
+            payload = payload if isinstance(payload, dict) else {}
+            return Delivery(
+                ok=True,
+                status=response.status_code,
+                detail="ok",
+                messages=payload.get("messages") or [],
+                bot_messages=bot_messages_after_trigger(payload),
+            )
         text = response.text[:2000]
         limited = response.status_code == 429 or bool(_RATE_LIMITED.search(text))
         return Delivery(

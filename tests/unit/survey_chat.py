@@ -21,7 +21,8 @@ def make_engine(tmp_path: Path, today: date) -> SurveyTurn:
     """A ``SurveyTurn`` over a fresh database seeded with the demo programme."""
     url = f"sqlite:///{tmp_path / 't.db'}"
     upgrade_database(url)
-    seed_demo_programme(url)
+    # the calendar these engine tests are written for: in training until 2026-12-18
+    seed_demo_programme(url, dates=(date(2026, 1, 12), date(2026, 12, 18)))
     settings = load_settings(
         {
             "TRACER_ENV_FILE": str(tmp_path / "none.env"),

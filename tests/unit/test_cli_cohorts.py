@@ -203,6 +203,6 @@ def test_followups_and_status_from_the_cli(env, tmp_path):
     status = run_cli(env, "status", "--programme", "solar")
     assert status.exit_code == 0
     line = next(x for x in status.output.splitlines() if "2026A" in x and "followup_6" in x)
-    assert line.split()[3:] == ["2", "0", "0", "0.0", "0", "1", "1"]
+    assert line.split()[3:] == ["2", "0", "0", "0.0", "0", "1", "1", "0"]
     bad = run_cli(env, "followups", "due", "--now", "soon")
     assert bad.exit_code == 1 and "--now must be an ISO date" in bad.stderr

@@ -365,3 +365,30 @@ def test_a_rasa_failure_gets_a_polite_retry_message_in_the_user_language(tmp_pat
     assert [m.text for m in fake.messages_to(5)] == [
         "Désolé, je n'ai pas pu enregistrer cela pour le moment. Réessayez dans un instant."
     ]
+
+
+def test_a_long_flood_wait_is_handed_back_to_the_follow_up_sender():
+    """A proactive send does not sit out a flood wait longer than its HTTP request may last:
+    it fails at once with the wait, in words the sender's transport reads as a rate limit."""
+    from bot.outreach.transport import _RATE_LIMITED, _RETRY_IN
+
+    with FakeTelegramAPI(TOKEN) as fake:
+        from telegram import Bot
+
+        async def run() -> None:
+            bot = Bot(TOKEN, base_url=fake.base_url)
+            fake.flood_errors, fake.flood_retry_after = 1, 600
+            proactive = TelegramOutput(bot, "k", raise_on_failure=True)
+            started = time.monotonic()
+            with pytest.raises(RuntimeError) as raised:
+                await proactive.send_text_message("5", "hello")
+            assert time.monotonic() - started < 5  # not cut short to 20 or 60 s and retried
+            message = str(raised.value)
+            assert _RATE_LIMITED.search(message) and _RETRY_IN.search(message).group(1) == "600"
+            assert "nothing sent" in message and fake.messages_to(5) == []
+            fake.flood_errors, fake.flood_retry_after = 1, 1  # a short one is sat out here
+            await proactive.send_text_message("5", "hello")
+            assert [m.text for m in fake.messages_to(5)] == ["hello"]
+            await bot.shutdown()
+
+        asyncio.run(run())

@@ -8,16 +8,20 @@ from typing import Any, Dict, List
 
 from rasa.core.channels.channel import OutputChannel
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, RetryAfter, TelegramError
 
 from bot.channels.telegram.keyboard import inline_keyboard
 from bot.channels.telegram.privacy import conversation_ref
-from bot.channels.telegram.retry import RetryPolicy, with_retries
+from bot.channels.telegram.retry import RetryPolicy, flood_wait, with_retries
 from bot.channels.telegram.state import KeyboardStore
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
 EMPTY_TEXT_WITH_BUTTONS = "…"
+# Proactive sends run inside the follow-up sender's HTTP request (trigger_intent): flood waits
+# up to this are sat out there; a longer one is handed back to the sender, which pauses every
+# send for the whole wait and tries the trigger again (its request would time out first).
+PROACTIVE_POLICY = RetryPolicy(max_flood_wait=20.0, hand_back_long_floods=True)
 
 
 class DeliveryFailedError(RuntimeError):
@@ -48,7 +52,9 @@ class TelegramOutput(OutputChannel):
 
     With ``raise_on_failure`` (proactive sends via ``trigger_intent``) an undeliverable message
     raises :class:`DeliveryFailedError` so the caller can retry later; in replies it is logged as an
-    error and the conversation goes on (the tracker stays consistent).
+    error and the conversation goes on (the tracker stays consistent).  A proactive send that
+    meets a flood wait longer than :data:`PROACTIVE_POLICY` sits out raises at once, saying
+    "flood control ... retry after N": the sender pauses N seconds and tries again.
 
     With ``keyboards``, a chat has one live keyboard: sending a new one removes the previous one
     (see :meth:`retire_keyboard` for a turn that ends without a new keyboard).
@@ -61,13 +67,13 @@ class TelegramOutput(OutputChannel):
         keyboards: KeyboardStore | None = None,
         *,
         raise_on_failure: bool = False,
-        policy: RetryPolicy = RetryPolicy(),
+        policy: RetryPolicy | None = None,
     ) -> None:
         self.bot = bot
         self.secret_key = secret_key
         self.keyboards = keyboards
         self.raise_on_failure = raise_on_failure
-        self.policy = policy
+        self.policy = policy or (PROACTIVE_POLICY if raise_on_failure else RetryPolicy())
         self.sent = 0
         self.failed = 0
         self.new_keyboard: int | None = None  # message id of the last keyboard this output sent
@@ -99,6 +105,13 @@ class TelegramOutput(OutputChannel):
                 if keyboard is not None:
                     await self._keyboard_sent(recipient_id, message.message_id)
             except TelegramError as error:
+                if self.raise_on_failure and isinstance(error, RetryAfter):
+                    self.failed += 1
+                    # The sender's transport reads "flood control ... retry after N".
+                    done = "nothing sent" if self.sent == 0 else f"{self.sent} sent"
+                    raise DeliveryFailedError(
+                        f"Telegram flood control, {done}: retry after {flood_wait(error):.0f}"
+                    ) from None
                 self.failed += 1
                 log.error(
                     "Telegram message to %s NOT delivered after retries (%s)",

@@ -20,12 +20,18 @@ Result = TypeVar("Result")
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How hard to try: attempts in all, back-off for errors, ceiling for flood waits."""
+    """How hard to try: attempts in all, back-off for errors, ceiling for flood waits.
+
+    A flood wait above the ceiling is cut to it, unless ``hand_back_long_floods``: then the
+    ``RetryAfter`` is raised at once, so a caller that cannot wait that long in one request
+    (a proactive send) hands the whole wait back to the follow-up sender.
+    """
 
     attempts: int = 5
     base_delay: float = 0.5
     max_delay: float = 8.0
     max_flood_wait: float = 60.0
+    hand_back_long_floods: bool = False
 
 
 def flood_wait(error: RetryAfter) -> float:
@@ -60,6 +66,9 @@ async def with_retries(
             return await call()
         except Exception as error:
             if not retryable(error) or attempt == policy.attempts:
+                raise
+            long_flood = isinstance(error, RetryAfter) and flood_wait(error) > policy.max_flood_wait
+            if long_flood and policy.hand_back_long_floods:
                 raise
             if isinstance(error, RetryAfter):
                 delay = min(flood_wait(error), policy.max_flood_wait)
