@@ -31,11 +31,13 @@ class Prompt:
 
 @dataclass(frozen=True)
 class ButtonStamp:
-    """What every button of a prompt carries: the project secret to sign with and the wave
-    the question is asked in (None for system steps)."""
+    """What every button of a prompt carries: the project secret to sign with, the wave the
+    question is asked in (None for system steps) and, when it is not the question's own code,
+    the code the buttons name (a confirmation names the question it confirms)."""
 
     secret: str
     wave: str | None = None
+    question: str | None = None
 
 
 def choice_payload(code: str) -> str:
@@ -139,15 +141,16 @@ def buttons_for(
     Each payload names the question and wave it answers (signed with ``stamp.secret``), so a
     tap on an old keyboard can never answer a different question.
     """
+    named = stamp.question or question.code
     buttons = [
         (
             choice_label(question, code, language),
-            button_payload(stamp.secret, stamp.wave, question.code, code),
+            button_payload(stamp.secret, stamp.wave, named, code),
         )
         for code in choice_codes(question)
     ]
     if not question.required and question.code.startswith(("bl_", "ex_", "fu_")):
-        skip = button_payload(stamp.secret, stamp.wave, question.code, "skip", intent="skip")
+        skip = button_payload(stamp.secret, stamp.wave, named, "skip", intent="skip")
         buttons.append((t("skip_button", language), skip))
     return tuple(buttons)
 

@@ -17,6 +17,7 @@ from bot.questionnaire.loader import wave_kind
 from bot.questionnaire.model import Question
 from bot.survey import engine
 from bot.survey.buttons import ENTITY, Tap, read_tap
+from bot.survey.confirm import read_confirm_step
 from bot.survey.steps import choice_codes, choice_label
 
 if TYPE_CHECKING:
@@ -29,9 +30,32 @@ def tap_of(incoming: Incoming, secret: str) -> Tap | None:
     return read_tap(secret, incoming.entities.get(ENTITY))
 
 
-def tapped_choice(tap: Tap | None, question: Question) -> str | None:
-    """The choice code a tap on ``question``'s keyboard stands for."""
-    return tap.choice_among(choice_codes(question)) if tap is not None else None
+def confirmed_code(step: str) -> str | None:
+    """What the buttons of a confirmation step name: ``confirm:<question code>``, so a "Yes"
+    kept from the confirmation of another question answers nothing (None for other steps)."""
+    pending = read_confirm_step(step)
+    return f"confirm:{pending[0]}" if pending is not None else None
+
+
+def _confirmed_question(turn: SurveyTurn, step: str) -> Question | None:
+    pending = read_confirm_step(step)
+    if pending is None or not turn.questionnaire.has_question(pending[0]):
+        return None
+    return turn.questionnaire.question(pending[0])
+
+
+def tapped_choice(
+    turn: SurveyTurn, tap: Tap | None, question: Question, incoming: Incoming
+) -> str | None:
+    """The choice code a tap stands for: on ``question``'s keyboard or, at a confirmation, on
+    the keyboard of the question being confirmed."""
+    if tap is None:
+        return None
+    found = tap.choice_among(choice_codes(question))
+    confirmed = _confirmed_question(turn, incoming.step or "")
+    if found is None and confirmed is not None and tap.is_for(confirmed.code):
+        found = tap.choice_among(choice_codes(confirmed))
+    return found
 
 
 def answers_pending(tap: Tap, question: Question, wave: str | None) -> bool:
@@ -43,6 +67,11 @@ def answers_step(turn: SurveyTurn, tap: Tap, step: str, trainee: TraineeInfo | N
     """True when ``tap`` was sent with the pending ``step`` (and, for questions, its wave)."""
     if not tap.valid or not step:
         return False
+    confirmed = _confirmed_question(turn, step)
+    if confirmed is not None:  # the confirmation's yes/no, or the confirmed question's keyboard
+        wave = turn._current_wave(trainee) if trainee is not None else None
+        own = tap.is_for(confirmed_code(step) or "") and tap.wave is None
+        return own or (wave is not None and answers_pending(tap, confirmed, wave))
     if step.startswith("q:"):
         if not turn.questionnaire.has_question(step[2:]) or trainee is None:
             return False
@@ -91,7 +120,7 @@ def _change_earlier_answer(
     if code is None:
         return False
     question = turn.questionnaire.question(code)
-    choice = tapped_choice(tap, question)
+    choice = tap.choice_among(choice_codes(question))
     if choice is None or wave_kind(wave) != question.wave:
         return False
     parsed = parse_answer(question, choice, result.language, today=turn.today)

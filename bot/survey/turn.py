@@ -36,7 +36,13 @@ from bot.survey.confirm import (
 from bot.survey.hints import hint_for
 from bot.survey.reads import reads_of
 from bot.survey.steps import ButtonStamp, Prompt, render, system_question
-from bot.survey.taps import answers_step, other_question_tap, tap_of, tapped_choice
+from bot.survey.taps import (
+    answers_step,
+    confirmed_code,
+    other_question_tap,
+    tap_of,
+    tapped_choice,
+)
 
 log = logging.getLogger(__name__)
 
@@ -244,7 +250,7 @@ class SurveyTurn:
         return not parsed_ok
 
     def _reply_text(self, incoming: Incoming, question: Question) -> str:
-        tapped = tapped_choice(tap_of(incoming, self.settings.secret_key), question)
+        tapped = tapped_choice(self, tap_of(incoming, self.settings.secret_key), question, incoming)
         if tapped is not None:
             return tapped
         choice = incoming.entities.get("choice")
@@ -625,7 +631,7 @@ def prompt_for_step(
 ) -> Prompt:
     """The message that asks ``step``: question wording, progress and buttons."""
     if not step.startswith("q:"):
-        stamp = ButtonStamp(turn.settings.secret_key)
+        stamp = ButtonStamp(turn.settings.secret_key, question=confirmed_code(step))
         return render(turn._question_for_step(step), language, stamp)
     question = turn.questionnaire.question(step[2:])
     trainee = turn.store.find_trainee(sender_id, channel)

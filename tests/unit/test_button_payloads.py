@@ -20,6 +20,7 @@ from bot.survey.buttons import (
     button_payload,
     read_tap,
 )
+from bot.survey.confirm import read_confirm_step
 from bot.survey.steps import ButtonStamp, buttons_for, choice_codes
 from bot.survey.turn import SurveyTurn, TurnResult, prompt_for_step
 from tests.unit import survey_chat
@@ -264,3 +265,38 @@ def test_a_button_of_the_same_question_in_an_earlier_follow_up_does_not_answer_i
     assert chat.answers("followup_12") == {}
     chat.tap("Yes")
     assert chat.answers("followup_12") == {"fu_worked_last_week": "yes"}
+
+
+def at_confirmation(engine: SurveyTurn) -> Chat:
+    """A trainee in the exit wave whose "maybe quite good" awaits confirmation (4 out of 5)."""
+    chat = registered(engine)
+    chat.open_wave("exit")
+    chat.tap("Completed")
+    chat.tap("Yes")  # ex_certificate
+    chat.say("6 months")
+    chat.tap(next(iter(chat.prompts[chat.step])))  # ex_practice_share
+    chat.tap("Yes")  # ex_workplace_learning
+    assert chat.step == "q:ex_satisfaction"
+    chat.say("maybe quite good")
+    assert read_confirm_step(chat.step) == ("ex_satisfaction", 4)
+    return chat
+
+
+@pytest.mark.parametrize(("title", "stored"), [("Yes", 4), ("5", 5)])
+def test_at_a_confirmation_its_yes_or_the_rating_keyboard_answers(engine, title, stored):
+    chat = at_confirmation(engine)
+    step = chat.step if title == "Yes" else "q:ex_satisfaction"  # the rating keyboard, still there
+    chat.tap(title, step=step)
+    assert chat.answers("exit")["ex_satisfaction"] == stored
+    assert chat.step == "q:ex_usefulness"
+
+
+def test_a_yes_kept_from_another_confirmation_confirms_nothing(engine):
+    chat = at_confirmation(engine)
+    pending = chat.step
+    other = button_payload(engine.settings.secret_key, None, "confirm:ex_usefulness", "yes")
+    chat.prompts["an earlier confirmation"] = {"Yes": other}
+    result = chat.tap("Yes", step="an earlier confirmation")
+    assert result.step == pending
+    assert chat.said == [t("tap_earlier_question", "en")]
+    assert "ex_satisfaction" not in chat.answers("exit")
