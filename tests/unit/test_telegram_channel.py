@@ -392,3 +392,38 @@ def test_a_long_flood_wait_is_handed_back_to_the_follow_up_sender():
             await bot.shutdown()
 
         asyncio.run(run())
+
+
+def test_a_lost_rasa_lock_ticket_is_retried_not_answered_with_sorry(tmp_path):
+    """Rasa's lock store can lose a ticket when the chat's previous message has just been
+    handled by another process (LockError before anything is processed): try again."""
+    from rasa.core.lock_store import LockError
+
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    upgrade_database(url)
+    calls: list[str] = []
+    with FakeTelegramAPI(TOKEN) as fake:
+        config = TelegramConfig(
+            token=TOKEN, poll_timeout=1, api_base_url=fake.base_url, database_url=url,
+            secret_key="k",
+        )  # fmt: skip
+
+        async def racing_rasa(message) -> None:
+            calls.append(message.message_id)
+            if len(calls) < 3:
+                raise LockError("Could not acquire lock")
+            await message.output_channel.send_text_message(message.sender_id, "Question 2")
+
+        async def run() -> None:
+            channel = TelegramInput(config=config)
+            channel.blueprint(racing_rasa)
+            await channel.start()
+            fake.user_says(6, "1999")
+            deadline = time.monotonic() + 15
+            while not fake.messages_to(6) and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            await channel.stop()
+
+        asyncio.run(run())
+    assert [m.text for m in fake.messages_to(6)] == ["Question 2"]
+    assert len(calls) == 3 and len(set(calls)) == 1  # the same message id each time

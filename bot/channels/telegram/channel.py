@@ -8,6 +8,7 @@ import logging
 from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.lock_store import LockError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -32,6 +33,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query"]
 DRAIN_SECONDS = 10.0
 MAX_POLL_BACKOFF = 30.0
+LOCK_ATTEMPTS = 4
+LOCK_RETRY_SECONDS = 0.5
 EXPIRED_BUTTON = {
     "en": "This button has expired. Please type your answer.",
     "fr": "Ce bouton a expiré. Écrivez votre réponse, s'il vous plaît.",
@@ -289,21 +292,35 @@ class TelegramInput(InputChannel):
             await output.send_text_message(inbound.chat_id, UNSUPPORTED_REPLY[language])
             return
         try:
-            await self._on_new_message(
-                UserMessage(
-                    text,
-                    output,
-                    inbound.chat_id,
-                    input_channel=self.name(),
-                    message_id=inbound.message_id,
-                    metadata=inbound.metadata,
-                )
+            message = UserMessage(
+                text,
+                output,
+                inbound.chat_id,
+                input_channel=self.name(),
+                message_id=inbound.message_id,
+                metadata=inbound.metadata,
             )
+            await self._to_rasa(message)
             await output.retire_keyboard(inbound.chat_id)
         except Exception as error:  # Rasa failed (e.g. database down): never leave silence
             ref = conversation_ref(self.config.secret_key, inbound.chat_id)
             log.error("message for %s failed in Rasa (%s)", ref, type(error).__name__)
             await output.send_text_message(inbound.chat_id, t("service_unavailable", language))
+
+    async def _to_rasa(self, message: UserMessage) -> None:
+        """Hand ``message`` to Rasa; when its lock store lost our ticket (``LockError``, a race
+        of Rasa's lock store when the previous message of this chat has just been handled by
+        another process), try again: nothing of the message was processed yet."""
+        for attempt in range(1, LOCK_ATTEMPTS + 1):
+            try:
+                await self._on_new_message(message)
+                return
+            except LockError:
+                if attempt == LOCK_ATTEMPTS:
+                    raise
+                ref = conversation_ref(self.config.secret_key, message.sender_id)
+                log.warning("Rasa lock not acquired for %s; retry %d", ref, attempt)
+                await asyncio.sleep(LOCK_RETRY_SECONDS * attempt)
 
     async def _acknowledge(self, inbound: Inbound, output: TelegramOutput) -> bool:
         """Answer the tap and remove the keyboard it came from; False for a second tap."""
