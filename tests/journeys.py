@@ -29,6 +29,7 @@ EMPLOYEE: dict[str, object] = {
     "bl_expected_months_to_job": 3,
     "bl_expected_earnings": {"amount": 150000.0, "currency": "XOF"},
     "bl_desired_occupation": "electrician",
+    "bl_desired_occupation_isco": "7411",  # the ISCO-08 button tapped after the title
     "ex_completed": "completed",
     "ex_certificate": "yes",
     "ex_duration_months": 6,
@@ -43,6 +44,7 @@ EMPLOYEE: dict[str, object] = {
     "fu_months_to_first_job": 2,
     "fu_job_start": None,  # skipped: optional
     "fu_occupation": "electrician",
+    "fu_occupation_isco": "7411",
     "fu_job_relevance": "same_field",
     "fu_skills_use": "often",
     "fu_contract": "written",
@@ -111,6 +113,9 @@ def wave_script(
         script.append((question.code, reply_for(question, value, language, index)))
         if value is not None:
             answered[question.code] = value
+        isco = f"{question.code}_isco"
+        if value is not None and isco in persona:  # the ISCO-08 proposal that follows a title
+            script.append((isco, Turn(choice_payload(str(persona[isco])), "inform")))
     return script
 
 

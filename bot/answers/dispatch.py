@@ -13,9 +13,11 @@ from bot.answers.durations import parse_duration
 from bot.answers.money import parse_money
 from bot.answers.normalize import language_of
 from bot.answers.numbers import parse_integer, parse_rating
+from bot.answers.repairs import age_as_birth_year, implied_yes, is_birth_year
 from bot.answers.result import ParseResult, reject
 from bot.answers.scales import parse_frequency
 from bot.answers.text import parse_text
+from bot.answers.understand import understand_choice
 from bot.answers.yes_no import parse_yes_no
 from bot.questionnaire.model import Question
 
@@ -30,12 +32,36 @@ def _currency(question: Question) -> str | None:
     return unit.upper() if isinstance(unit, str) and re.fullmatch(r"[A-Za-z]{3}", unit) else None
 
 
+def _choice(question: Question, text: str, language: str) -> ParseResult:
+    """A label, number or payload first; else a free description read by the classifier."""
+    result = parse_frequency(question.choices, text) or parse_choice(
+        question.choices, text, language
+    )
+    if result.ok or result.error != "not_a_choice" or result.details:
+        return result  # read, or an option number out of range ("7" of 5)
+    return understand_choice(question.choices, text)
+
+
+def _integer(question: Question, text: str, language: str, today: date | None) -> ParseResult:
+    """A whole number; an age typed to a year-of-birth question is offered back as a year."""
+    result = parse_integer(text, language, question.min, question.max)
+    if not result.ok and is_birth_year(question):
+        return age_as_birth_year(question, text, language, today) or result
+    return result
+
+
+def _yes_no(question: Question, text: str, language: str) -> ParseResult:
+    """Yes or no; "deux ans" / "since 2019" to a question about having worked implies yes."""
+    result = parse_yes_no(text, language)
+    if not result.ok and question.extra.get("x_implied_yes") and not result.details:
+        return implied_yes(text, language) or result
+    return result
+
+
 _PARSERS: dict[str, _Parser] = {
-    "choice": lambda q, t, lang, today: (
-        parse_frequency(q.choices, t) or parse_choice(q.choices, t, lang)
-    ),
-    "yes_no": lambda q, t, lang, today: parse_yes_no(t, lang),
-    "integer": lambda q, t, lang, today: parse_integer(t, lang, q.min, q.max),
+    "choice": lambda q, t, lang, today: _choice(q, t, lang),
+    "yes_no": lambda q, t, lang, today: _yes_no(q, t, lang),
+    "integer": _integer,
     "rating": lambda q, t, lang, today: parse_rating(
         t, lang, 1 if q.min is None else q.min, 5 if q.max is None else q.max
     ),

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.cli.common import CliContext, pass_cli
 from bot.ops.backup import BackupError
 from bot.ops.backup import backup as backup_database
-from bot.ops.backup import restore as restore_database
+from bot.ops.backup import restore_keeping_erasures as restore_database
 from bot.ops.keys import KeyRotationError, rotate_contact_keys
 from bot.ops.purge import purge as purge_texts
 from bot.ops.reconcile import Reconciler
@@ -48,16 +48,25 @@ def backup(ctx: CliContext, out: Path) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_cli
 def restore(ctx: CliContext, source: Path, yes: bool) -> None:
-    """Replace the database with the backup SOURCE (stop the bot first)."""
+    """Replace the database with the backup SOURCE (stop the bot first).
+
+    Everyone erased since that backup was taken is erased again (the erasure journal).
+    """
     if not yes:
         click.confirm(
             "This replaces every answer and conversation in the database. Continue?", abort=True
         )
     try:
-        restore_database(ctx.settings.database_url, source)
+        erased = restore_database(ctx.settings, source)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
+    except SQLAlchemyError as error:
+        raise _database_error(error) from error
     click.echo(f"Database restored from {source}.")
+    click.echo(
+        f"Erasure journal re-applied: {erased.trainees} erased trainees, {erased.contacts} "
+        f"contacts and {erased.events} conversation events removed again."
+    )
 
 
 @click.command()

@@ -7,7 +7,7 @@ import click
 from bot.cli.common import CliContext, pass_cli
 from bot.outreach.cli_support import friendly_errors, scope_options
 from bot.outreach.scope import Scope
-from bot.outreach.status import response_table
+from bot.outreach.status import invitation_funnel, response_table
 
 HEADERS = (
     "programme",
@@ -21,6 +21,18 @@ HEADERS = (
     "unreachable",
     "pending",
     "unknown",
+)
+
+FUNNEL_HEADERS = (
+    "programme",
+    "cohort",
+    "trainees",
+    "invited",
+    "sent",
+    "delivered",
+    "failed",
+    "joined",
+    "answered",
 )
 
 
@@ -51,10 +63,36 @@ def status(ctx: CliContext, programme: str | None, cohort: str | None) -> None:
         )
         for row in rows
     ]
-    widths = [max(len(line[i]) for line in table) for i in range(len(HEADERS))]
+    _print_table(table, left=3)
+    funnel = invitation_funnel(ctx.settings, Scope(programme, cohort))
+    click.echo("")
+    click.echo("Invitations (trainees; sent = accepted by the SMS provider or mail server):")
+    _print_table(
+        [FUNNEL_HEADERS]
+        + [
+            (
+                row.programme,
+                row.cohort,
+                str(row.trainees),
+                str(row.invited),
+                str(row.sent),
+                str(row.delivered),
+                str(row.failed),
+                str(row.joined),
+                str(row.answered),
+            )
+            for row in funnel
+        ],  # fmt: skip
+        left=2,
+    )
+
+
+def _print_table(table: list[tuple[str, ...]], left: int) -> None:
+    """Columns aligned: the first ``left`` ones to the left, numbers to the right."""
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
     for line in table:
         cells = [
-            cell.ljust(width) if i < 3 else cell.rjust(width)
+            cell.ljust(width) if i < left else cell.rjust(width)
             for i, (cell, width) in enumerate(zip(line, widths, strict=True))
         ]
         click.echo("  ".join(cells).rstrip())

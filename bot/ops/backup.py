@@ -8,6 +8,7 @@ keys: back up ``TRACER_SECRET_KEY`` and ``TRACER_ENCRYPTION_KEY`` separately.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -16,9 +17,14 @@ from glob import glob
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.config import PROJECT_ROOT, Settings
+from bot.security.crypto import Cipher
 from bot.security.private_files import PRIVATE_UMASK, create_private
 from bot.storage.db import engine_for
+from bot.storage.erasure import ErasureReport, read_journal, reapply
+from bot.storage.migrate import upgrade_database
 
 
 class BackupError(RuntimeError):
@@ -143,3 +149,48 @@ def restore(url: str, source: Path) -> None:
         _run([*command, str(source)], env, "pg_restore")
         return
     raise BackupError("restores support SQLite and PostgreSQL database URLs only")
+
+
+def _pending_journal_path(url: str) -> Path:
+    """Where the erasure journal waits while a restore runs (beside an SQLite file)."""
+    if url.startswith("sqlite"):
+        database = _sqlite_path(url)
+        return database.with_name(database.name + ".erasures-pending.json")
+    return PROJECT_ROOT / "var" / "erasures-pending.json"
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to a file created with mode 0600 (never readable by others)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    partial.replace(path)
+
+
+def restore_keeping_erasures(settings: Settings, source: Path) -> ErasureReport:
+    """Restore ``source``, then erase again everyone in the current erasure journal.
+
+    The journal (keyed hashes only) is read before the old database replaces the current one
+    and kept in a 0600 file beside it until re-applied, so neither a crash during the restore
+    nor an older backup brings an erased trainee back. The restored database is migrated to
+    the current schema first (an older backup may predate the journal table).
+    """
+    url = settings.database_url
+    pending = _pending_journal_path(url)
+    entries: set[tuple[str, str]] = set()
+    if pending.exists():  # a previous restore stopped before re-applying its journal
+        entries |= {(kind, digest) for kind, digest in json.loads(pending.read_text("utf-8"))}
+    try:
+        entries |= read_journal(url)
+    except SQLAlchemyError:  # no readable database yet: only the pending journal counts
+        pass
+    _write_private(pending, json.dumps(sorted(entries)))
+    restore(url, source)
+    upgrade_database(url)
+    engine_for(url).dispose()
+    report = reapply(url, settings.secret_key, Cipher(settings.encryption_key), entries)
+    pending.unlink()
+    return report

@@ -33,10 +33,15 @@ Text = Mapping[str, str]
 
 @dataclass(frozen=True)
 class Choice:
-    """One allowed value of a choice question."""
+    """One allowed value of a choice question.
+
+    ``examples`` holds typed phrasings per language ("je cherche du travail" for "Looking for
+    work") that teach the free-text choice reader (``bot/answers/understand.py``).
+    """
 
     code: str
     label: Text
+    examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def label_in(self, language: str) -> str:
         """The choice label in ``language`` (English when missing)."""

@@ -106,6 +106,15 @@ class Invitation(Base):
     code_hash = Column(String(64), nullable=False, unique=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     used_at = Column(DateTime, nullable=True)
+    # Sent by Tracer itself (bot/outreach/invite_send.py); NULL when issued for a CSV only.
+    # send_state: sending / accepted / delivered / failed / unknown.
+    send_channel = Column(String(16), nullable=True)
+    send_state = Column(String(16), nullable=True)
+    send_attempts = Column(Integer, nullable=False, default=0, server_default="0")
+    send_result = Column(String(200), nullable=True)
+    provider_ref = Column(String(80), nullable=True, index=True)
+    sent_at = Column(DateTime, nullable=True)
+    delivered_at = Column(DateTime, nullable=True)
 
 
 class Consent(Base):
@@ -190,3 +199,19 @@ class Setting(Base):
     key = Column(String(64), primary_key=True)
     value = Column(Text, nullable=False)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class Erasure(Base):
+    """One line of the erasure journal: a keyed hash of something erased, never the value.
+
+    ``kind`` is ``trainee`` (hash of the pseudonymous id), ``address`` (hash of a chat address,
+    which is also Rasa's sender id) or ``contact`` (a contact row's own look-up hash).  The
+    journal is re-applied after ``tracer restore`` so an older backup brings nobody back.
+    """
+
+    __tablename__ = "erasure_journal"
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(16), nullable=False)
+    subject_hash = Column(String(64), nullable=False)
+    erased_at = Column(DateTime, nullable=False, default=utcnow)
+    __table_args__ = (UniqueConstraint("kind", "subject_hash", name="uq_erasure_subject"),)

@@ -12,6 +12,7 @@ import logging
 from typing import Any, Awaitable, Callable, TypeVar
 
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import SlotSet, UserUttered
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -20,6 +21,9 @@ from bot.config import get_settings
 from bot.logging_filters import install_log_redaction
 from bot.storage import rasa_speedups
 from bot.storage.db import SQLITE_BUSY_TIMEOUT_MS, _prepare_sqlite
+
+OUTCOME_SLOT = "outcome"
+ERASED_OUTCOME = "deleted"  # set by validate_survey_form when "delete my data" is confirmed
 
 # Rasa imports this module while loading its endpoints, after configuring logging: from here on
 # every Rasa log line (DEBUG included) is scrubbed of user texts and conversation ids.
@@ -61,6 +65,35 @@ class TracerSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: Any) -> None:
         await _with_retries(lambda: super(TracerSQLTrackerStore, self).save(tracker))
+        if erased_in_last_turn(tracker):
+            await _with_retries(lambda: self._erase_conversation(tracker.sender_id))
+
+    async def _erase_conversation(self, sender_id: str) -> None:
+        """Delete every event of a conversation whose trainee was just erased.
+
+        The action server erased the trainee (their other conversations included) while Rasa
+        was serving this one; Rasa then re-writes the session's events on ``save``, so they are
+        deleted here, after that write (idempotent; the next message starts a fresh tracker).
+        """
+        with self.session_scope() as session:
+            session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete(
+                synchronize_session=False
+            )
+            session.commit()
+
+
+def erased_in_last_turn(tracker: Any) -> bool:
+    """True when the actions answering the latest user message erased this trainee."""
+    for tracker_event in reversed(tracker.events):
+        if isinstance(tracker_event, UserUttered):
+            return False
+        if (
+            isinstance(tracker_event, SlotSet)
+            and tracker_event.key == OUTCOME_SLOT
+            and tracker_event.value == ERASED_OUTCOME
+        ):
+            return True
+    return False
 
 
 T = TypeVar("T")

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from sqlalchemy import and_, case, delete, select, update
+from sqlalchemy import and_, case, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
 from bot.security.crypto import Cipher, keyed_hash, new_pseudo_id
 from bot.storage.db import session_scope
+from bot.storage.erasure import ErasureReport, erase_trainee
 from bot.storage.models import (
     Answer,
     Cohort,
@@ -223,6 +224,13 @@ class TracerStore:
         if invitation is None:
             return None
         invitation.used_at = now
+        # The trainee's other codes (an invitation and later wave reminders by SMS/e-mail each
+        # carry one) close with it: one code links one chat, never a second one later.
+        session.execute(
+            update(Invitation)
+            .where(Invitation.trainee_id == invitation.trainee_id, Invitation.used_at.is_(None))
+            .values(used_at=now)
+        )
         return session.get(Trainee, invitation.trainee_id)
 
     def redeem_invite(self, trainee_id: int, code: str, channel: str, address: str) -> bool:
@@ -401,17 +409,17 @@ class TracerStore:
                 .values(state="cancelled", result="opted_out")
             )
 
-    def delete_personal_data(self, trainee_id: int) -> None:
-        """Erase answers, consents, contacts and invitations; keep a bare tombstone row."""
+    def delete_personal_data(self, trainee_id: int) -> ErasureReport:
+        """Erase the trainee everywhere in one transaction (rows, trackers, invitations), journaled.
+
+        See :mod:`bot.storage.erasure`; Rasa re-saves the conversation being served after this
+        action returns, so the tracker store deletes that conversation's events once more
+        (``TracerSQLTrackerStore.save``).
+        """
         with session_scope(self.url) as session:
-            for table in (Answer, Consent, Contact, Invitation, WaveProgress, Outreach):
-                session.execute(delete(table).where(table.trainee_id == trainee_id))
-            trainee = session.get(Trainee, trainee_id)
-            trainee.status = "deleted"
-            trainee.sex = None
-            trainee.birth_year = None
-            trainee.language = None
-            trainee.opted_out_at = trainee.opted_out_at or utcnow()
+            return erase_trainee(
+                session, trainee_id, secret=self.settings.secret_key, cipher=self._cipher
+            )
 
     def contact_addresses(self, trainee_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
         """trainee id → (channel, decrypted address) of its chat contact (telegram first)."""

@@ -149,7 +149,9 @@ def test_stop_and_delete_as_the_first_message_of_a_new_conversation(
         assert stack_store.trainee_by_id(trainee.id).status == "opted_out"
     else:
         stack.say(sender, "oui" if "supprimer" in first else "yes")
-        assert stack_store.trainee_by_id(trainee.id).status == "deleted"
+        with session_scope(stack.database_url) as session:  # erased: not even a tombstone
+            assert session.get(Trainee, trainee.id) is None
+        assert stack_store.find_trainee(sender, "rest") is None
 
 
 def test_an_invited_trainee_is_asked_consent_before_question_one(stack, stack_store, sender):
