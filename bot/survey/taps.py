@@ -18,6 +18,7 @@ from bot.questionnaire.model import Question
 from bot.survey import engine
 from bot.survey.buttons import ENTITY, Tap, read_tap
 from bot.survey.confirm import read_confirm_step
+from bot.survey.occupation import is_occupation_step, read_occupation_step
 from bot.survey.steps import choice_codes, choice_label
 
 if TYPE_CHECKING:
@@ -31,10 +32,14 @@ def tap_of(incoming: Incoming, secret: str) -> Tap | None:
 
 
 def confirmed_code(step: str) -> str | None:
-    """What the buttons of a confirmation step name: ``confirm:<question code>``, so a "Yes"
-    kept from the confirmation of another question answers nothing (None for other steps)."""
+    """What the buttons of a follow-up step name: ``confirm:<question code>`` for a
+    confirmation, ``isco:<question code>`` for occupation proposals, so a button kept from the
+    same kind of step about another question answers nothing (None for other steps)."""
     pending = read_confirm_step(step)
-    return f"confirm:{pending[0]}" if pending is not None else None
+    if pending is not None:
+        return f"confirm:{pending[0]}"
+    proposed = read_occupation_step(step) if is_occupation_step(step) else None
+    return f"isco:{proposed[0]}" if proposed is not None else None
 
 
 def _confirmed_question(turn: SurveyTurn, step: str) -> Question | None:
@@ -77,6 +82,9 @@ def answers_step(turn: SurveyTurn, tap: Tap, step: str, trainee: TraineeInfo | N
             return False
         question = turn.questionnaire.question(step[2:])
         return answers_pending(tap, question, turn._current_wave(trainee))
+    named = confirmed_code(step)
+    if named is not None:
+        return tap.is_for(named) and tap.wave is None
     return answers_pending(tap, turn._question_for_step(step), None)
 
 
