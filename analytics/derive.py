@@ -314,3 +314,13 @@ def neet(rows: pd.DataFrame) -> pd.Series:
     result[not_employed & (study == "no")] = True
     result[not_employed & (study == "yes")] = False
     return result
+
+
+def converted_from_other_period(amounts: pd.Series, periods: pd.Series | None) -> pd.Series:
+    """True where an amount was typed per hour, day, week, fortnight or year and converted to
+    its monthly equivalent; False for amounts typed per month; missing where no amount."""
+    if periods is None:
+        periods = pd.Series(None, index=amounts.index, dtype=object)
+    typed = periods.astype(object)
+    converted = typed.notna() & (typed != "month")
+    return converted.astype(object).where(amounts.notna())

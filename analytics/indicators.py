@@ -15,7 +15,12 @@ import numpy as np
 import pandas as pd
 
 from analytics.dataset import Dataset
-from analytics.derive import SELF_EMPLOYED, YOUTH_BANDS, followup_frame
+from analytics.derive import (
+    SELF_EMPLOYED,
+    YOUTH_BANDS,
+    converted_from_other_period,
+    followup_frame,
+)
 from analytics.disclosure import protect_tables
 from analytics.more_tables import MORE_TABLES
 from analytics.stats import ALL, add_share_intervals, response_rows, summarise
@@ -305,6 +310,11 @@ class IndicatorBuilder:
             for code in sorted({str(c) for c in currency.dropna().unique()}):
                 rows += self.rows(frame, wave, f"Median monthly earnings ({code})", code,
                                   "median", frame["fu_earnings"], eligible=currency == code)
+                rows += self.rows(frame, wave,
+                                  f"Amounts converted to monthly from another pay period ({code})",
+                                  "% of amounts", "share", converted_from_other_period(
+                                      frame["fu_earnings"], frame.get("fu_earnings_period")),
+                                  eligible=currency == code)
             amount = frame["fu_earnings"].notna()
             rows += self.rows(frame, wave, "Earnings given without a currency (not used)",
                               "% of amounts", "share", currency.isna().where(amount),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.answers.pay_period import CONVERSION_RULE
+
 METHOD_NOTE: tuple[tuple[str, str], ...] = (
     (
         "What the figures are",
@@ -59,10 +61,23 @@ METHOD_NOTE: tuple[tuple[str, str], ...] = (
     ),
     (
         "Earnings",
-        "Monthly earnings of the employed who answered, per currency (never converted). The "
+        "Monthly earnings of the employed who answered, per currency (never converted between "
+        "currencies). The "
         "change against baseline — and 'earns more than before training', everywhere it "
         "appears — uses only trainees with an observed baseline amount, compared in the "
         "baseline's currency; no work at follow-up counts as no work income.",
+    ),
+    (
+        "Earnings paid per day, week or hour",
+        "Trainees give earnings in the period they are paid; the amount is kept as typed with "
+        "its period and the analysis uses the monthly equivalent: " + CONVERSION_RULE + ". "
+        "Days (or hours) worked in a usual week are asked right after a daily, weekly or "
+        "hourly amount; without that answer a daily or hourly amount has no monthly "
+        "equivalent and is missing, never guessed. A range is used at its midpoint once the "
+        "trainee confirms it; an irregular income is asked again as a usual month. An amount "
+        "whose currency is unknown (not typed, no country set for the cohort or programme) is "
+        "asked again and never enters the figures. The earnings table says how many amounts "
+        "were converted from another pay period.",
     ),
     (
         "Expectations vs outcomes",

@@ -27,7 +27,10 @@ EMPLOYEE: dict[str, object] = {
     "bl_enrol_reason": "get_job",
     "bl_expectation_main": "get_job",
     "bl_expected_months_to_job": 3,
-    "bl_expected_earnings": {"amount": 150000.0, "currency": "XOF"},
+    "bl_expected_earnings": {
+        "amount": 150000.0, "currency": "XOF", "period": "month", "follow_up": None,
+        "monthly": 150000.0,
+    },
     "bl_desired_occupation": "electrician",
     "bl_desired_occupation_isco": "7411",  # the ISCO-08 button tapped after the title
     "ex_completed": "completed",
@@ -49,7 +52,10 @@ EMPLOYEE: dict[str, object] = {
     "fu_skills_use": "often",
     "fu_contract": "written",
     "fu_social_security": "no",
-    "fu_earnings": {"amount": 180000.0, "currency": "XOF"},
+    "fu_earnings": {
+        "amount": 180000.0, "currency": "XOF", "period": "month", "follow_up": None,
+        "monthly": 180000.0,
+    },
     "fu_hours_week": 40,
     "fu_further_study": "no",
     "fu_expectation_met": "yes",

@@ -13,6 +13,7 @@ from bot.answers.durations import parse_duration
 from bot.answers.money import parse_money
 from bot.answers.normalize import language_of
 from bot.answers.numbers import parse_integer, parse_rating
+from bot.answers.pay_period import PERIODS
 from bot.answers.repairs import age_as_birth_year, implied_yes, is_birth_year
 from bot.answers.result import ParseResult, reject
 from bot.answers.scales import parse_frequency
@@ -23,13 +24,19 @@ from bot.questionnaire.model import Question
 
 logger = logging.getLogger(__name__)
 
-_Parser = Callable[[Question, str, str, "date | None"], ParseResult]
+_Parser = Callable[[Question, str, str, "date | None", "str | None"], ParseResult]
 
 
 def _currency(question: Question) -> str | None:
     """The question's ISO currency (``unit: XOF`` or ``extra: {currency: XOF}``), if any."""
     unit = question.extra.get("currency") or question.unit
     return unit.upper() if isinstance(unit, str) and re.fullmatch(r"[A-Za-z]{3}", unit) else None
+
+
+def _period(question: Question) -> str:
+    """The pay period a money question asks for (``unit: per_week``…); per month by default."""
+    unit = str(question.unit or "")
+    return unit[4:] if unit.startswith("per_") and unit[4:] in PERIODS else "month"
 
 
 def _choice(question: Question, text: str, language: str) -> ParseResult:
@@ -42,7 +49,9 @@ def _choice(question: Question, text: str, language: str) -> ParseResult:
     return understand_choice(question.choices, text)
 
 
-def _integer(question: Question, text: str, language: str, today: date | None) -> ParseResult:
+def _integer(
+    question: Question, text: str, language: str, today: date | None, country: str | None
+) -> ParseResult:
     """A whole number; an age typed to a year-of-birth question is offered back as a year."""
     result = parse_integer(text, language, question.min, question.max)
     if not result.ok and is_birth_year(question):
@@ -59,16 +68,18 @@ def _yes_no(question: Question, text: str, language: str) -> ParseResult:
 
 
 _PARSERS: dict[str, _Parser] = {
-    "choice": lambda q, t, lang, today: _choice(q, t, lang),
-    "yes_no": lambda q, t, lang, today: _yes_no(q, t, lang),
+    "choice": lambda q, t, lang, today, country: _choice(q, t, lang),
+    "yes_no": lambda q, t, lang, today, country: _yes_no(q, t, lang),
     "integer": _integer,
-    "rating": lambda q, t, lang, today: parse_rating(
+    "rating": lambda q, t, lang, today, country: parse_rating(
         t, lang, 1 if q.min is None else q.min, 5 if q.max is None else q.max
     ),
-    "money": lambda q, t, lang, today: parse_money(t, lang, q.min, q.max, _currency(q)),
-    "month": lambda q, t, lang, today: parse_month(t, lang, today),
-    "duration": lambda q, t, lang, today: parse_duration(t, lang, q.min, q.max),
-    "text": lambda q, t, lang, today: parse_text(t),
+    "money": lambda q, t, lang, today, country: parse_money(
+        t, lang, q.min, q.max, _currency(q), country=country, period=_period(q)
+    ),
+    "month": lambda q, t, lang, today, country: parse_month(t, lang, today),
+    "duration": lambda q, t, lang, today, country: parse_duration(t, lang, q.min, q.max),
+    "text": lambda q, t, lang, today, country: parse_text(t),
 }
 _UNREADABLE = {
     "choice": "not_a_choice",
@@ -83,13 +94,19 @@ _UNREADABLE = {
 
 
 def parse_answer(
-    question: Question, text: str, language: str, today: date | None = None
+    question: Question,
+    text: str,
+    language: str,
+    today: date | None = None,
+    country: str | None = None,
 ) -> ParseResult:
     """Turn the trainee's message into the typed, validated value for ``question``.
 
     ``language`` (``en``/``fr``/``es``; anything else reads as English) picks number and
-    month words; ``today`` anchors month answers (defaults to the current date).  Never raises
-    on any text; an unknown ``question.type`` is a programming error (``ValueError``).
+    month words; ``today`` anchors month answers (defaults to the current date); ``country``
+    (ISO 3166 of the trainee's cohort) gives money answers their currency when the text names
+    none or an ambiguous one.  Never raises on any text; an unknown ``question.type`` is a
+    programming error (``ValueError``).
     """
     parser = _PARSERS.get(question.type)
     if parser is None:
@@ -97,7 +114,7 @@ def parse_answer(
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     try:
-        return parser(question, text, language_of(language), today)
+        return parser(question, text, language_of(language), today, country)
     except Exception:  # a parser bug must not break the conversation: ask again instead
         logger.exception("answer parser failed for question %s", question.code)
         return reject(_UNREADABLE[question.type])

@@ -107,6 +107,7 @@ def _condition(raw: Any, where: str, known: set[str]) -> Condition:
     as_tuple = lambda v: tuple(v) if v is not None else None  # noqa: E731
     return Condition(
         code=code,
+        field=raw.get("field"),
         in_=as_tuple(raw.get("in")),
         not_in=as_tuple(raw.get("not_in")),
         gte=raw.get("gte"),

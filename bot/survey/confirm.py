@@ -26,6 +26,7 @@ from typing import Any, Callable
 
 from bot.i18n import catalog, t
 from bot.questionnaire.model import LANGUAGES, Question
+from bot.survey.amounts import describe_amount
 
 CONFIRM_PREFIX = "confirm:"
 
@@ -66,6 +67,7 @@ def describe_birth_year(question: Question, value: Any, language: str) -> str:
 DESCRIBERS: dict[str, Describer] = {
     "rating": describe_rating,
     "choice": describe_choice,
+    "money": describe_amount,
     "yes_no": describe_yes_no,
     "birth_year": describe_birth_year,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.answers import ParseResult
 from bot.i18n import t
 from bot.questionnaire.model import Question
+from bot.survey.amounts import format_amount
 
 _EXAMPLES = {"integer": "25", "rating": "4", "duration": "3", "money": "150000"}
 
@@ -59,6 +60,9 @@ def _hint(question: Question, parsed: ParseResult, language: str) -> str:
         return t("hint_rating_unclear", language, help=question.help_in(language))
     if error == "not_a_number":
         return t("hint_not_a_number", language, example=example_for(question))
+    if error == "no_currency":
+        amount = format_amount(float(parsed.details.get("amount") or 0), language)
+        return t("hint_no_currency", language, amount=amount)
     if error in ("empty", "no_text"):
         return t(f"hint_{error}", language, help=question.help_in(language))
     key = f"hint_{error}"

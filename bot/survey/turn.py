@@ -25,6 +25,7 @@ from bot.questionnaire.loader import wave_kind
 from bot.questionnaire.model import Question, Questionnaire
 from bot.storage.repository import TracerStore, TraineeInfo
 from bot.survey import engine
+from bot.survey.amounts import TIME_WORKED_FOR, completed_money_answer
 from bot.survey.confirm import (
     confirm_question,
     confirm_step,
@@ -302,7 +303,8 @@ class SurveyTurn:
         if tap is not None and not answers_step(self, tap, step, trainee):
             return other_question_tap(self, tap, incoming, trainee, result)
         reply = self._reply_text(incoming, question)
-        parsed = parse_answer(question, reply, result.language, today=self.today)
+        country = trainee.country if trainee else None
+        parsed = parse_answer(question, reply, result.language, self.today, country)
         read = (parsed.ok or parsed.confirm) and not parsed.details.get("free_text")
         if self._is_control(incoming, question, read):
             return self._control(incoming, trainee, question, result)
@@ -362,7 +364,8 @@ class SurveyTurn:
         if parsed.ok and parsed.value == "yes":
             sure = ParseResult(ok=True, value=proposed, echo=True)
             return self._store_read(step, question, sure, incoming, trainee, result)
-        fresh = parse_answer(question, reply, result.language, today=self.today)
+        country = trainee.country if trainee else None
+        fresh = parse_answer(question, reply, result.language, self.today, country)
         if fresh.ok and not (parsed.ok and fresh.echo):  # a new answer instead of yes/no
             return self._store_read(step, question, fresh, incoming, trainee, result)
         if parsed.ok:  # no
@@ -449,7 +452,21 @@ class SurveyTurn:
             raw_text=(incoming.text or "")[:4000],
             source_message_id=incoming.message_id,
         )
+        self._complete_amount(trainee, wave, question, value, result)
         return None
+
+    def _complete_amount(
+        self, trainee: TraineeInfo, wave: str, question: Question, value: Any, result: TurnResult
+    ) -> None:
+        """Derive a daily/hourly amount's monthly equivalent once the time worked is known."""
+        answers = self.store.current_answers(trainee.id).get(wave, {})
+        completed = completed_money_answer(self.questionnaire, question, value, answers)
+        if completed is None:
+            return
+        money, updated = completed
+        self.store.update_money_answer(trainee.id, wave, money.code, updated)
+        if question.extra.get(TIME_WORKED_FOR):
+            result.messages.append(noted(money, updated, result.language))
 
     def _late_answer(self, incoming: Incoming, trainee: TraineeInfo, result: TurnResult) -> bool:
         """Store a reply that arrives after the conversation session expired (hours later).
@@ -473,7 +490,11 @@ class SurveyTurn:
         if question.code in self.store.current_answers(trainee.id).get(wave, {}):
             return False
         parsed = parse_answer(
-            question, self._reply_text(incoming, question), result.language, today=self.today
+            question,
+            self._reply_text(incoming, question),
+            result.language,
+            self.today,
+            trainee.country,
         )
         if not parsed.ok or question.type == "text":
             return False

@@ -264,8 +264,11 @@ def test_erased_trainee_stays_erased_after_restoring_an_older_backup(
     stack.say(sender, "yes")
     stack.say(sender, "English")
     typed = []
+    replies: list[dict] = []
     for question_code, turn in wave_script("baseline", "en"):
         text = OCCUPATION if question_code == "bl_desired_occupation" else turn.text
+        if question_code.endswith("_isco"):  # tap the first ISCO-08 proposal for the title
+            text = replies[-1]["buttons"][0]["payload"]
         typed.append(text)
         replies = stack.say(sender, text)
     assert catalog()["wave_done_baseline"]["en"] in texts(replies)

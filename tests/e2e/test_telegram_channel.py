@@ -215,9 +215,15 @@ def test_whole_baseline_over_telegram(graduate, store):
     assert answers == {
         **CHOSEN,
         "bl_birth_year": 2001,
-        "bl_earnings": {"amount": 150000.0, "currency": "XOF"},
+        "bl_earnings": {
+            "amount": 150000.0, "currency": "XOF", "period": "month", "follow_up": None,
+            "monthly": 150000.0,
+        },
         "bl_expected_months_to_job": 6,
-        "bl_expected_earnings": {"amount": 200000.0, "currency": "XOF"},
+        "bl_expected_earnings": {
+            "amount": 200000.0, "currency": "XOF", "period": "month", "follow_up": None,
+            "monthly": 200000.0,
+        },
         "bl_desired_occupation": "solar technician",
         "bl_desired_occupation_isco": "3119",
     }

@@ -90,7 +90,8 @@ def test_a_baseline_typed_in_words_is_understood_repaired_and_coded(
         if code == "bl_activity_status" and stored == "self_employed":
             stack.say(sender, "150 000 FCFA")  # bl_earnings
             assert _value(stack_store, sender, "bl_earnings") == {
-                "amount": 150000.0, "currency": "XOF"}
+                "amount": 150000.0, "currency": "XOF", "period": "month", "follow_up": None,
+                "monthly": 150000.0}
         if code == "bl_activity_status":
             # an implied yes to "have you ever done paid work?", confirmed
             replies = stack.say(sender, IMPLIED_YES[language])
