@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 from typing import Iterator
@@ -10,6 +11,7 @@ import pytest
 
 from bot.config import load_settings
 from bot.storage.repository import TracerStore
+from bot.survey.buttons import digest
 from tests.stack import Stack, running_stack, trained_model
 
 
@@ -46,3 +48,26 @@ def texts(replies: list[dict]) -> list[str]:
 def buttons(replies: list[dict]) -> list[str]:
     """The payload of every button in the replies."""
     return [b["payload"] for r in replies for b in r.get("buttons") or []]
+
+
+def button_choice(payload: str) -> str | None:
+    """The answer a button payload stands for: the choice in a signed ``button`` token
+    (``<wave>.<question>.<choice>.<tag>``, long codes as digests) or a bare ``choice`` entity."""
+    _, _, raw = payload.partition("{")
+    entities = json.loads("{" + raw) if raw else {}
+    if "button" in entities:
+        return str(entities["button"]).split(".")[2]
+    return entities.get("choice")
+
+
+def choices(replies: list[dict]) -> list[str | None]:
+    """The answer of every button in the replies, in order."""
+    return [button_choice(p) for p in buttons(replies)]
+
+
+def payload_for(replies: list[dict], choice: str) -> str:
+    """The payload a tap on the button answering ``choice`` sends."""
+    found = [p for p in buttons(replies) if button_choice(p) in (choice, digest(choice))]
+    assert found, f"no button for {choice!r} in {buttons(replies)}"
+    return found[-1]
+

@@ -132,18 +132,26 @@ def progress_of(
     return position, max(total, position)
 
 
+def changeable_questions(
+    questionnaire: Questionnaire, wave: str, current_code: str | None, answers: Mapping[str, Any]
+) -> list[Question]:
+    """The answered questions of this wave asked before ``current_code``, in order: the ones
+    "go back" can reach and a tap on their old buttons may change."""
+    ordered = [q for q in questionnaire.for_wave(wave_kind(wave)) if q.code in answers]
+    if current_code in answers:
+        return ordered[: [q.code for q in ordered].index(current_code)]
+    questions = [q.code for q in questionnaire.for_wave(wave_kind(wave))]
+    if current_code in questions:
+        limit = questions.index(current_code)
+        ordered = [q for q in ordered if questions.index(q.code) < limit]
+    return ordered
+
+
 def previous_question(
     questionnaire: Questionnaire, wave: str, current_code: str | None, answers: Mapping[str, Any]
 ) -> Question | None:
     """The answered question asked just before ``current_code`` in this wave, if any."""
-    ordered = [q for q in questionnaire.for_wave(wave_kind(wave)) if q.code in answers]
-    if current_code in answers:
-        ordered = ordered[: [q.code for q in ordered].index(current_code)]
-    else:
-        questions = [q.code for q in questionnaire.for_wave(wave_kind(wave))]
-        if current_code in questions:
-            limit = questions.index(current_code)
-            ordered = [q for q in ordered if questions.index(q.code) < limit]
+    ordered = changeable_questions(questionnaire, wave, current_code, answers)
     return ordered[-1] if ordered else None
 
 

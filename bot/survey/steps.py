@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.i18n import catalog, t
 from bot.questionnaire.model import LANGUAGES, Choice, Question
+from bot.survey.buttons import button_payload
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
 YES_NO_STEPS = ("consent", "confirm_stop", "confirm_delete")
@@ -28,8 +29,23 @@ class Prompt:
     buttons: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class ButtonStamp:
+    """What every button of a prompt carries: the project secret to sign with, the wave the
+    question is asked in (None for system steps) and, when it is not the question's own code,
+    the code the buttons name (a confirmation names the question it confirms)."""
+
+    secret: str
+    wave: str | None = None
+    question: str | None = None
+
+
 def choice_payload(code: str) -> str:
-    """The button payload that answers a question with ``code`` without NLU."""
+    """A payload that answers the pending question with ``code``, like typing it would.
+
+    Buttons never carry it (they name their question, see :mod:`bot.survey.buttons`); it is
+    still read, for clients and tests that send the bare choice.
+    """
     return "/inform" + json.dumps({"choice": code}, separators=(",", ":"))
 
 
@@ -98,34 +114,59 @@ def system_question(
     raise ValueError(f"not a system step: {step}")
 
 
-def buttons_for(question: Question, language: str) -> tuple[tuple[str, str], ...]:
-    """Buttons offered with a question: choices, yes/no, ratings, and Skip when optional."""
-    buttons: list[tuple[str, str]] = []
+def choice_codes(question: Question) -> tuple[str, ...]:
+    """The code of every answer a question offers as a button, in order."""
     if question.type == "choice":
-        buttons = [(c.label_in(language), choice_payload(c.code)) for c in question.choices]
-    elif question.type == "yes_no":
-        buttons = [
-            (t("yes", language), choice_payload("yes")),
-            (t("no", language), choice_payload("no")),
-        ]
-    elif question.type == "rating" and question.min is not None and question.max is not None:
-        buttons = [
-            (str(v), choice_payload(str(v)))
-            for v in range(int(question.min), int(question.max) + 1)
-        ]
+        return tuple(c.code for c in question.choices)
+    if question.type == "yes_no":
+        return ("yes", "no")
+    if question.type == "rating" and question.min is not None and question.max is not None:
+        return tuple(str(v) for v in range(int(question.min), int(question.max) + 1))
+    return ()
+
+
+def choice_label(question: Question, code: str, language: str) -> str:
+    """What the button for ``code`` says in ``language``."""
+    if question.type == "yes_no":
+        return t(code, language)
+    choice = question.choice(code) if question.type == "choice" else None
+    return choice.label_in(language) if choice else code
+
+
+def buttons_for(
+    question: Question, language: str, stamp: ButtonStamp
+) -> tuple[tuple[str, str], ...]:
+    """Buttons offered with a question: choices, yes/no, ratings, and Skip when optional.
+
+    Each payload names the question and wave it answers (signed with ``stamp.secret``), so a
+    tap on an old keyboard can never answer a different question.
+    """
+    named = stamp.question or question.code
+    buttons = [
+        (
+            choice_label(question, code, language),
+            button_payload(stamp.secret, stamp.wave, named, code),
+        )
+        for code in choice_codes(question)
+    ]
     if not question.required and question.code.startswith(("bl_", "ex_", "fu_")):
-        buttons.append((t("skip_button", language), "/skip"))
+        skip = button_payload(stamp.secret, stamp.wave, named, "skip", intent="skip")
+        buttons.append((t("skip_button", language), skip))
     return tuple(buttons)
 
 
 def render(
-    question: Question, language: str, text: str | None = None, prefix: str | None = None
+    question: Question,
+    language: str,
+    stamp: ButtonStamp,
+    text: str | None = None,
+    prefix: str | None = None,
 ) -> Prompt:
     """The prompt for a question: optional prefix line, wording and buttons."""
     body = text if text is not None else question.text_in(language)
     if prefix:
         body = f"{prefix}\n{body}"
-    return Prompt(text=body, buttons=buttons_for(question, language))
+    return Prompt(text=body, buttons=buttons_for(question, language, stamp))
 
 
 def as_dispatch(prompt: Prompt) -> dict[str, Any]:

@@ -44,7 +44,14 @@ from bot.survey.occupation import (
     wants_isco,
 )
 from bot.survey.reads import reads_of
-from bot.survey.steps import Prompt, render, system_question
+from bot.survey.steps import ButtonStamp, Prompt, render, system_question
+from bot.survey.taps import (
+    answers_step,
+    confirmed_code,
+    other_question_tap,
+    tap_of,
+    tapped_choice,
+)
 
 log = logging.getLogger(__name__)
 
@@ -252,7 +259,10 @@ class SurveyTurn:
             return words <= MAX_TEXT_WORDS_FOR_CONTROL
         return not parsed_ok
 
-    def _reply_text(self, incoming: Incoming) -> str:
+    def _reply_text(self, incoming: Incoming, question: Question) -> str:
+        tapped = tapped_choice(self, tap_of(incoming, self.settings.secret_key), question, incoming)
+        if tapped is not None:
+            return tapped
         choice = incoming.entities.get("choice")
         return str(choice) if choice is not None else (incoming.text or "")
 
@@ -289,7 +299,10 @@ class SurveyTurn:
         ):
             return None
         question = self._question_for_step(step)
-        reply = self._reply_text(incoming)
+        tap = tap_of(incoming, self.settings.secret_key)
+        if tap is not None and not answers_step(self, tap, step, trainee):
+            return other_question_tap(self, tap, incoming, trainee, result)
+        reply = self._reply_text(incoming, question)
         country = trainee.country if trainee else None
         parsed = parse_answer(question, reply, result.language, self.today, country)
         read = (parsed.ok or parsed.confirm) and not parsed.details.get("free_text")
@@ -462,6 +475,10 @@ class SurveyTurn:
         slot: a message that is a valid answer to it is taken as one instead of re-asking.
         """
         step = incoming.step or ""
+        tap = tap_of(incoming, self.settings.secret_key)
+        if tap is not None and not answers_step(self, tap, step, trainee):
+            other_question_tap(self, tap, incoming, trainee, result)  # an old keyboard's button
+            return True
         if not step.startswith("q:") or not self.questionnaire.has_question(step[2:]):
             return False
         if incoming.intent in CONTROL_INTENTS or incoming.intent == "greet":
@@ -473,7 +490,11 @@ class SurveyTurn:
         if question.code in self.store.current_answers(trainee.id).get(wave, {}):
             return False
         parsed = parse_answer(
-            question, self._reply_text(incoming), result.language, self.today, trainee.country
+            question,
+            self._reply_text(incoming, question),
+            result.language,
+            self.today,
+            trainee.country,
         )
         if not parsed.ok or question.type == "text":
             return False
@@ -656,7 +677,8 @@ def prompt_for_step(
 ) -> Prompt:
     """The message that asks ``step``: question wording, progress and buttons."""
     if not step.startswith("q:"):
-        return render(turn._question_for_step(step), language)
+        stamp = ButtonStamp(turn.settings.secret_key, question=confirmed_code(step))
+        return render(turn._question_for_step(step), language, stamp)
     question = turn.questionnaire.question(step[2:])
     trainee = turn.store.find_trainee(sender_id, channel)
     wave = turn._current_wave(trainee) if trainee else None
@@ -671,4 +693,5 @@ def prompt_for_step(
     if wave:
         position, total = engine.progress_of(turn.questionnaire, wave, question, answers, context)
         prefix = t("progress", language, n=position, total=total)
-    return render(question, language, text=text, prefix=prefix)
+    stamp = ButtonStamp(turn.settings.secret_key, wave)
+    return render(question, language, stamp, text=text, prefix=prefix)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from bot.storage.db import session_scope
 from bot.storage.models import Answer, Consent, Contact, Trainee
-from tests.conftest import buttons, texts
+from tests.conftest import choices, payload_for, texts
 
 pytestmark = pytest.mark.e2e
 
@@ -30,9 +30,9 @@ def _register(stack, sender: str, language_reply: str = "English") -> list[dict]
 def test_baseline_slice_stores_typed_and_tapped_answers(stack, stack_store, sender):
     replies = _register(stack, sender)
     assert any("Question 1 of" in t for t in texts(replies))
-    assert '/inform{"choice":"female"}' in buttons(replies)
+    assert "female" in choices(replies)
 
-    stack.say(sender, '/inform{"choice":"female"}')  # tapped
+    stack.say(sender, payload_for(replies, "female"))  # tapped
     replies = stack.say(sender, "two thousand and one")  # typed in words
     assert any("Question 3 of" in t for t in texts(replies))
 
@@ -73,7 +73,7 @@ def test_nonsense_is_reasked_in_the_chosen_language(stack, stack_store, sender):
 def test_a_french_greeting_is_answered_in_french(stack, sender):
     replies = stack.say(sender, "Bonjour")
     assert any("Acceptez-vous de participer" in t for t in texts(replies))
-    assert buttons(replies) == ['/inform{"choice":"yes"}', '/inform{"choice":"no"}']
+    assert choices(replies) == ["yes", "no"]
 
 
 def test_servers_logged_no_errors(stack, sender):

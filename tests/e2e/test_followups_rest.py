@@ -13,7 +13,7 @@ from bot.outreach.sender import send_due
 from bot.outreach.status import response_table
 from bot.outreach.transport import RasaTriggerTransport
 from bot.survey.engine import add_months
-from tests.conftest import buttons, texts
+from tests.conftest import button_choice, buttons, texts
 from tests.unit.test_outreach_support import add_programme
 
 pytestmark = pytest.mark.e2e
@@ -41,7 +41,7 @@ def _answer_wave(stack, sender: str, replies: list[dict]) -> bool:
         if any(DONE in t for t in texts(replies)):
             return True
         options = buttons(replies)
-        no = [p for p in options if '"no"' in p]
+        no = [p for p in options if button_choice(p) == "no"]
         answer = no[0] if no else options[-1] if options else "0"
         replies = stack.say(sender, answer)
     return False

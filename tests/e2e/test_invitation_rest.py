@@ -10,7 +10,7 @@ from bot.config import load_settings
 from bot.security.crypto import keyed_hash, new_invite_code
 from bot.storage.db import session_scope
 from bot.storage.models import Invitation
-from tests.conftest import buttons, texts
+from tests.conftest import choices, texts
 from tests.unit.test_outreach_support import add_programme, add_trainee
 
 pytestmark = pytest.mark.e2e
@@ -39,7 +39,7 @@ def test_invited_trainee_skips_the_programme_question_and_code_is_single_use(
     stack.say(sender, "yes")
     replies = stack.say(sender, "English")
     assert any("Question 1 of" in t for t in texts(replies))
-    assert '/inform{"choice":"demo"}' not in buttons(replies)
+    assert "demo" not in choices(replies)
     info = stack_store.find_trainee(sender)
     assert (info.id, info.cohort_id) == (trainee_id, cohort_id)
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import buttons, texts
+from tests.conftest import choices, texts
 from tests.e2e.test_journey_rest import register
 from tests.journeys import YES, wave_script
 
 pytestmark = pytest.mark.e2e
 
-YES_NO = ['/inform{"choice":"yes"}', '/inform{"choice":"no"}']
+YES_NO = ["yes", "no"]
 CASES = {
     # language: (negated phrase, its echo, unsure phrase, its confirmation question, value)
     "en": ("not very happy with it", "Noted: 2 out of 5",
@@ -57,7 +57,7 @@ def test_ratings_in_words_are_echoed_or_confirmed_and_stored(
     assert _current(stack_store, sender, "exit", "ex_satisfaction") == NEGATED_VALUE[language]
 
     replies = stack.say(sender, unsure)  # ex_usefulness
-    assert question in texts(replies) and buttons(replies) == YES_NO
+    assert question in texts(replies) and choices(replies) == YES_NO
     assert _current(stack_store, sender, "exit", "ex_usefulness") is None
     replies = stack.say(sender, YES[language])
     assert any(t.startswith(echo.split(":")[0]) for t in texts(replies))
@@ -70,7 +70,7 @@ def test_no_to_a_confirmation_asks_again_with_the_scale(stack, stack_store, send
     replies = stack.say(sender, "no")
     joined = " ".join(texts(replies))
     assert "Type a number from 1 to 5" in joined and "very satisfied" in joined
-    assert buttons(replies)[:5] == [f'/inform{{"choice":"{n}"}}' for n in "12345"]
+    assert choices(replies)[:5] == list("12345")
     assert _current(stack_store, sender, "exit", "ex_satisfaction") is None
     stack.say(sender, "3")
     assert _current(stack_store, sender, "exit", "ex_satisfaction") == 3

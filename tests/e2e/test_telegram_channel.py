@@ -18,6 +18,8 @@ from bot.questionnaire.model import Question
 from bot.storage.db import session_scope
 from bot.storage.models import Answer
 from bot.storage.repository import TracerStore
+from bot.survey.buttons import digest
+from tests.conftest import button_choice
 from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
 from tests.stack import Stack, running_stack
 
@@ -146,10 +148,19 @@ class Trainee:
         self.fake.user_taps(message, data, self.language)
         return self.fake.wait_for(self.chat_id, ends_turn, after=before)
 
-    def tap_payload(self, payload: str) -> list[SentMessage]:
-        """Tap the button of the latest message whose callback data is ``payload``."""
-        titles = {data: title for title, data in self.last.buttons}
-        return self.tap(titles[payload])
+    def tap_choice(self, choice: str, message: SentMessage | None = None) -> list[SentMessage]:
+        """Tap the button that answers ``choice`` on ``message`` (default: the latest one)."""
+        message = message or self.last
+        wanted = (choice, digest(choice))
+        titles = [title for title, data in message.buttons if button_choice(data) in wanted]
+        assert len(titles) == 1, (choice, message.buttons)
+        return self.tap(titles[0], message)
+
+    def tap_old(self, message: SentMessage, data: str) -> list[SentMessage]:
+        """Tap a button that ``message`` showed earlier (its keyboard may be gone since)."""
+        before = self.seen
+        self.fake.user_taps(message, data, self.language)
+        return self.fake.wait_for(self.chat_id, ends_turn, after=before)
 
     def register(self) -> list[SentMessage]:
         """/start, consent typed, language and programme tapped: up to Question 1."""
@@ -183,7 +194,7 @@ def graduate(tg_stack: Stack, fake_api: FakeTelegramAPI) -> Trainee:
             continue
         question = _question_asked(message.text)
         if question.type in ("choice", "yes_no"):
-            trainee.tap_payload(f'/inform{{"choice":"{CHOSEN[question.code]}"}}')
+            trainee.tap_choice(CHOSEN[question.code])
         else:
             trainee.say(TYPED[question.code])
     return trainee
@@ -276,6 +287,95 @@ def test_tapped_keyboard_is_removed(tg_stack, fake_api):
     assert any(int(c["message_id"]) == question_1.message_id for c in edits)
     assert question_1.reply_markup is None  # the fake applied the edit
     assert fake_api.calls_of("answerCallbackQuery")
+
+
+def _eventually(check, timeout: float = 10.0) -> bool:
+    """True once ``check()`` holds (the keyboard edit follows the message it waits for)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _baseline_and_exit(store: TracerStore, chat_id: int) -> tuple[dict, dict]:
+    info = store.find_trainee(str(chat_id))
+    current = store.current_answers(info.id)
+    return tuple(
+        {code: a.value for code, a in current.get(wave, {}).items()}
+        for wave in ("baseline", "exit")
+    )
+
+
+def _history(database_url: str, chat_id: int, store: TracerStore, code: str) -> list[tuple]:
+    info = store.find_trainee(str(chat_id))
+    with session_scope(database_url) as session:
+        return [
+            tuple(row)
+            for row in session.execute(
+                select(Answer.value_json, Answer.is_current)
+                .where(Answer.trainee_id == info.id, Answer.question_code == code)
+                .order_by(Answer.id)
+            )
+        ]
+
+
+def test_old_keyboards_never_answer_the_pending_question(tg_stack, fake_api, store):
+    """Typed answers to yes/no questions, then taps on their old keyboards: in this wave the
+    tap changes its own question (history kept); from last wave it changes nothing."""
+    trainee = Trainee(fake_api)
+    trainee.register()
+    trainee.tap_choice("female")
+    trainee.say("2001")
+    trainee.tap_choice("tvet")
+    trainee.tap_choice("unemployed_looking")
+    work = trainee.last  # "Have you ever had a paid job?" (yes/no)
+    old_no = dict(work.buttons)["No"]
+    trainee.say("yes")  # typed, not tapped
+    assert _eventually(lambda: work.reply_markup is None)  # its keyboard is removed all the same
+    trainee.tap_choice("get_job")
+    trainee.tap_choice("get_job")
+    trainee.say("6 months")
+    trainee.say("200 000 FCFA")
+    trainee.say("solar technician")  # typed over the Skip keyboard of an optional question
+    trainee.tap(trainee.last.buttons[0][0])  # the first ISCO-08 proposal for that job title
+    assert _thanked(trainee)
+    assert _eventually(
+        lambda: not [m for m in fake_api.messages_to(trainee.chat_id) if m.reply_markup]
+    )  # the wave ended with a typed answer: no keyboard left to tap
+
+    before = trainee.seen
+    tg_stack.trigger(str(trainee.chat_id), "EXTERNAL_followup", {"wave": "exit"}, "telegram")
+    fake_api.wait_for(trainee.chat_id, ends_turn, after=before)
+    trainee.tap_choice("completed")
+    certificate = trainee.last  # "Did you receive a certificate?" (yes/no), pending
+    replies = trainee.tap_old(work, old_no)  # last wave's "No"
+    assert [m.text for m in replies] == [t("tap_earlier_question", "en"), certificate.text]
+    baseline, exit_wave = _baseline_and_exit(store, trainee.chat_id)
+    assert baseline["bl_work_experience"] == "yes"
+    assert exit_wave == {"ex_completed": "completed"}
+
+    trainee.say("yes")  # certificate, typed
+    trainee.say("6 months")
+    trainee.tap_choice("about_half")
+    workplace = trainee.last  # "...learning in a workplace?" (yes/no)
+    old_workplace_no = dict(workplace.buttons)["No"]
+    trainee.say("yes")  # typed
+    trainee.tap("4")
+    trainee.tap("5")
+    trainee.tap_choice("equipment")
+    recommend = trainee.last  # "Would you recommend...?" (yes/no), pending
+    assert _eventually(lambda: workplace.reply_markup is None) and recommend.buttons
+    replies = trainee.tap_old(workplace, old_workplace_no)
+    label = default_questionnaire().question("ex_workplace_learning").label_in("en")
+    assert replies[0].text == t("tap_changed", "en", question=label, answer="No")
+    assert replies[-1].text == recommend.text  # the pending question, asked again
+    _, exit_wave = _baseline_and_exit(store, trainee.chat_id)
+    assert exit_wave["ex_workplace_learning"] == "no" and "ex_recommend" not in exit_wave
+    assert exit_wave["ex_certificate"] == "yes"
+    history = _history(tg_stack.database_url, trainee.chat_id, store, "ex_workplace_learning")
+    assert history == [("yes", False), ("no", True)]
 
 
 def test_sticker_gets_a_polite_reply(tg_stack, fake_api):

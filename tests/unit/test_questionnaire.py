@@ -9,7 +9,7 @@ import yaml
 
 from bot.questionnaire.loader import default_questionnaire, parse_questionnaire
 from bot.questionnaire.model import LANGUAGES, QuestionnaireError
-from bot.survey.steps import buttons_for
+from bot.survey.steps import ButtonStamp, buttons_for
 
 LIMITS = {"baseline": 15, "exit": 12, "followup": 20}
 TELEGRAM_CALLBACK_LIMIT = 64
@@ -54,7 +54,8 @@ def test_every_question_is_worded_in_every_language():
 def test_button_payloads_fit_telegram_callback_data():
     for question in default_questionnaire().questions:
         for language in LANGUAGES:
-            for title, payload in buttons_for(question, language):
+            stamp = ButtonStamp("a-secret", "followup_120")
+            for title, payload in buttons_for(question, language, stamp):
                 assert len(payload.encode()) <= TELEGRAM_CALLBACK_LIMIT, question.code
                 assert title
 

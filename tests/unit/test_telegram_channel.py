@@ -12,15 +12,16 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.channels.telegram.channel import TelegramInput
 from bot.channels.telegram.config import TelegramConfig, build_config
-from bot.channels.telegram.keyboard import LongPayloads, inline_keyboard, rows_for
+from bot.channels.telegram.keyboard import inline_keyboard, rows_for
 from bot.channels.telegram.output import TelegramOutput, split_text
 from bot.channels.telegram.privacy import conversation_ref
 from bot.channels.telegram.queues import ChatQueues
 from bot.channels.telegram.retry import RetryPolicy, with_retries
-from bot.channels.telegram.state import OffsetStore, RecentIds
+from bot.channels.telegram.state import KeyboardStore, OffsetStore, RecentIds
 from bot.channels.telegram.translate import command_text, inbound_from_update, supported_language
 from bot.config import load_settings
 from bot.storage.migrate import upgrade_database
+from bot.survey.buttons import button_payload
 from tests.fakes.telegram_api import FakeTelegramAPI
 
 TOKEN = "5550009999:AAH-unit_test_token_0123456789abcdefgh"
@@ -103,20 +104,48 @@ def test_ratings_share_a_row_long_labels_get_one_each_skip_goes_last():
     assert rows_for(["1", "2", "3", "4", "5"]) == [[0, 1, 2, 3, 4]]
     assert rows_for(["Yes", "No"]) == [[0, 1]]
     assert rows_for(["Working for an employer", "Studying"]) == [[0], [1]]
-    markup = inline_keyboard(
-        _buttons("1", "2", "3") + [{"title": "Skip", "payload": "/skip"}], LongPayloads()
-    )
+    markup = inline_keyboard(_buttons("1", "2", "3") + [{"title": "Skip", "payload": "/skip"}])
     rows = [[b.text for b in row] for row in markup.inline_keyboard]
     assert rows == [["1", "2", "3"], ["Skip"]]
 
 
-def test_payloads_over_64_bytes_travel_as_a_token():
-    payloads = LongPayloads()
-    long = '/inform{"choice":"' + "x" * 80 + '"}'
-    data = payloads.callback_data(long)
-    assert len(data.encode()) <= 64 and payloads.resolve(data) == long
-    assert payloads.resolve("~unknown") is None
-    assert payloads.callback_data("/skip") == "/skip"
+def test_callback_data_is_the_payload_itself_and_never_over_64_bytes():
+    signed = button_payload("k", "followup_12", "fu_status_in_employment", "family_worker")
+    too_long = '/inform{"choice":"' + "x" * 80 + '"}'
+    markup = inline_keyboard(
+        [{"title": "Family", "payload": signed}, {"title": "Long", "payload": too_long}]
+    )
+    data = [b.callback_data for row in markup.inline_keyboard for b in row]
+    assert data == [signed]  # read by any process: nothing kept in memory
+    assert inline_keyboard([{"title": "Long", "payload": too_long}]) is None
+
+
+def test_a_chat_keeps_one_live_keyboard_across_processes(tmp_path):
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    upgrade_database(url)
+    yes_no = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+    with FakeTelegramAPI(TOKEN) as fake:
+        from telegram import Bot
+
+        async def run() -> None:
+            bot = Bot(TOKEN, base_url=fake.base_url)
+            keyboards = KeyboardStore(url, "k")
+            first = TelegramOutput(bot, "k", keyboards)  # one Rasa process...
+            await first.send_text_with_buttons("9", "Question 1", yes_no)
+            await first.retire_keyboard("9")  # it sent a keyboard: nothing to retire
+            second = TelegramOutput(bot, "k", KeyboardStore(url, "k"))  # ...then another one
+            await second.send_text_with_buttons("9", "Question 2", yes_no)
+            third = TelegramOutput(bot, "k", KeyboardStore(url, "k"))
+            await third.send_text_message("9", "Thank you, that is all.")
+            await third.retire_keyboard("9")
+            await bot.shutdown()
+
+        asyncio.run(run())
+    q1, q2, thanks = fake.messages_to(9)
+    assert [m.reply_markup for m in (q1, q2, thanks)] == [None, None, None]
+    edited = [int(c["message_id"]) for c in fake.calls_of("editMessageReplyMarkup")]
+    assert edited == [q1.message_id, q2.message_id]
+    assert KeyboardStore(url, "k").load(9) is None
 
 
 def test_long_text_is_split_under_telegram_limit():
@@ -284,7 +313,8 @@ def test_polling_channel_dedups_orders_and_survives_flood_control(tmp_path):
     assert ("2", '/greet{"language":"en"}') in [(s, t) for s, t, _ in seen]
     assert len(seen) == 3 and all(mid.startswith("tg-") for _, _, mid in seen)
     assert [m.text for m in fake.messages_to(1)] == ["got one", "got two"]
-    assert fake.messages_to(1)[0].rows == [["Yes"]]
+    first_reply, second_reply = fake.messages_to(1)
+    assert second_reply.rows == [["Yes"]] and first_reply.reply_markup is None  # one live keyboard
     assert fake.calls_of("deleteWebhook")
     assert OffsetStore(url).load() == last["update_id"] + 1  # persisted for restarts
 
@@ -362,3 +392,38 @@ def test_a_long_flood_wait_is_handed_back_to_the_follow_up_sender():
             await bot.shutdown()
 
         asyncio.run(run())
+
+
+def test_a_lost_rasa_lock_ticket_is_retried_not_answered_with_sorry(tmp_path):
+    """Rasa's lock store can lose a ticket when the chat's previous message has just been
+    handled by another process (LockError before anything is processed): try again."""
+    from rasa.core.lock_store import LockError
+
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    upgrade_database(url)
+    calls: list[str] = []
+    with FakeTelegramAPI(TOKEN) as fake:
+        config = TelegramConfig(
+            token=TOKEN, poll_timeout=1, api_base_url=fake.base_url, database_url=url,
+            secret_key="k",
+        )  # fmt: skip
+
+        async def racing_rasa(message) -> None:
+            calls.append(message.message_id)
+            if len(calls) < 3:
+                raise LockError("Could not acquire lock")
+            await message.output_channel.send_text_message(message.sender_id, "Question 2")
+
+        async def run() -> None:
+            channel = TelegramInput(config=config)
+            channel.blueprint(racing_rasa)
+            await channel.start()
+            fake.user_says(6, "1999")
+            deadline = time.monotonic() + 15
+            while not fake.messages_to(6) and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            await channel.stop()
+
+        asyncio.run(run())
+    assert [m.text for m in fake.messages_to(6)] == ["Question 2"]
+    assert len(calls) == 3 and len(set(calls)) == 1  # the same message id each time

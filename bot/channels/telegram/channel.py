@@ -8,20 +8,21 @@ import logging
 from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.lock_store import LockError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from telegram import Bot, Update
-from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryAfter, TelegramError
+from telegram.error import Conflict, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.channels.telegram.config import TelegramConfig, build_config
-from bot.channels.telegram.keyboard import LongPayloads
+from bot.channels.telegram.keyboard import LEGACY_TOKEN_PREFIX
 from bot.channels.telegram.output import TelegramOutput
 from bot.channels.telegram.privacy import conversation_ref
 from bot.channels.telegram.queues import ChatQueues
 from bot.channels.telegram.retry import RetryPolicy, flood_wait, with_retries
-from bot.channels.telegram.state import OffsetStore, RecentIds
+from bot.channels.telegram.state import KeyboardStore, OffsetStore, RecentIds
 from bot.channels.telegram.translate import UNSUPPORTED_REPLY, Inbound, inbound_from_update
 from bot.config import ConfigError, load_settings
 from bot.i18n import t
@@ -32,6 +33,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query"]
 DRAIN_SECONDS = 10.0
 MAX_POLL_BACKOFF = 30.0
+LOCK_ATTEMPTS = 4
+LOCK_RETRY_SECONDS = 0.5
 EXPIRED_BUTTON = {
     "en": "This button has expired. Please type your answer.",
     "fr": "Ce bouton a expiré. Écrivez votre réponse, s'il vous plaît.",
@@ -60,11 +63,15 @@ class TelegramInput(InputChannel):
         install_log_redaction(logging.getLogger())
         self.config = config or self._load_config(options or {})
         self._bot: Bot | None = None
-        self._payloads = LongPayloads()
         self._recent = RecentIds()
         self._tapped = RecentIds()
         self._queues: ChatQueues[Inbound] = ChatQueues(self._handle)
         self._offsets = OffsetStore(self.config.database_url) if self.config.enabled else None
+        self._keyboards = (
+            KeyboardStore(self.config.database_url, self.config.secret_key)
+            if self.config.enabled
+            else None
+        )
         self._floor = 0
         self._task: asyncio.Task | None = None
         self._on_new_message: Callable[[UserMessage], Awaitable[Any]] | None = None
@@ -91,7 +98,7 @@ class TelegramInput(InputChannel):
         if self._bot is None:
             return None
         return TelegramOutput(
-            self._bot, self.config.secret_key, self._payloads, raise_on_failure=True
+            self._bot, self.config.secret_key, self._keyboards, raise_on_failure=True
         )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -271,37 +278,51 @@ class TelegramInput(InputChannel):
         return True
 
     async def _handle(self, inbound: Inbound) -> None:
-        output = TelegramOutput(self._bot, self.config.secret_key, self._payloads)
+        output = TelegramOutput(self._bot, self.config.secret_key, self._keyboards)
         language = inbound.language or "en"
         text: str | None = inbound.text
         if inbound.callback_query_id is not None:
-            first_tap = await self._acknowledge(inbound)
+            first_tap = await self._acknowledge(inbound, output)
             if not first_tap:
                 return
-            text = self._payloads.resolve(inbound.text)
-            if text is None:
+            if text.startswith(LEGACY_TOKEN_PREFIX):  # a keyboard from before stateless payloads
                 await output.send_text_message(inbound.chat_id, EXPIRED_BUTTON[language])
                 return
         if inbound.unsupported:
             await output.send_text_message(inbound.chat_id, UNSUPPORTED_REPLY[language])
             return
         try:
-            await self._on_new_message(
-                UserMessage(
-                    text,
-                    output,
-                    inbound.chat_id,
-                    input_channel=self.name(),
-                    message_id=inbound.message_id,
-                    metadata=inbound.metadata,
-                )
+            message = UserMessage(
+                text,
+                output,
+                inbound.chat_id,
+                input_channel=self.name(),
+                message_id=inbound.message_id,
+                metadata=inbound.metadata,
             )
+            await self._to_rasa(message)
+            await output.retire_keyboard(inbound.chat_id)
         except Exception as error:  # Rasa failed (e.g. database down): never leave silence
             ref = conversation_ref(self.config.secret_key, inbound.chat_id)
             log.error("message for %s failed in Rasa (%s)", ref, type(error).__name__)
             await output.send_text_message(inbound.chat_id, t("service_unavailable", language))
 
-    async def _acknowledge(self, inbound: Inbound) -> bool:
+    async def _to_rasa(self, message: UserMessage) -> None:
+        """Hand ``message`` to Rasa; when its lock store lost our ticket (``LockError``, a race
+        of Rasa's lock store when the previous message of this chat has just been handled by
+        another process), try again: nothing of the message was processed yet."""
+        for attempt in range(1, LOCK_ATTEMPTS + 1):
+            try:
+                await self._on_new_message(message)
+                return
+            except LockError:
+                if attempt == LOCK_ATTEMPTS:
+                    raise
+                ref = conversation_ref(self.config.secret_key, message.sender_id)
+                log.warning("Rasa lock not acquired for %s; retry %d", ref, attempt)
+                await asyncio.sleep(LOCK_RETRY_SECONDS * attempt)
+
+    async def _acknowledge(self, inbound: Inbound, output: TelegramOutput) -> bool:
         """Answer the tap and remove the keyboard it came from; False for a second tap."""
         ref = conversation_ref(self.config.secret_key, inbound.chat_id)
         policy = RetryPolicy(attempts=3)
@@ -319,17 +340,5 @@ class TelegramInput(InputChannel):
         if not self._tapped.first_time((inbound.chat_id, inbound.tapped_message_id)):
             log.info("second tap on the same Telegram keyboard ignored for %s", ref)
             return False
-        try:
-            await with_retries(
-                lambda: self._bot.edit_message_reply_markup(
-                    chat_id=inbound.chat_id, message_id=inbound.tapped_message_id, reply_markup=None
-                ),
-                what="editMessageReplyMarkup",
-                ref=ref,
-                policy=policy,
-            )
-        except BadRequest:
-            pass  # already edited, or too old to edit: nothing to remove
-        except TelegramError as error:
-            log.warning("Telegram keyboard not removed for %s (%s)", ref, type(error).__name__)
+        await output.remove_keyboard(inbound.chat_id, inbound.tapped_message_id)
         return True

@@ -1,43 +1,28 @@
-"""Rasa buttons → a Telegram inline keyboard whose callback data is the Rasa payload."""
+"""Rasa buttons → a Telegram inline keyboard whose callback data is the Rasa payload itself.
+
+Tracer's payloads name their question and wave and always fit Telegram's 64-byte limit
+(``bot/survey/buttons.py``), so callback data needs no server-side memory: any process reads
+any tap, after restarts too.
+"""
 
 from __future__ import annotations
 
-import hashlib
-from collections import OrderedDict
+import logging
 from typing import Any, Iterable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+log = logging.getLogger(__name__)
 MAX_CALLBACK_BYTES = 64
 SHORT_TITLE = 3  # ratings and other tiny labels share one row
 ROW_TITLE = 12  # two or three short labels (Yes / No) share one row
 MAX_PER_ROW = 8
-TOKEN_PREFIX = "~"
+LEGACY_TOKEN_PREFIX = "~"  # callback data of keyboards sent before payloads were stateless
 
 
-class LongPayloads:
-    """Payloads over Telegram's 64-byte callback limit, kept in memory behind a short token."""
-
-    def __init__(self, maxsize: int = 2048) -> None:
-        self.maxsize = maxsize
-        self._payloads: OrderedDict[str, str] = OrderedDict()
-
-    def callback_data(self, payload: str) -> str:
-        """``payload`` itself when short enough, else a token that :meth:`resolve` maps back."""
-        if len(payload.encode("utf-8")) <= MAX_CALLBACK_BYTES:
-            return payload
-        token = TOKEN_PREFIX + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
-        self._payloads[token] = payload
-        self._payloads.move_to_end(token)
-        if len(self._payloads) > self.maxsize:
-            self._payloads.popitem(last=False)
-        return token
-
-    def resolve(self, data: str) -> str | None:
-        """The payload behind callback ``data``; None for an unknown (expired) token."""
-        if not data.startswith(TOKEN_PREFIX):
-            return data
-        return self._payloads.get(data)
+def callback_data(payload: str) -> str | None:
+    """The callback data for ``payload``: the payload itself, or None when it cannot fit."""
+    return payload if len(payload.encode("utf-8")) <= MAX_CALLBACK_BYTES else None
 
 
 def rows_for(titles: list[str]) -> list[list[int]]:
@@ -55,11 +40,19 @@ def _is_skip(button: dict[str, Any]) -> bool:
     return str(button.get("payload", "")).startswith("/skip")
 
 
-def inline_keyboard(
-    buttons: Iterable[dict[str, Any]], payloads: LongPayloads
-) -> InlineKeyboardMarkup | None:
-    """An inline keyboard for Rasa ``buttons`` (title + payload); a Skip button gets its own row."""
-    usable = [b for b in buttons if b.get("title")]
+def inline_keyboard(buttons: Iterable[dict[str, Any]]) -> InlineKeyboardMarkup | None:
+    """An inline keyboard for Rasa ``buttons`` (title + payload); a Skip button gets its own row.
+
+    A button whose payload exceeds 64 bytes is left out (logged): the trainee can still type.
+    """
+    usable = []
+    for button in buttons:
+        if not button.get("title"):
+            continue
+        if callback_data(str(button.get("payload") or button["title"])) is None:
+            log.error("button payload over %d bytes left out of a keyboard", MAX_CALLBACK_BYTES)
+            continue
+        usable.append(button)
     if not usable:
         return None
     main = [b for b in usable if not _is_skip(b)]
@@ -67,8 +60,7 @@ def inline_keyboard(
 
     def key(button: dict[str, Any]) -> InlineKeyboardButton:
         title = str(button["title"])
-        data = payloads.callback_data(str(button.get("payload") or title))
-        return InlineKeyboardButton(text=title, callback_data=data)
+        return InlineKeyboardButton(text=title, callback_data=str(button.get("payload") or title))
 
     keyboard = [[key(main[i]) for i in row] for row in rows_for([str(b["title"]) for b in main])]
     keyboard += [[key(b)] for b in extra]

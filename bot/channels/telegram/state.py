@@ -1,4 +1,5 @@
-"""Duplicate suppression: recently seen update ids (memory) and the polling offset (database)."""
+"""Telegram channel state: recently seen update ids (memory), the polling offset and each chat's
+live keyboard (database)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from typing import Hashable
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.security.crypto import keyed_hash
 from bot.storage.db import session_scope
 from bot.storage.models import Setting
 
 log = logging.getLogger(__name__)
 OFFSET_KEY = "telegram.polling_offset"
+KEYBOARD_PREFIX = "telegram.keyboard."
 
 
 class RecentIds:
@@ -61,3 +64,44 @@ class OffsetStore:
                     row.value = str(offset)
         except (SQLAlchemyError, ValueError) as error:
             log.warning("cannot store the Telegram polling offset (%s)", type(error).__name__)
+
+
+class KeyboardStore:
+    """The message id of the one live inline keyboard in each chat, kept in ``tracer_state``.
+
+    Whichever process sends a chat its next question (or its closing message) reads it to remove
+    the previous keyboard, so nothing depends on the memory of the process that sent it. Rows are
+    keyed by a keyed hash of the chat id, never the chat id itself.
+    """
+
+    def __init__(self, database_url: str, secret_key: str) -> None:
+        self.database_url = database_url
+        self.secret_key = secret_key
+
+    def _key(self, chat_id: str | int) -> str:
+        return KEYBOARD_PREFIX + keyed_hash(self.secret_key, str(chat_id), purpose="keyboard")[:40]
+
+    def load(self, chat_id: str | int) -> int | None:
+        """The live keyboard's message id, or None (none, or the database is unavailable)."""
+        try:
+            with session_scope(self.database_url) as session:
+                row = session.get(Setting, self._key(chat_id))
+                return int(row.value) if row is not None else None
+        except (SQLAlchemyError, ValueError) as error:
+            log.warning("cannot read a Telegram keyboard id (%s)", type(error).__name__)
+            return None
+
+    def save(self, chat_id: str | int, message_id: int | None) -> None:
+        """Remember ``message_id`` as the live keyboard (None: the chat has none)."""
+        try:
+            with session_scope(self.database_url) as session:
+                row = session.get(Setting, self._key(chat_id))
+                if message_id is None:
+                    if row is not None:
+                        session.delete(row)
+                elif row is None:
+                    session.add(Setting(key=self._key(chat_id), value=str(message_id)))
+                else:
+                    row.value = str(message_id)
+        except SQLAlchemyError as error:
+            log.warning("cannot store a Telegram keyboard id (%s)", type(error).__name__)
