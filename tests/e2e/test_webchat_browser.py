@@ -8,6 +8,7 @@ Playwright.  Needs ``/usr/bin/chromium`` (``scripts/install-browser.sh``) and th
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlparse
@@ -200,3 +201,77 @@ def test_page_headers_and_static_files(web_stack: Stack):
     for name in ("nope.css", "..%2Findex.html", "index.html"):
         missing = requests.get(f"{web_stack.rasa_url}/webchat/static/{name}", timeout=10)
         assert missing.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("lang", "hello", "consent_end", "kept"),
+    [
+        ("en", "hello", "Do you agree to take part?", "We'll continue in English"),
+        ("fr", "bonjour", "Acceptez-vous de participer ?", "Nous continuons en français"),
+        ("es", "hola", "¿Acepta participar?", "Seguimos en español"),
+    ],
+)
+def test_a_greeting_typed_at_the_consent_question_repeats_it_kindly(
+    web_stack: Stack, watched: Watched, lang: str, hello: str, consent_end: str, kept: str
+):
+    from bot.i18n import t
+
+    page = watched.page
+    page.goto(f"{web_stack.rasa_url}/webchat/?lang={lang}")
+    _expect_text(page, consent_end)
+    _type(page, hello)  # the page greeted and asked; the trainee greets back
+    messages = page.locator(".rw-messages-container")
+    deadline = time.monotonic() + 30
+    while messages.inner_text().count(consent_end) < 2 and time.monotonic() < deadline:
+        time.sleep(0.3)
+    text = messages.inner_text()
+    assert text.count(consent_end) == 2, text  # asked again, kindly
+    assert t("consent_help", lang) not in text  # not "please answer yes or no"
+    _click(page, {"en": "Yes", "fr": "Oui", "es": "Sí"}[lang])
+    _expect_text(page, kept)  # the page's language is confirmed in passing, not asked
+    assert t("language_question", lang) not in messages.inner_text()
+    assert watched.errors == []
+
+
+def _say_and_wait(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type ``text`` and wait until the bot's replies to it have arrived and settled."""
+    replies = page.locator(".rw-response")
+    before = replies.count()
+    _type(page, text)
+    deadline = time.monotonic() + REPLY_TIMEOUT_MS / 1000
+    while replies.count() <= before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    settled = replies.count()
+    while time.monotonic() < deadline:
+        time.sleep(0.6)
+        if replies.count() == settled:
+            return
+        settled = replies.count()
+
+
+def test_after_the_baseline_the_page_says_when_tracer_writes_again(
+    web_stack: Stack, watched: Watched
+):
+    from babel.dates import format_date
+    from sqlalchemy import select
+
+    from bot.i18n import t
+    from bot.storage.db import session_scope
+    from bot.storage.models import Cohort
+    from tests.journeys import wave_script
+
+    with session_scope(web_stack.database_url) as session:
+        end = session.execute(select(Cohort.end_date).where(Cohort.code.isnot(None))).scalar()
+    page = watched.page
+    page.goto(f"{web_stack.rasa_url}/webchat/?lang=es")
+    _expect_text(page, "¿Acepta participar?")
+    _click(page, "Sí")
+    _expect_text(page, "Seguimos en español")
+    _click(page, "Demo programme")
+    _expect_text(page, "Pregunta 1 de")
+    for _code, turn in wave_script("baseline", "es"):
+        _say_and_wait(page, turn.text)
+    _expect_text(page, t("wave_done_baseline", "es"))
+    month = format_date(end, "MMMM y", locale="es")
+    _expect_text(page, t("next_contact_date", "es", when=month))
+    assert watched.errors == []
