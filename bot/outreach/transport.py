@@ -59,8 +59,9 @@ class Transport(Protocol):
 
 
 def output_channel_for(channel: str) -> str:
-    """Rasa output channel for a contact channel: telegram stays, web chats use ``latest``."""
-    return "telegram" if channel == "telegram" else "latest"
+    """Rasa output channel for a contact channel: telegram and whatsapp stay, web chats use
+    ``latest``."""
+    return channel if channel in ("telegram", "whatsapp") else "latest"
 
 
 def _retry_after(response: requests.Response, body: str) -> float | None:
