@@ -29,6 +29,7 @@ from bot.storage.repository import TracerStore
 
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 10.0
+STATUS_RECHECK_SECONDS = 2.0
 UNSUPPORTED_REPLY = {
     "en": "Sorry, I can only read text. Please type your answer or tap a button.",
     "fr": "Désolé, je ne lis que le texte. Écrivez votre réponse ou touchez un bouton.",
@@ -292,6 +293,9 @@ class WhatsAppInput(InputChannel):
     async def _statuses(self, statuses: list[StatusUpdate]) -> None:
         for status in statuses:
             outreach_id = await asyncio.to_thread(self.state.outreach_of, status.wamid)
+            if outreach_id is None:  # a status may overtake the end of the send that linked it
+                await asyncio.sleep(STATUS_RECHECK_SECONDS)
+                outreach_id = await asyncio.to_thread(self.state.outreach_of, status.wamid)
             reason = ""
             if status.status == "failed":
                 reason = GraphError(None, status.error_code, status.error_title).reason
