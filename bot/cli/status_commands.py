@@ -6,6 +6,7 @@ import click
 
 from bot.cli.common import CliContext, pass_cli
 from bot.outreach.cli_support import friendly_errors, scope_options
+from bot.outreach.funnel import FunnelRow, delivery_funnel
 from bot.outreach.scope import Scope
 from bot.outreach.status import response_table
 
@@ -51,10 +52,42 @@ def status(ctx: CliContext, programme: str | None, cohort: str | None) -> None:
         )
         for row in rows
     ]
-    widths = [max(len(line[i]) for line in table) for i in range(len(HEADERS))]
+    _echo_table(table, text_columns=3)
+    funnel = delivery_funnel(ctx.settings, Scope(programme, cohort))
+    if funnel:
+        click.echo("")
+        click.echo("Delivery funnel (follow-ups sent; '-' = the channel sends no receipts):")
+        _echo_table([FUNNEL_HEADERS] + [_funnel_line(row) for row in funnel], text_columns=4)
+
+
+FUNNEL_HEADERS = (
+    "programme", "cohort", "wave", "channel", "sent", "delivered", "read", "failed", "answered"
+)  # fmt: skip
+
+
+def _funnel_line(row: FunnelRow) -> tuple[str, ...]:
+    def cell(value: int | None) -> str:
+        return "-" if value is None else str(value)
+
+    return (
+        row.programme,
+        row.cohort,
+        row.wave,
+        row.channel,
+        str(row.sent),
+        cell(row.delivered),
+        cell(row.read),
+        cell(row.failed),
+        str(row.answered),
+    )
+
+
+def _echo_table(table: list[tuple[str, ...]], text_columns: int) -> None:
+    """Print rows in aligned columns: the first ``text_columns`` left, numbers right."""
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
     for line in table:
         cells = [
-            cell.ljust(width) if i < 3 else cell.rjust(width)
+            cell.ljust(width) if i < text_columns else cell.rjust(width)
             for i, (cell, width) in enumerate(zip(line, widths, strict=True))
         ]
         click.echo("  ".join(cells).rstrip())

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.outreach.funnel import status_key
 from bot.security.crypto import keyed_hash
 from bot.storage.db import session_scope
 from bot.storage.models import Outreach, Setting
@@ -23,12 +24,6 @@ WINDOW = timedelta(hours=24)
 # A window closing within this margin is treated as closed (the send may take a while).
 WINDOW_MARGIN = timedelta(minutes=5)
 STATUS_ORDER = {"sent": 1, "delivered": 2, "read": 3, "failed": 4}
-STATUS_PREFIX = "wa.status."
-
-
-def status_key(outreach_id: int) -> str:
-    """The ``tracer_state`` key holding an outreach row's WhatsApp delivery status."""
-    return f"{STATUS_PREFIX}{outreach_id}"
 
 
 class ChannelState:
