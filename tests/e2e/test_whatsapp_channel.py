@@ -10,13 +10,15 @@ from typing import Callable, Iterator
 
 import pytest
 import requests
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from bot.channels.whatsapp.messages import BUTTON_TITLE, ROW_TITLE, titles_for
 from bot.channels.whatsapp.signature import sign
-from bot.channels.whatsapp.state import status_key
+from bot.cli.main import cli
 from bot.config import load_settings
 from bot.i18n import t
+from bot.outreach.funnel import delivery_funnel, status_key
 from bot.questionnaire.loader import default_questionnaire
 from bot.questionnaire.model import Question
 from bot.storage.db import session_scope
@@ -364,3 +366,13 @@ def test_followup_six_months_later_goes_out_as_a_template(wa_stack, fake_api, st
     table = {(r.cohort, r.wave): r for r in response_table(settings, Scope("wa-fu"))}
     ended = table[("ended", "followup_6")]
     assert (ended.contacted, ended.answered) == (2, 1)
+    funnel = [r for r in delivery_funnel(settings, Scope("wa-fu")) if r.wave == "followup_6"]
+    assert [(r.channel, r.sent, r.delivered, r.read, r.failed, r.answered) for r in funnel] == [
+        ("whatsapp", 2, 1, 1, 1, 1)
+    ]
+    shown = CliRunner().invoke(
+        cli, ["--database-url", wa_stack.database_url, "status", "--programme", "wa-fu"]
+    )
+    assert shown.exit_code == 0, shown.output
+    line = next(x for x in shown.output.splitlines() if "followup_6" in x and "whatsapp" in x)
+    assert line.split()[-5:] == ["2", "1", "1", "1", "1"]

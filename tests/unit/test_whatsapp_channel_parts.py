@@ -52,10 +52,11 @@ def _delivery(*messages: dict, statuses: tuple = ()) -> dict:
     [
         ({"type": "text", "text": {"body": "Bonjour"}}, "text", "Bonjour"),
         (
-            {"type": "text", "text": {"body": "START abcd2345"}},
+            {"type": "text", "text": {"body": "START abcd2345xy"}},
             "text",
-            '/greet{"invite_code":"abcd2345"}',
+            '/greet{"invite_code":"abcd2345xy"}',
         ),
+        ({"type": "text", "text": {"body": "start tomorrow"}}, "text", "start tomorrow"),
         ({"type": "text", "text": {"body": "código: XY12AB34"}}, "text", "código: XY12AB34"),
         (
             {

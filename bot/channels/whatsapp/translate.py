@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-START = re.compile(r"^\s*(?:/?start|code)\s*:?\s*([A-Za-z0-9_-]{4,64})\s*$", re.IGNORECASE)
+# What a wa.me invitation pre-fills: "START <code>" (codes: 10 letters/digits with a digit).
+START = re.compile(r"^\s*/?start\s*:?\s*((?=[A-Za-z]*\d)[A-Za-z0-9]{10})\s*$", re.IGNORECASE)
 STATUSES = ("sent", "delivered", "read", "failed")
 # The quick-reply button of every follow-up template carries this payload.
 RESUME_PAYLOAD = "tracer-resume"
