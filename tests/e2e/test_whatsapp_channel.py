@@ -376,3 +376,23 @@ def test_followup_six_months_later_goes_out_as_a_template(wa_stack, fake_api, st
     assert shown.exit_code == 0, shown.output
     line = next(x for x in shown.output.splitlines() if "followup_6" in x and "whatsapp" in x)
     assert line.split()[-5:] == ["2", "1", "1", "1", "1"]
+
+
+def test_rate_limits_and_server_errors_delay_but_do_not_drop_replies(wa_stack, fake_api):
+    trainee = Trainee(fake_api)
+    fake_api.rate_limit_errors = 1
+    fake_api.server_errors = 1
+    replies = trainee.say("hello")
+    assert fake_api.rate_limit_errors == 0 and fake_api.server_errors == 0
+    assert replies[-1].kind == "button"  # the consent question arrived after the retries
+    assert any("agree" in m.text for m in replies)
+
+
+def test_logs_hold_no_phone_number_or_token(wa_stack, fake_api):
+    numbers = {m.to for m in fake_api.sent}
+    assert numbers
+    for log in wa_stack.workdir.glob("*.log"):
+        text = log.read_text(errors="replace")
+        assert TOKEN not in text and APP_SECRET not in text, log.name
+        leaked = [n for n in numbers if n in text]
+        assert not leaked, f"{log.name} mentions numbers {leaked}"

@@ -13,9 +13,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.telegram.channel import EXPIRED_BUTTON
 from bot.channels.telegram.privacy import conversation_ref
 from bot.channels.telegram.queues import ChatQueues
 from bot.channels.telegram.state import RecentIds
+from bot.channels.telegram.translate import UNSUPPORTED_REPLY
+from bot.channels.text_output import TextFirstOutput
 from bot.channels.whatsapp.config import WhatsAppConfig, build_config
 from bot.channels.whatsapp.graph import REENGAGEMENT_REQUIRED, GraphClient, GraphError
 from bot.channels.whatsapp.messages import ReplyIds, choice_body, template_body, text_body
@@ -30,16 +33,6 @@ from bot.storage.repository import TracerStore
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 10.0
 STATUS_RECHECK_SECONDS = 2.0
-UNSUPPORTED_REPLY = {
-    "en": "Sorry, I can only read text. Please type your answer or tap a button.",
-    "fr": "Désolé, je ne lis que le texte. Écrivez votre réponse ou touchez un bouton.",
-    "es": "Lo siento, solo puedo leer texto. Escriba su respuesta o toque un botón.",
-}
-EXPIRED_BUTTON = {
-    "en": "This button has expired. Please type your answer.",
-    "fr": "Ce bouton a expiré. Écrivez votre réponse, s'il vous plaît.",
-    "es": "Este botón ha caducado. Escriba su respuesta, por favor.",
-}
 
 
 def utcnow() -> datetime:
@@ -51,7 +44,7 @@ class DeliveryFailedError(RuntimeError):
     """A proactive message could not be delivered (the follow-up sender records the failure)."""
 
 
-class WhatsAppOutput(OutputChannel):
+class WhatsAppOutput(TextFirstOutput):
     """Sends Rasa's messages to one WhatsApp number.
 
     Proactive sends (``trigger_intent``) outside the 24-hour window go out as the wave's
@@ -145,46 +138,6 @@ class WhatsAppOutput(OutputChannel):
         await self._deliver(
             recipient_id, choice_body(text, buttons, self.channel.reply_ids, language)
         )
-
-    async def send_quick_replies(
-        self, recipient_id: str, text: str, quick_replies: List[Dict[str, Any]], **kwargs: Any
-    ) -> None:
-        """Quick replies are shown like buttons."""
-        await self.send_text_with_buttons(recipient_id, text, quick_replies)
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        """Images are sent as their link."""
-        await self.send_text_message(recipient_id, image)
-
-    async def send_attachment(self, recipient_id: str, attachment: str, **kwargs: Any) -> None:
-        """Attachments are sent as text."""
-        await self.send_text_message(recipient_id, str(attachment))
-
-    async def send_custom_json(
-        self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
-    ) -> None:
-        """Custom payloads: their ``text`` (with ``buttons``) is sent, anything else ignored."""
-        if isinstance(json_message, dict) and json_message.get("text"):
-            await self.send_response(
-                recipient_id,
-                {"text": json_message["text"], "buttons": json_message.get("buttons")},
-            )
-
-    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
-        """Send one Rasa bot message dict: text with buttons/quick replies, image, custom."""
-        message = dict(message)
-        text = message.pop("text", None) or ""
-        buttons = message.pop("buttons", None) or message.pop("quick_replies", None)
-        if buttons:
-            await self.send_text_with_buttons(recipient_id, text, buttons)
-        elif text:
-            await self.send_text_message(recipient_id, text)
-        if message.get("image"):
-            await self.send_image_url(recipient_id, message["image"])
-        if message.get("attachment"):
-            await self.send_attachment(recipient_id, message["attachment"])
-        if message.get("custom"):
-            await self.send_custom_json(recipient_id, message["custom"])
 
 
 class WhatsAppInput(InputChannel):
