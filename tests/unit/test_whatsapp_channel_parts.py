@@ -254,3 +254,22 @@ def test_retries_end():
     with pytest.raises(GraphError):
         asyncio.run(client.send("1", {"type": "text", "text": {"body": "hi"}}))
     assert len(slept) == 3
+
+
+def test_wa_me_invitation_link_is_read_back_as_the_code():
+    from urllib.parse import parse_qs, urlparse
+
+    from bot.config import load_settings
+    from bot.outreach.invites import whatsapp_link
+    from bot.security.crypto import new_invite_code
+
+    code = new_invite_code()
+    settings = load_settings().with_overrides(whatsapp_invite_number="+226 70 00 00 00")
+    link = whatsapp_link(settings, code)
+    assert link.startswith("https://wa.me/22670000000?text=")
+    typed = parse_qs(urlparse(link).query)["text"][0]
+    inbound, _ = parse_delivery(
+        _delivery({"from": "1", "id": "wamid.L", "type": "text", "text": {"body": typed}})
+    )
+    assert inbound[0].text == '/greet{"invite_code":"' + code + '"}'
+    assert whatsapp_link(settings.with_overrides(whatsapp_invite_number=""), code) == ""
