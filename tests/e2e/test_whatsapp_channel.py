@@ -396,3 +396,20 @@ def test_logs_hold_no_phone_number_or_token(wa_stack, fake_api):
         assert TOKEN not in text and APP_SECRET not in text, log.name
         leaked = [n for n in numbers if n in text]
         assert not leaked, f"{log.name} mentions numbers {leaked}"
+
+
+def test_messages_of_one_chat_are_handled_in_order(wa_stack, fake_api, store):
+    trainee = Trainee(fake_api)
+    trainee.register()
+    question_1 = trainee.last
+    woman = title_of(question_asked(question_1, "en"), "female", "en", question_1.kind)
+    replies = trainee.exchange(
+        lambda: (
+            fake_api.user_chooses(question_1, woman),
+            fake_api.user_says(trainee.wa_id, "1998"),
+        )
+    )
+    assert question_asked(replies[-1], "en").code == "bl_education"
+    info = store.find_trainee(trainee.wa_id, "whatsapp")
+    answers = {c: a.value for c, a in store.current_answers(info.id)["baseline"].items()}
+    assert answers == {"bl_sex": "female", "bl_birth_year": 1998}

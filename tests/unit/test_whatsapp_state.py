@@ -42,3 +42,14 @@ def test_statuses_only_move_forward_and_failure_keeps_its_reason(tmp_path):
     state.record_status(7, "failed", "WhatsApp 131026: undeliverable")
     with session_scope(state.database_url) as session:
         assert session.get(Setting, "wa.status.7").value == "failed: WhatsApp 131026: undeliverable"
+
+
+def test_held_messages_are_given_back_once_in_order(tmp_path):
+    state = _state(tmp_path)
+    first = {"type": "text", "text": {"body": "Il y a 6 mois…"}}
+    second = {"type": "interactive", "interactive": {"type": "button"}}
+    state.hold("22670000001", first)
+    state.hold("22670000001", second)
+    assert state.take_held("22670000002") == []
+    assert state.take_held("22670000001") == [first, second]
+    assert state.take_held("22670000001") == []

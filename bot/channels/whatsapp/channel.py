@@ -104,7 +104,7 @@ class WhatsAppOutput(TextFirstOutput):
             if not self._decided:
                 await self._decide(recipient_id)
             if self._holding:
-                self.channel.held.setdefault(recipient_id, []).append(body)
+                await asyncio.to_thread(self.channel.state.hold, recipient_id, body)
                 return
             try:
                 wamid = await self.channel.client.send(recipient_id, body)
@@ -112,7 +112,7 @@ class WhatsAppOutput(TextFirstOutput):
                 if not (self.proactive and self._outreach and error.code == REENGAGEMENT_REQUIRED):
                     raise
                 await self._send_template(recipient_id)  # the window was closed after all
-                self.channel.held.setdefault(recipient_id, []).append(body)
+                await asyncio.to_thread(self.channel.state.hold, recipient_id, body)
                 return
             if self._outreach is not None and not self._linked:
                 await asyncio.to_thread(self.channel.state.link, wamid, self._outreach[0])
@@ -165,7 +165,6 @@ class WhatsAppInput(InputChannel):
         self.config = config
         self.state = ChannelState(TracerStore(settings))
         self.reply_ids = ReplyIds()
-        self.held: dict[str, list[Dict[str, Any]]] = {}
         self._recent = RecentIds()
         self._queues: ChatQueues[Inbound] = ChatQueues(self._handle)
         self._client: GraphClient | None = None
@@ -263,7 +262,7 @@ class WhatsAppInput(InputChannel):
         await asyncio.to_thread(self.state.user_wrote, inbound.wa_id, utcnow())
         language = await asyncio.to_thread(self.state.language_of, inbound.wa_id)
         output = WhatsAppOutput(self, language=language)
-        held = self.held.pop(inbound.wa_id, None)
+        held = await asyncio.to_thread(self.state.take_held, inbound.wa_id)
         if held:  # the answer to a follow-up template: now the window is open
             for body in held:
                 await output._deliver(inbound.wa_id, body)
@@ -278,7 +277,7 @@ class WhatsAppInput(InputChannel):
                 await output.send_text_message(inbound.wa_id, EXPIRED_BUTTON[language])
                 return
         if inbound.kind == "resume":
-            return  # a template button pressed twice, or after a restart: nothing held
+            return  # a template button pressed twice: nothing held any more
         try:
             await self._on_new_message(
                 UserMessage(

@@ -7,8 +7,10 @@ Keys hold keyed hashes, never a phone number or a message id.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -76,6 +78,34 @@ class ChannelState:
         except ValueError:
             return False
         return now - last < WINDOW - WINDOW_MARGIN
+
+    # -- messages held behind a template -----------------------------------------------------------
+    def _held_key(self, wa_id: str) -> str:
+        return "wa.held." + keyed_hash(self.secret_key, wa_id, purpose="whatsapp-held")[:40]
+
+    def hold(self, wa_id: str, body: dict[str, Any]) -> None:
+        """Keep ``body`` until ``wa_id`` answers the follow-up template (survives restarts)."""
+        held = json.loads(self._get(self._held_key(wa_id)) or "[]")
+        self._put(self._held_key(wa_id), json.dumps([*held, body], ensure_ascii=False))
+
+    def take_held(self, wa_id: str) -> list[dict[str, Any]]:
+        """The messages held for ``wa_id`` (oldest first), forgotten once taken."""
+        key = self._held_key(wa_id)
+        try:
+            with session_scope(self.database_url) as session:
+                row = session.get(Setting, key)
+                if row is None:
+                    return []
+                value = row.value
+                session.delete(row)
+        except SQLAlchemyError as error:
+            log.warning("WhatsApp held messages not read (%s)", type(error).__name__)
+            return []
+        try:
+            held = json.loads(value)
+        except ValueError:
+            return []
+        return held if isinstance(held, list) else []
 
     # -- outreach rows --------------------------------------------------------------------------
     def outreach_in_flight(self, wa_id: str) -> tuple[int, str, str] | None:
