@@ -25,6 +25,7 @@ from bot.storage.db import session_scope
 from bot.storage.models import Answer, Outreach, Setting
 from bot.storage.repository import TracerStore
 from bot.survey.steps import buttons_for
+from tests.e2e.test_telegram_channel import CHOSEN  # the same baseline choices
 from tests.fakes.whatsapp_api import FakeWhatsAppAPI, SentMessage
 from tests.stack import Stack, running_stack
 
@@ -40,14 +41,6 @@ bot.channels.whatsapp.WhatsAppInput:
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
 GREETING = {"en": "hello", "fr": "Bonjour", "es": "Hola"}
 _numbers = itertools.count(22_670_000_101)
-CHOSEN = {
-    "bl_sex": "female",
-    "bl_education": "tvet",
-    "bl_activity_status": "employee",
-    "bl_work_experience": "yes",
-    "bl_enrol_reason": "get_job",
-    "bl_expectation_main": "get_job",
-}
 TYPED = {
     "bl_birth_year": "2001",
     "bl_earnings": "150 000 FCFA",

@@ -11,7 +11,6 @@ as not on WhatsApp (131026).
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import threading
@@ -23,6 +22,7 @@ import requests
 from aiohttp import web
 
 from bot.channels.whatsapp.signature import HEADER, sign
+from tests.fakes.threaded_server import ThreadedServer
 
 API_VERSION = "v21.0"
 WINDOW_SECONDS = 24 * 3600
@@ -117,14 +117,16 @@ def check_shape(body: dict) -> str | None:
     return "unknown interactive type"
 
 
-class FakeWhatsAppAPI:
+class FakeWhatsAppAPI(ThreadedServer):
     """The fake server; use as a context manager."""
 
+    name = "fake-whatsapp"
+
     def __init__(self, phone_number_id: str, token: str, app_secret: str) -> None:
+        super().__init__()
         self.phone_number_id = phone_number_id
         self.token = token
         self.app_secret = app_secret
-        self.port = 0
         self.webhook_url = ""  # where user messages and statuses are posted
         self.approved_templates: set[tuple[str, str]] = set()  # (name, language)
         self.not_on_whatsapp: set[str] = set()
@@ -137,9 +139,6 @@ class FakeWhatsAppAPI:
         self._last_inbound: dict[str, float] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._runner: web.AppRunner | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
     @property
@@ -147,46 +146,9 @@ class FakeWhatsAppAPI:
         """``WHATSAPP_API_BASE_URL`` for the channel."""
         return f"http://127.0.0.1:{self.port}/{API_VERSION}"
 
-    def start(self) -> FakeWhatsAppAPI:
-        """Serve in a daemon thread; returns once the port is bound."""
-        ready = threading.Event()
-
-        def run() -> None:
-            self._loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(self._loop)
-            self._loop.run_until_complete(self._serve())
-            ready.set()
-            self._loop.run_forever()
-
-        self._thread = threading.Thread(target=run, name="fake-whatsapp", daemon=True)
-        self._thread.start()
-        if not ready.wait(10):
-            raise RuntimeError("fake WhatsApp API did not start")
-        return self
-
-    async def _serve(self) -> None:
-        app = web.Application()
+    def add_routes(self, app: web.Application) -> None:
+        """The Cloud API's messages endpoint."""
         app.router.add_route("POST", f"/{API_VERSION}/{{phone}}/messages", self._messages)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-
-    def stop(self) -> None:
-        """Stop the server and its thread."""
-        if self._loop is None:
-            return
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop = None
-
-    def __enter__(self) -> FakeWhatsAppAPI:
-        return self.start()
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
 
     # -- the clock and the window ---------------------------------------------------------------
     def now(self) -> float:
