@@ -298,8 +298,13 @@ def test_followup_six_months_later_goes_out_as_a_template(wa_stack, fake_api, st
     )
     today = date.today()
     cohorts = add_programme(settings, "wa-fu", {"ended": (today - timedelta(days=5), "UTC")})
-    due, unreachable = Trainee(fake_api, "fr"), Trainee(fake_api)
-    for trainee in (due, unreachable):
+    due, unreachable, no_template = (
+        Trainee(fake_api, "fr"),
+        Trainee(fake_api),
+        Trainee(fake_api, "es"),
+    )
+    fake_api.approved_templates.discard(("tracer_followup_6", "es"))  # not approved in Spanish
+    for trainee in (due, unreachable, no_template):
         trainee.register()
         trainee.say("/pause")
         store.set_cohort(store.find_trainee(trainee.wa_id, "whatsapp").id, cohorts["ended"])
@@ -309,7 +314,7 @@ def test_followup_six_months_later_goes_out_as_a_template(wa_stack, fake_api, st
     fake_api.advance(183 * 24 * 3600)  # six months on: the window closed long ago
     now = datetime.combine(add_months(today, 6), datetime.min.time()) + timedelta(hours=12)
     report = send_due(settings, now, RasaTriggerTransport(settings), Scope("wa-fu"))
-    assert report.sent == 2 and report.failed == 0
+    assert report.sent == 2 and report.failed == 1
 
     template = fake_api.wait_for(due.wa_id, lambda m: m.kind == "template", after=seen)[-1]
     assert template.body["template"] == {"name": "tracer_followup_6", "language": {"code": "fr"}}
@@ -324,6 +329,8 @@ def test_followup_six_months_later_goes_out_as_a_template(wa_stack, fake_api, st
             .all()
         }
     due_row = rows[store.find_trainee(due.wa_id, "whatsapp").id]
+    refused_row = rows[store.find_trainee(no_template.wa_id, "whatsapp").id]
+    assert refused_row.state == "failed" and "WhatsApp 132001" in refused_row.result
     gone_row = rows[store.find_trainee(unreachable.wa_id, "whatsapp").id]
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and (

@@ -273,3 +273,32 @@ def test_wa_me_invitation_link_is_read_back_as_the_code():
     )
     assert inbound[0].text == '/greet{"invite_code":"' + code + '"}'
     assert whatsapp_link(settings.with_overrides(whatsapp_invite_number=""), code) == ""
+
+
+def test_exhausted_rate_limit_gives_the_followup_back_and_errors_reach_the_row():
+    """What the follow-up sender reads from Rasa's 500 when a proactive WhatsApp send failed."""
+    import requests
+
+    from bot.outreach.transport import RasaTriggerTransport
+
+    class Answer:
+        def __init__(self, message: str) -> None:
+            self.response = requests.Response()
+            self.response.status_code = 500
+            body = {"status": "failure", "reason": "ConversationError", "message": message}
+            self.response._content = json.dumps(body).encode()
+
+    def delivery(error: GraphError):
+        transport = RasaTriggerTransport.__new__(RasaTriggerTransport)
+        transport.base_url, transport.token, transport.timeout = "http://rasa", "", 1
+        answer = Answer(f"An unexpected error occurred. Error: {error.reason}")
+        transport.session = type("S", (), {"post": lambda *a, **k: answer.response})()
+        return transport.send("whatsapp", "22670000000", "followup_6")
+
+    limited = delivery(GraphError(429, 130429))
+    assert limited.rate_limited and not limited.ok
+    refused = delivery(GraphError(400, 131026))
+    assert not refused.rate_limited
+    assert refused.detail == (
+        "http 500 ConversationError (WhatsApp 131026: undeliverable (not a WhatsApp user?))"
+    )

@@ -21,6 +21,10 @@ TRANSIENT_CODES = frozenset({1, 2, 131000, 131016})
 REENGAGEMENT_REQUIRED = 131047
 UNDELIVERABLE = 131026
 REASONS = {
+    4: "too many requests (application rate limit)",
+    80007: "too many requests (account rate limit)",
+    130429: "too many requests (throughput limit)",
+    131056: "too many requests (pair rate limit)",
     131047: "re-engagement required (24-hour window closed)",
     131026: "undeliverable (not a WhatsApp user?)",
     131030: "recipient not allowed (test number list)",
@@ -52,6 +56,8 @@ class GraphError(RuntimeError):
     def reason(self) -> str:
         """Short reason for logs and the outreach row (no addresses, no message text)."""
         known = REASONS.get(self.code or 0)
+        if known is None and self.status == 429:
+            known = "too many requests"
         label = known or self.title or "error"
         return f"WhatsApp {self.code if self.code is not None else self.status}: {label}"[:120]
 
