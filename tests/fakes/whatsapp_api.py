@@ -212,8 +212,13 @@ class FakeWhatsAppAPI(ThreadedServer):
         return self.user_message(message.to, {"type": "interactive", "interactive": interactive})
 
     def user_presses_template_button(self, message: SentMessage, text: str = "Continue") -> dict:
-        """A tap on the quick-reply button of a template message."""
-        button = {"payload": "tracer-resume", "text": text}
+        """A tap on the first quick-reply button of a template message (its payload is the one
+        the send set, else the button text, as with the real API)."""
+        payload = text
+        for component in message.body["template"].get("components", []):
+            if component.get("type") == "button" and component.get("index") == "0":
+                payload = component["parameters"][0]["payload"]
+        button = {"payload": payload, "text": text}
         return self.user_message(
             message.to, {"type": "button", "button": button, "context": {"id": message.wamid}}
         )

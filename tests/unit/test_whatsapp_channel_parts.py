@@ -302,3 +302,18 @@ def test_exhausted_rate_limit_gives_the_followup_back_and_errors_reach_the_row()
     assert refused.detail == (
         "http 500 ConversationError (WhatsApp 131026: undeliverable (not a WhatsApp user?))"
     )
+
+
+def test_template_sets_the_resume_payload_that_inbound_reads_back():
+    from bot.channels.whatsapp.messages import template_body
+
+    body = template_body("tracer_followup_6", "fr", ["6"])
+    components = body["template"]["components"]
+    assert components[0] == {"type": "body", "parameters": [{"type": "text", "text": "6"}]}
+    payload = components[1]["parameters"][0]["payload"]
+    inbound, _ = parse_delivery(
+        _delivery(
+            {"from": "1", "id": "w", "type": "button", "button": {"payload": payload, "text": "Go"}}
+        )
+    )
+    assert inbound[0].kind == "resume"

@@ -11,6 +11,8 @@ import hashlib
 from collections import OrderedDict
 from typing import Any, Sequence
 
+from bot.channels.whatsapp.translate import RESUME_PAYLOAD
+
 MAX_BUTTONS = 3
 MAX_ROWS = 10
 BUTTON_TITLE = 20
@@ -151,10 +153,22 @@ def choice_body(
 
 
 def template_body(name: str, language: str, parameters: Sequence[str]) -> dict[str, Any]:
-    """An approved template message in ``language`` with body ``parameters``."""
-    template: dict[str, Any] = {"name": name, "language": {"code": language}}
+    """An approved template message in ``language`` with body ``parameters``; its first
+    quick-reply button carries :data:`RESUME_PAYLOAD` (every Tracer template has one)."""
+    components: list[dict[str, Any]] = []
     if parameters:
-        template["components"] = [
+        components.append(
             {"type": "body", "parameters": [{"type": "text", "text": p} for p in parameters]}
-        ]
-    return {"type": "template", "template": template}
+        )
+    components.append(
+        {
+            "type": "button",
+            "sub_type": "quick_reply",
+            "index": "0",
+            "parameters": [{"type": "payload", "payload": RESUME_PAYLOAD}],
+        }
+    )
+    return {
+        "type": "template",
+        "template": {"name": name, "language": {"code": language}, "components": components},
+    }
