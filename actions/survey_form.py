@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.runtime import survey
 from bot.i18n import normalise_language, t
 from bot.survey.reads import turn_reads
+from bot.survey.retries import failures_before, step_history
 from bot.survey.steps import as_dispatch
 from bot.survey.turn import Incoming, prompt_for_step
 
@@ -75,6 +76,7 @@ def incoming_from(tracker: Tracker) -> Incoming:
         answers_step=tracker.get_slot("answer") is not None,
         invite_code=tracker.get_slot("invite_code") or entities.get("invite_code"),
         scheduled=scheduled,
+        failures=failures_before(step_history(tracker.events)),
     )
 
 

@@ -306,27 +306,32 @@ def _read_packed(
 
 def _read_currencies(
     database_url: str, layout: _Layout, trainees  # type: ignore[no-untyped-def]
-) -> list[tuple[str | None, np.ndarray]]:
-    """(currency, packed answers) of the answered money questions, one item per currency."""
+) -> list[tuple[str | None, str | None, np.ndarray]]:
+    """(currency, pay period, packed answers) of the answered money questions, one item per
+    currency and period typed (issue 25)."""
     dialect = engine_for(database_url).dialect.name
     money = [q.code for q in layout.questions if q.type == "money"]
     query = (
-        select(Answer.value_text, _concatenated(dialect, layout.packed()))
+        select(Answer.value_text, Answer.value_period, _concatenated(dialect, layout.packed()))
         .where(
             Answer.is_current.is_(True),
             Answer.status == "answered",
             Answer.question_code.in_(money),
             Answer.trainee_id.in_(trainees),
         )
-        .group_by(Answer.value_text)
+        .group_by(Answer.value_text, Answer.value_period)
     )
-    return [(text, _integers(packed)) for text, packed in _fetch(database_url, query)]
+    return [
+        (text, period, _integers(packed))
+        for text, period, packed in _fetch(database_url, query)
+    ]
 
 
 def _text_answers(
     database_url: str, codes: list[str], trainees  # type: ignore[no-untyped-def]
 ) -> list[tuple]:
-    """(trainee_id, wave, question_code, value_number, value_text) of the answered current
+    """(trainee_id, wave, question_code, value_number, value_text, value_period) of the
+    answered current
     answers to ``codes``, oldest first (for duplicates, the last one wins)."""
     query = (
         select(
@@ -335,6 +340,7 @@ def _text_answers(
             Answer.question_code,
             Answer.value_number,
             Answer.value_text,
+            Answer.value_period,
         )
         .where(
             Answer.is_current.is_(True),
@@ -376,7 +382,8 @@ def read_responses(
     coded question of ``trainees`` (a subquery of ids), one typed column per question code.
 
     Numeric questions → float64, coded ones → their code (object); missing (not asked, skipped,
-    not answered) is ``NaN``. Money questions also get ``<code>_currency``. Columns of
+    not answered) is ``NaN``. Money questions also get ``<code>_currency`` and ``<code>_period``
+    (the pay period typed; the number is then the monthly equivalent). Columns of
     questions nobody answered come last (``NaN`` numeric, ``None`` otherwise), then
     ``wave_kind``. Rows are sorted by trainee_id and wave; columns answered by someone are
     sorted numeric, coded, then currencies, each by code.
@@ -423,25 +430,42 @@ def read_responses(
     row, number = row[answered], number[answered]
     del parts
     values, patch = _scatter(layout, len(keys), row, question, choice, number)
-    currency = {
-        q.code: np.full(len(keys), np.nan, dtype=object)
-        for q in questions
-        if q.type == "money" and q.code in values
-    }
-    for text, money_packed in currencies.result() if currencies else []:
-        if text is None:
+    currency, period = _money_texts(
+        layout, keys, values, currencies.result() if currencies else []
+    )
+    if len(patch):  # rare: codes outside the questionnaire's choices, duplicated answers
+        codes = sorted({questions[c % len(questions)].code for c in patch})
+        texts = _text_answers(database_url, codes, trainees)
+        _apply_texts(texts, layout, keys, patch, values, currency, period)
+    return _responses_frame(layout, keys, values, currency, period)
+
+
+def _money_texts(
+    layout: _Layout,
+    keys: np.ndarray,
+    values: dict[str, np.ndarray],
+    grouped: list[tuple[str | None, str | None, np.ndarray]],
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Money question code → its currency per row, and → its pay period per row, from the
+    answers grouped by currency and period."""
+    questions = layout.questions
+    codes = [q.code for q in questions if q.type == "money" and q.code in values]
+    currency = {code: np.full(len(keys), np.nan, dtype=object) for code in codes}
+    period = {code: np.full(len(keys), np.nan, dtype=object) for code in codes}
+    for text, paid_per, money_packed in grouped:
+        if text is None and paid_per is None:
             continue
         money = layout.unpack(money_packed)
         position, found = _rows_of(keys, money["key"])
         for index in np.unique(money["question"][found]):
             code = questions[index].code
             if code in currency:
-                currency[code][position[found & (money["question"] == index)]] = text
-    if len(patch):  # rare: codes outside the questionnaire's choices, duplicated answers
-        codes = sorted({questions[c % len(questions)].code for c in patch})
-        texts = _text_answers(database_url, codes, trainees)
-        _apply_texts(texts, layout, keys, patch, values, currency)
-    return _responses_frame(layout, keys, values, currency)
+                rows = position[found & (money["question"] == index)]
+                if text is not None:
+                    currency[code][rows] = text
+                if paid_per is not None:
+                    period[code][rows] = paid_per
+    return currency, period
 
 
 def _scatter(
@@ -497,15 +521,16 @@ def _apply_texts(
     patch: np.ndarray,
     values: dict[str, np.ndarray],
     currency: dict[str, np.ndarray],
+    period: dict[str, np.ndarray],
 ) -> None:
-    """Write the values (and currencies) of the ``patch`` cells from answers read as text,
+    """Write the values (currencies, periods) of the ``patch`` cells from answers read as text,
     oldest first: the newest answer of a cell wins."""
     if not rows:
         return
     n_questions = len(layout.questions)
     wave_index = {wave: i for i, wave in enumerate(layout.waves)}
     question_index = {q.code: i for i, q in enumerate(layout.questions)}
-    trainee_id, wave, code, number, text = zip(*rows, strict=True)
+    trainee_id, wave, code, number, text, paid_per = zip(*rows, strict=True)
     waves = np.array([wave_index.get(w, -1) for w in wave])
     key = (np.asarray(trainee_id, dtype=np.int64) << layout.wave_bits) + waves
     position, found = _rows_of(keys, key)
@@ -514,6 +539,7 @@ def _apply_texts(
     last = _last_per_cell(cell)
     last = last[np.isin(cell[last], patch)]
     texts = np.array([np.nan if t is None else t for t in text], dtype=object)
+    periods = np.array([np.nan if p is None else p for p in paid_per], dtype=object)
     numbers = np.array([np.nan if n is None else n for n in number], dtype=np.float64)
     for index, q in enumerate(layout.questions):
         mine = last[question[last] == index]
@@ -521,12 +547,17 @@ def _apply_texts(
             continue
         if q.code in currency:
             currency[q.code][position[mine]] = texts[mine]
+            period[q.code][position[mine]] = periods[mine]
         source = numbers if q.type in NUMERIC_TYPES else texts
         values[q.code][position[mine]] = source[mine]
 
 
 def _responses_frame(
-    layout: _Layout, keys: np.ndarray, values: dict[str, np.ndarray], currency: dict
+    layout: _Layout,
+    keys: np.ndarray,
+    values: dict[str, np.ndarray],
+    currency: dict,
+    period: dict | None = None,
 ) -> pd.DataFrame:
     """The wide frame, columns in the documented order, built in one go (no block merging)."""
     if not len(keys):
@@ -535,6 +566,9 @@ def _responses_frame(
             wide[question.code] = np.nan if question.type in NUMERIC_TYPES else None
             if question.type == "money":
                 wide[f"{question.code}_currency"] = None
+        for question in layout.questions:
+            if question.type == "money":
+                wide[f"{question.code}_period"] = None
         wide["wave_kind"] = pd.Series(dtype=object)
         return wide
     trainee_id, wave = layout.trainee_and_wave(keys)
@@ -543,12 +577,16 @@ def _responses_frame(
     columns.update({c: values[c] for c in sorted(values) if kinds[c] in NUMERIC_TYPES})
     columns.update({c: values[c] for c in sorted(values) if kinds[c] in CODED_TYPES})
     columns.update({f"{code}_currency": currency[code] for code in sorted(currency)})
+    columns.update({f"{code}_period": (period or {})[code] for code in sorted(period or {})})
     for question in layout.questions:
         if question.code not in columns:
             numeric = question.type in NUMERIC_TYPES
             columns[question.code] = np.full(len(keys), np.nan if numeric else None)
         if question.type == "money" and f"{question.code}_currency" not in columns:
             columns[f"{question.code}_currency"] = np.full(len(keys), None)
+    for question in layout.questions:
+        if question.type == "money" and f"{question.code}_period" not in columns:
+            columns[f"{question.code}_period"] = np.full(len(keys), None)
     kinds_of_waves = np.array([wave_kind(w) for w in layout.waves], dtype=object)
     columns["wave_kind"] = kinds_of_waves[keys & ((1 << layout.wave_bits) - 1)]
     return pd.DataFrame(columns)

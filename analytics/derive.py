@@ -29,6 +29,9 @@ BASELINE_COLUMNS = (
     "bl_earnings",
     "bl_earnings_currency",
     "bl_expectation_main",
+    "bl_expected_months_to_job",
+    "bl_expected_earnings",
+    "bl_expected_earnings_currency",
 )
 EXIT_COLUMNS = (
     "ex_completed",
@@ -36,6 +39,10 @@ EXIT_COLUMNS = (
     "ex_certificate",
     "ex_satisfaction",
     "ex_usefulness",
+    "ex_recommend",
+    "ex_practice_share",
+    "ex_workplace_learning",
+    "ex_missing",
 )
 SELF_EMPLOYED = ("employer", "own_account")
 
@@ -97,12 +104,13 @@ def add_person_variables(
     people["w_age_band"] = age_band(
         _first_known(people["registered_birth_year"], people["bl_birth_year"]), reference_year
     )
-    people["completion"] = _first_known(
-        people["ex_completed"],
-        people["registered_completion"].where(
-            people["registered_completion"].isin(["completed", "dropped_out"])
-        ),
-    ).fillna(UNKNOWN)
+    registered_completion = people["registered_completion"].where(
+        people["registered_completion"].isin(["completed", "dropped_out"])
+    )
+    people["w_completion"] = registered_completion.fillna(UNKNOWN)
+    people["completion"] = _first_known(registered_completion, people["ex_completed"]).fillna(
+        UNKNOWN
+    )
     people["region"] = people["region"].fillna(UNKNOWN)
     people["cohort"] = people["cohort"].fillna(UNKNOWN)
     people["expectation"] = people["bl_expectation_main"].fillna(UNKNOWN)
@@ -144,29 +152,37 @@ def labour_status(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(status, index=frame.index).replace("", None)
 
 
-def formality(frame: pd.DataFrame) -> pd.Series:
-    """``formal`` / ``informal`` / missing for employed follow-up rows.
+PAID_LEAVE_CODES = ("fu_paid_annual_leave", "fu_paid_sick_leave")
 
-    Employees: formal = written contract AND employer social security; informal when either is
-    answered and fails. Employers and own-account workers: formal = business registered.
-    Contributing family workers and unknown status: missing.
+
+def formality(frame: pd.DataFrame) -> pd.Series:
+    """``formal`` / ``informal`` / missing for employed follow-up rows (ILO, ICLS 17th/21st).
+
+    Employees: formal when the employer pays social-security contributions for them, or when
+    they have paid annual leave and paid sick leave (questions ``PAID_LEAVE_CODES``, used when
+    the questionnaire has them); informal when social security is answered "no" and paid leave
+    is not both "yes". The contract does not decide. Employers and own-account workers: formal
+    when the business is registered. Contributing family workers: always informal.
+    Unknown status in employment: missing.
     """
     status = frame["fu_status_in_employment"]
-    contract = frame["fu_contract"]
     social = frame["fu_social_security"]
     registered = frame["fu_business_registered"]
+    leave = pd.Series(all(c in frame.columns for c in PAID_LEAVE_CODES), index=frame.index)
+    for code in PAID_LEAVE_CODES:
+        if code in frame.columns:
+            leave &= frame[code] == "yes"
     employee = status == "employee"
     own = status.isin(SELF_EMPLOYED)
-    emp_formal = employee & (contract == "written") & (social == "yes")
-    emp_informal = employee & (
-        contract.isin(["verbal", "none"]) | (social == "no")
-    )
+    emp_formal = employee & ((social == "yes") | leave)
+    emp_informal = employee & (social == "no") & ~leave
     own_formal = own & (registered == "yes")
     own_informal = own & (registered == "no")
+    family = status == "family_worker"
     result = np.select(
         [
             (emp_formal | own_formal).to_numpy(),
-            (emp_informal | own_informal).to_numpy(),
+            (emp_informal | own_informal | family).to_numpy(),
         ],
         ["formal", "informal"],
         default="",
@@ -175,8 +191,11 @@ def formality(frame: pd.DataFrame) -> pd.Series:
 
 
 def followup_frame(dataset_people: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
-    """Follow-up rows with person variables and derived status, formality and earnings change."""
-    rows = responses[responses["wave_kind"] == "followup"]
+    """Follow-up rows with person variables and derived status, formality, earnings change,
+    first-job spells and NEET."""
+    columns = [c for c in responses.columns
+               if c.startswith("fu_") or c in ("trainee_id", "wave", "wave_kind")]
+    rows = responses.loc[(responses["wave_kind"] == "followup").to_numpy(), columns]
     person_columns = [
         "cohort",
         "region",
@@ -187,42 +206,121 @@ def followup_frame(dataset_people: pd.DataFrame, responses: pd.DataFrame) -> pd.
         "bl_activity_status",
         "bl_earnings",
         "bl_earnings_currency",
+        "bl_expected_months_to_job",
+        "bl_expected_earnings",
+        "bl_expected_earnings_currency",
         "ex_certificate",
     ]
     rows = rows.drop(columns=[c for c in person_columns if c in rows.columns])
     rows = rows.join(dataset_people[person_columns], on="trainee_id")
-    rows["labour_status"] = labour_status(rows)
+    rows = _as_categories(rows)
+    rows["labour_status"] = labour_status(rows).astype("category")
     rows["formality"] = formality(rows)
-    same_currency = rows["fu_earnings_currency"].astype(object) == rows[
-        "bl_earnings_currency"
-    ].astype(object)
-    both = rows["fu_earnings"].notna() & rows["bl_earnings"].notna() & same_currency
-    rows["earnings_change"] = (rows["fu_earnings"] - rows["bl_earnings"]).where(both)
-    rows["earns_more"] = _earns_more(rows)
+    rows["earnings_change"] = earnings_change(rows)
+    rows["earns_more"] = (rows["earnings_change"] > 0).where(rows["earnings_change"].notna())
+    for column, values in first_job_spells(rows).items():  # no join: it copies every column
+        rows[column] = values
+    rows["neet"] = neet(rows)
     return rows
 
 
-def _earns_more(rows: pd.DataFrame) -> pd.Series:
-    """Earnings above baseline (objective check for "earn more"); missing when unknown.
+def _as_categories(rows: pd.DataFrame) -> pd.DataFrame:
+    """Coded (text) columns as categoricals: the indicators compare them with codes hundreds
+    of times, and comparing category codes is much cheaper than comparing Python strings."""
+    coded = {
+        column: rows[column].astype("category")
+        for column in rows.columns
+        if rows[column].dtype == object and column.startswith(("fu_", "bl_activity"))
+    }
+    return rows.assign(**coded) if coded else rows
 
-    Work income is 0 for someone not working (baseline activity not employee/self-employed,
-    or not employed at follow-up). Amounts in different currencies are not compared.
+
+def earnings_change(rows: pd.DataFrame) -> pd.Series:
+    """Follow-up minus baseline monthly work income; the one definition of "earns more".
+
+    Only for trainees with an observed baseline amount (asked of those working before the
+    training); compared in the baseline's currency: a follow-up amount in another currency or
+    skipped is missing. Someone not employed at follow-up has no work income (0). Everyone
+    without a baseline amount (not working before, skipped) is missing, never 0.
     """
-    working_before = rows["bl_activity_status"].isin(["employee", "self_employed"])
-    known_before = rows["bl_activity_status"].notna() & (
-        ~working_before | rows["bl_earnings"].notna()
+    before = rows["bl_earnings"]
+    same_currency = rows["fu_earnings_currency"].astype(object) == rows[
+        "bl_earnings_currency"
+    ].astype(object)
+    status = rows["labour_status"]
+    employed = status == "employed"
+    after = rows["fu_earnings"].where(employed & same_currency)
+    after = after.where(employed, 0.0).where(status.notna())
+    return (after - before).where(before.notna() & after.notna())
+
+
+def first_job_spells(rows: pd.DataFrame) -> pd.DataFrame:
+    """Time to first job as a survival spell per follow-up row.
+
+    ``kept_job``: worked before the training (baseline employee or self-employed) and had the
+    current or first job at month 0 — a job kept, not found: left out of the spells and
+    reported apart. ``job_months``: months from the end of training to the first job (event)
+    or, for those who have had no job since (still without a first job), the wave's month
+    (censored). ``job_event``: True for an observed first job, False for censored, missing
+    when unknown or kept.
+    """
+    status = rows["labour_status"]
+    months = rows["fu_months_to_first_job"]
+    had_job = (status == "employed") | (rows["fu_had_job_since"] == "yes")
+    never = status.isin(["unemployed", "outside"]) & (rows["fu_had_job_since"] == "no")
+    worked_before = rows["bl_activity_status"].isin(["employee", "self_employed"])
+    kept = had_job & worked_before & (months == 0)
+    months_of_wave = {w: _wave_month(str(w)) for w in rows["wave"].unique()}
+    wave_month = rows["wave"].map(months_of_wave).astype(float)
+    event = had_job & months.notna() & ~kept
+    spell = pd.Series(np.nan, index=rows.index)
+    spell[event] = months[event]
+    spell[never] = wave_month[never]
+    outcome = pd.Series(np.where(event, True, np.where(never, False, None)), index=rows.index)
+    known_kept = (had_job & months.notna()) | never
+    return pd.DataFrame(
+        {
+            "kept_job": kept.where(known_kept),
+            "job_months": spell,
+            "job_event": outcome,
+            "no_job_yet": never.where(known_kept & ~kept),
+        },
+        index=rows.index,
     )
-    before = rows["bl_earnings"].where(working_before, 0.0)
-    employed = rows["labour_status"] == "employed"
-    known_after = rows["labour_status"].notna() & (~employed | rows["fu_earnings"].notna())
-    after = rows["fu_earnings"].where(employed, 0.0)
-    comparable = ~(
-        working_before
-        & employed
-        & (
-            rows["fu_earnings_currency"].astype(object)
-            != rows["bl_earnings_currency"].astype(object)
-        )
-    )
-    known = known_before & known_after & comparable
-    return (after > before).where(known)
+
+
+def _wave_month(wave: str) -> float:
+    """``followup_6`` → 6.0; NaN for a wave without a month."""
+    try:
+        return float(wave.rsplit("_", 1)[1])
+    except (IndexError, ValueError):
+        return float("nan")
+
+
+YOUTH_BANDS = ("under 20", "20-24")
+
+
+def neet(rows: pd.DataFrame) -> pd.Series:
+    """Not in employment, education or training (SDG 8.6.1) for every respondent.
+
+    Employed → False; not employed and not studying/in training → True; not employed with
+    the further-study answer missing → missing. The youth rate restricts to ages 15-24.
+    """
+    status = rows["labour_status"]
+    study = rows["fu_further_study"]
+    not_employed = status.isin(["unemployed", "outside"])
+    result = pd.Series(np.nan, index=rows.index, dtype=object)
+    result[status == "employed"] = False
+    result[not_employed & (study == "no")] = True
+    result[not_employed & (study == "yes")] = False
+    return result
+
+
+def converted_from_other_period(amounts: pd.Series, periods: pd.Series | None) -> pd.Series:
+    """True where an amount was typed per hour, day, week, fortnight or year and converted to
+    its monthly equivalent; False for amounts typed per month; missing where no amount."""
+    if periods is None:
+        periods = pd.Series(None, index=amounts.index, dtype=object)
+    typed = periods.astype(object)
+    converted = typed.notna() & (typed != "month")
+    return converted.astype(object).where(amounts.notna())

@@ -2,7 +2,9 @@
 
 Every row carries the wave's response figures for its group (trainees due, respondents,
 response rate), the item denominator ``n``, the numerator ``count``, the unweighted ``value``
-and the non-response-weighted ``value_weighted``. Definitions: ``docs/reports.md``.
+with its 95 % interval, the non-response-weighted ``value_weighted`` with its interval, the
+Kish effective n and the design effect of the weights. Small cells are suppressed, with
+complementary suppression (:mod:`analytics.disclosure`). Definitions: ``docs/indicators.md``.
 """
 
 from __future__ import annotations
@@ -13,9 +15,17 @@ import numpy as np
 import pandas as pd
 
 from analytics.dataset import Dataset
-from analytics.derive import SELF_EMPLOYED, followup_frame
-from analytics.stats import ALL, response_rows, summarise
-from analytics.weights import response_weights
+from analytics.derive import (
+    SELF_EMPLOYED,
+    YOUTH_BANDS,
+    converted_from_other_period,
+    followup_frame,
+)
+from analytics.disclosure import protect_tables
+from analytics.more_tables import MORE_TABLES
+from analytics.stats import ALL, add_share_intervals, response_rows, summarise
+from analytics.survival import WITHIN_MONTHS, km_rows
+from analytics.weights import DEFAULT_CELLS, response_weights
 
 BREAKDOWNS: tuple[str, ...] = ("cohort", "sex", "age_band", "region", "completion")
 RESPONSE_BREAKDOWNS: tuple[str, ...] = BREAKDOWNS + ("expectation",)
@@ -31,8 +41,16 @@ COLUMNS = [
     "n",
     "count",
     "value",
+    "ci_low",
+    "ci_high",
     "value_weighted",
+    "ci_low_weighted",
+    "ci_high_weighted",
+    "n_eff",
+    "deff",
+    "kind",
 ]
+REGISTRY = "cohort file"  # the "wave" of figures from the cohort import, not from a survey
 TABLE_TITLES = {
     "response": "Response rates",
     "completion": "Completion and dropout",
@@ -45,6 +63,7 @@ TABLE_TITLES = {
     "further_study": "Further education or training",
     "expectations": "Expectations vs outcomes",
     "satisfaction": "Satisfaction and usefulness",
+    **{name: title for name, (title, _) in MORE_TABLES.items()},
 }
 
 
@@ -58,7 +77,12 @@ class Tables:
 class IndicatorBuilder:
     """Computes every table of the report from one :class:`Dataset`."""
 
-    def __init__(self, dataset: Dataset, breakdowns: tuple[str, ...] = BREAKDOWNS) -> None:
+    def __init__(
+        self,
+        dataset: Dataset,
+        breakdowns: tuple[str, ...] = BREAKDOWNS,
+        weight_cells: tuple[str, ...] = DEFAULT_CELLS,
+    ) -> None:
         self.ds = dataset
         self.breakdowns = breakdowns
         people = dataset.people
@@ -70,7 +94,7 @@ class IndicatorBuilder:
             due = dataset.due[wave].to_numpy(dtype=bool)
             answered = people.index.isin(responses.loc[responses["wave"] == wave, "trainee_id"])
             self.responded[wave] = answered
-            self.weights[wave] = response_weights(people, due, answered)
+            self.weights[wave] = response_weights(people, due, answered, weight_cells)
             self.response[wave] = pd.DataFrame(
                 response_rows(people, due, answered, breakdowns + ("expectation",))
             ).set_index(["breakdown", "group"])
@@ -114,17 +138,22 @@ class IndicatorBuilder:
         eligible: pd.Series | None = None,
         breakdowns: tuple[str, ...] | None = None,
         as_group: tuple[str, str] | None = None,
+        weights: pd.Series | None = None,
     ) -> list[dict]:
         """Indicator rows for ``frame`` (rows of one wave), with the wave's response figures."""
         breakdowns = self.breakdowns if breakdowns is None else breakdowns
-        result = summarise(
-            frame, kind, values, self._weights_for(frame, wave), breakdowns, eligible
-        )
+        if weights is None:
+            weights = self._weights_for(frame, wave)
+        result = summarise(frame, kind, values, weights, breakdowns, eligible)
         if as_group is not None:
             result = [r for r in result if r["breakdown"] == ALL]
             for r in result:
                 r["breakdown"], r["group"] = as_group
-        response = self._response_figures[wave]
+        return self._label_rows(result, indicator, unit, wave)
+
+    def _label_rows(self, result: list[dict], indicator: str, unit: str, wave: str) -> list[dict]:
+        """Add the indicator, unit, wave and the group's response figures to ``result``."""
+        response = self._response_figures.get(wave, {})
         missing = (np.nan, np.nan, np.nan)
         for row in result:
             due, responded, rate = response.get((row["breakdown"], row["group"]), missing)
@@ -145,28 +174,29 @@ class IndicatorBuilder:
         return self._followup_frames[wave]
 
     # -- tables ----------------------------------------------------------------------------
-    def response_table(self) -> pd.DataFrame:
-        """Response rate per wave and group (denominator: trainees due)."""
-        frames = []
-        for wave in self.ds.waves:
-            table = self.response[wave].reset_index()
-            table = table[table["breakdown"] != "expectation"]
-            table.insert(0, "wave", wave)
-            frames.append(table)
-        return pd.concat(frames, ignore_index=True)
-
     def completion_table(self) -> list[dict]:
-        """Completion and dropout rates, dropout reasons (exit wave)."""
-        frame = self.exit
-        completed = frame["ex_completed"]
-        known = completed.notna()
+        """Completion and dropout rates from the cohort file (all trainees whose training has
+        ended, not only exit respondents); dropout reasons (exit respondents who dropped out)."""
+        people = self.ds.people
+        columns = [*self.breakdowns, "registered_completion"]
+        ended = people.loc[self.ds.due["exit"].to_numpy(dtype=bool), columns]
+        status = ended["registered_completion"].where(
+            ended["registered_completion"].isin(["completed", "dropped_out"])
+        )
+        known = status.notna()
+        ones = pd.Series(1.0, index=ended.index)
         breakdowns = tuple(b for b in self.breakdowns if b != "completion")
-        rows = self.rows(frame, "exit", "Completion rate", "%", "share",
-                         (completed == "completed").where(known), breakdowns=breakdowns)
-        rows += self.rows(frame, "exit", "Dropout rate", "%", "share",
-                          (completed == "dropped_out").where(known), breakdowns=breakdowns)
+        rows: list[dict] = []
+        for label, values, by in (
+            ("Completion rate (cohort file)", (status == "completed").where(known), breakdowns),
+            ("Dropout rate (cohort file)", (status == "dropped_out").where(known), breakdowns),
+            ("Completion status missing from the cohort file", ~known, ("cohort",)),
+        ):
+            result = summarise(ended, "share", values, ones, by)
+            rows += self._label_rows(result, label, "% of trainees", REGISTRY)
+        frame = self.exit
         reasons = frame["ex_dropout_reason"]
-        dropped = completed == "dropped_out"
+        dropped = frame["completion"] == "dropped_out"
         for reason in self._choices("ex_dropout_reason"):
             rows += self.rows(
                 frame, "exit", f"Dropout reason: {self._label('ex_dropout_reason', reason)}",
@@ -189,6 +219,12 @@ class IndicatorBuilder:
                               "share", (status == "unemployed").where(in_force))
             rows += self.rows(frame, wave, "Outside the labour force (inactivity rate)", "%",
                               "share", (status == "outside").where(known))
+            neet = frame["neet"]
+            rows += self.rows(frame, wave, "NEET rate, youth 15-24 (SDG 8.6.1)", "%", "share",
+                              neet,
+                              eligible=frame["age_band"].isin(YOUTH_BANDS))
+            rows += self.rows(frame, wave, "NEET rate, all respondents", "%", "share",
+                              neet)
         return rows
 
     def employment_type_table(self) -> list[dict]:
@@ -208,22 +244,23 @@ class IndicatorBuilder:
         return rows
 
     def first_job_table(self) -> list[dict]:
-        """Months to first job: median; share within 6 months of those with a job and of all."""
+        """Time to first job (Kaplan–Meier, censored at the wave's month for those still
+        without a first job); share still without one; share who kept a pre-training job."""
         rows: list[dict] = []
         for wave in self.followup_waves:
             frame = self._followup(wave)
-            months = frame["fu_months_to_first_job"]
-            rows += self.rows(frame, wave, "Median months to first job (those with a job)",
-                              "months", "median", months)
-            rows += self.rows(frame, wave, "First job within 6 months (those with a job)",
-                              "%", "share", (months <= 6).where(months.notna()))
-            no_job = frame["labour_status"].isin(["unemployed", "outside"]) & (
-                frame["fu_had_job_since"] == "no"
+            weights = self._weights_for(frame, wave)
+            medians, shares = km_rows(frame, frame["job_months"], frame["job_event"], weights,
+                                      self.breakdowns)
+            rows += self._label_rows(medians, "Median months to first job (Kaplan-Meier)",
+                                     "months", wave)
+            rows += self._label_rows(
+                shares, f"First job within {WITHIN_MONTHS} months (Kaplan-Meier)", "%", wave
             )
-            within = (months <= 6).where(months.notna())
-            within = within.where(~no_job, False)
-            rows += self.rows(frame, wave, "Had a job within 6 months (all respondents)",
-                              "%", "share", within)
+            rows += self.rows(frame, wave, "Still without a first job (censored)", "%",
+                              "share", frame["no_job_yet"].astype(object))
+            rows += self.rows(frame, wave, "Kept a job held before the training", "%",
+                              "share", frame["kept_job"].astype(object))
         return rows
 
     def job_match_table(self) -> list[dict]:
@@ -247,15 +284,16 @@ class IndicatorBuilder:
         return rows
 
     def formality_table(self) -> list[dict]:
-        """Formal employment among the employed, employees and the self-employed."""
+        """Formal employment (ILO): all employed (family workers informal), employees, the
+        self-employed."""
         rows: list[dict] = []
         for wave in self.followup_waves:
             frame = self._followup(wave)
             formal = (frame["formality"] == "formal").where(frame["formality"].notna())
             status = frame["fu_status_in_employment"]
-            rows += self.rows(frame, wave, "Formal (employees and self-employed)",
+            rows += self.rows(frame, wave, "Formal (all employed, family workers informal)",
                               "% of employed", "share", formal)
-            rows += self.rows(frame, wave, "Formal employees (written contract + social security)",
+            rows += self.rows(frame, wave, "Formal employees (social security or paid leave)",
                               "% of employees", "share", formal, eligible=status == "employee")
             rows += self.rows(frame, wave, "Registered businesses (self-employed)",
                               "% of self-employed", "share", formal,
@@ -263,21 +301,33 @@ class IndicatorBuilder:
         return rows
 
     def earnings_table(self) -> list[dict]:
-        """Median monthly earnings per currency; change against baseline (same currency)."""
+        """Median monthly earnings per currency; change against an observed baseline amount
+        (in the baseline's currency; no work at follow-up counts as 0)."""
         rows: list[dict] = []
         for wave in self.followup_waves:
             frame = self._followup(wave)
             currency = frame["fu_earnings_currency"].astype(object)
             for code in sorted({str(c) for c in currency.dropna().unique()}):
-                in_currency = currency == code
                 rows += self.rows(frame, wave, f"Median monthly earnings ({code})", code,
-                                  "median", frame["fu_earnings"], eligible=in_currency)
-                rows += self.rows(frame, wave, f"Median change vs baseline earnings ({code})", code,
-                                  "median", frame["earnings_change"], eligible=in_currency)
-                change = frame["earnings_change"]
-                rows += self.rows(frame, wave, f"Earns more than at baseline ({code})", "%",
-                                  "share", (change > 0).where(change.notna()),
-                                  eligible=in_currency)
+                                  "median", frame["fu_earnings"], eligible=currency == code)
+                rows += self.rows(frame, wave,
+                                  f"Amounts converted to monthly from another pay period ({code})",
+                                  "% of amounts", "share", converted_from_other_period(
+                                      frame["fu_earnings"], frame.get("fu_earnings_period")),
+                                  eligible=currency == code)
+            amount = frame["fu_earnings"].notna()
+            rows += self.rows(frame, wave, "Earnings given without a currency (not used)",
+                              "% of amounts", "share", currency.isna().where(amount),
+                              breakdowns=())
+            base_currency = frame["bl_earnings_currency"].astype(object)
+            change = frame["earnings_change"]
+            for code in sorted({str(c) for c in base_currency[change.notna()].unique()}):
+                mine = base_currency == code
+                rows += self.rows(frame, wave, f"Median change vs baseline earnings ({code})",
+                                  code, "median", change, eligible=mine)
+                rows += self.rows(frame, wave, f"Earns more than before training ({code})",
+                                  "% with baseline earnings", "share",
+                                  frame["earns_more"].astype(object), eligible=mine)
         return rows
 
     def further_study_table(self) -> list[dict]:
@@ -355,14 +405,25 @@ class IndicatorBuilder:
         return default_questionnaire().question(code).label_in("en")
 
     def build(self) -> dict[str, pd.DataFrame]:
-        """Every table, in report order."""
-        tables: dict[str, pd.DataFrame] = {"response": self.response_table()}
+        """Every table, in report order, with intervals and disclosure control applied."""
+        tables: dict[str, pd.DataFrame] = {}
         for name in list(TABLE_TITLES)[1:]:
-            rows = getattr(self, f"{name}_table")()
-            tables[name] = pd.DataFrame(rows, columns=COLUMNS)
-        return tables
+            rows = MORE_TABLES[name][1](self) if name in MORE_TABLES else getattr(
+                self, f"{name}_table"
+            )()
+            tables[name] = add_share_intervals(pd.DataFrame(rows, columns=COLUMNS))
+        response = pd.concat(
+            [table.reset_index().assign(wave=wave) for wave, table in self.response.items()],
+            ignore_index=True,
+        )
+        protected, response = protect_tables(tables, response)
+        response = response[response["breakdown"] != "expectation"]
+        response = response[["wave", "breakdown", "group", "due", "responded", "response_rate"]]
+        return {"response": response.reset_index(drop=True), **protected}
 
 
-def build_tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
+def build_tables(
+    dataset: Dataset, weight_cells: tuple[str, ...] = DEFAULT_CELLS
+) -> dict[str, pd.DataFrame]:
     """All indicator tables of the report for ``dataset``."""
-    return IndicatorBuilder(dataset).build()
+    return IndicatorBuilder(dataset, weight_cells=weight_cells).build()

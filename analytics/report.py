@@ -9,6 +9,7 @@ import pandas as pd
 
 from analytics.dataset import Progress, load_dataset
 from analytics.indicators import TABLE_TITLES, build_tables
+from analytics.weights import DEFAULT_CELLS
 from bot.questionnaire.loader import default_questionnaire
 
 
@@ -29,6 +30,7 @@ def build_report(
     as_of: date | None = None,
     followup_months: tuple[int, ...] = (6, 12),
     progress: Progress | None = None,
+    weight_cells: tuple[str, ...] = DEFAULT_CELLS,
 ) -> Report:
     """Read the data and compute every table; ``UnknownProgrammeError`` for a bad code."""
     dataset = load_dataset(
@@ -41,7 +43,7 @@ def build_report(
     )
     if progress:
         progress("computing indicators")
-    tables = build_tables(dataset)
+    tables = build_tables(dataset, weight_cells)
     meta: dict[str, object] = {
         "programme": dataset.programme,
         "programme_name": dataset.programme_name,
@@ -50,6 +52,7 @@ def build_report(
         "data_date": dataset.data_date.isoformat() if dataset.data_date else "no answers yet",
         "trainees": len(dataset.people),
         "waves": ", ".join(dataset.waves),
+        "weighting_cells": " × ".join(weight_cells) or "none (one cell)",
         "questionnaire_version": default_questionnaire().version,
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }

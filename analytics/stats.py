@@ -1,9 +1,11 @@
-"""Grouped statistics with counts, weights and small-cell suppression.
+"""Grouped statistics with counts, weights, design effects and intervals.
 
 Every function returns one row per group: ``breakdown`` (``all`` or the breakdown variable),
 ``group``, ``n`` (respondents in the denominator), ``count`` (numerator, shares only),
-``value`` and ``value_weighted``. Cells with fewer than :data:`MIN_CELL` respondents show
-:data:`SUPPRESSED` instead of numbers.
+``value`` and ``value_weighted``, with the Kish effective n and design effect of the weighted
+figure and 95 % intervals. Small cells are hidden afterwards, table by table, by
+:mod:`analytics.disclosure` (cells with fewer than :data:`MIN_CELL` respondents show
+:data:`SUPPRESSED`).
 """
 
 from __future__ import annotations
@@ -12,11 +14,10 @@ from typing import Iterator
 
 import numpy as np
 import pandas as pd
+from scipy.stats import t as t_dist
 
-MIN_CELL = 5
-SUPPRESSED = "n<5"
-ALL = "all"
-
+from analytics.disclosure import ALL, MIN_CELL, SUPPRESSED  # noqa: F401 (re-exported)
+from analytics.intervals import Z95, kish_effective_n, share_interval
 
 _MASKS: dict[tuple[int, tuple[str, ...]], tuple[pd.DataFrame, list]] = {}
 _ROWS: dict[tuple[int, tuple[str, ...]], tuple[pd.DataFrame, list]] = {}
@@ -76,12 +77,29 @@ def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
     return float(sorted_values[index])
 
 
-def _suppress(row: dict) -> dict:
-    if row["n"] < MIN_CELL:
-        for key in ("count", "value", "value_weighted"):
-            if key in row:
-                row[key] = SUPPRESSED
-    return row
+def _weight_figures(row: dict, weight: np.ndarray) -> float:
+    """Add Kish effective n and the design effect of weighting (n / effective n); the sum."""
+    total = float(weight.sum())
+    n_eff = kish_effective_n(weight)
+    row["n_eff"] = n_eff
+    row["deff"] = row["n"] / n_eff if n_eff else np.nan
+    return total
+
+
+def _mean_interval(numbers: np.ndarray, weight: np.ndarray, row: dict) -> None:
+    """Normal 95 % interval of the mean (t for n, z for the weighted mean with effective n)."""
+    n = len(numbers)
+    row["ci_low"] = row["ci_high"] = row["ci_low_weighted"] = row["ci_high_weighted"] = np.nan
+    if n < 2:
+        return
+    half = t_dist.ppf(0.975, n - 1) * numbers.std(ddof=1) / np.sqrt(n)
+    row["ci_low"], row["ci_high"] = row["value"] - half, row["value"] + half
+    total = weight.sum()
+    if total and row["n_eff"] > 1:
+        centre = row["value_weighted"]
+        spread = np.sqrt((weight * (numbers - centre) ** 2).sum() / total * n / (n - 1))
+        half = Z95 * spread / np.sqrt(row["n_eff"])
+        row["ci_low_weighted"], row["ci_high_weighted"] = centre - half, centre + half
 
 
 def summarise(
@@ -97,6 +115,8 @@ def summarise(
     ``kind``: ``share`` (``values`` is True/False/missing; value in %), ``mean`` or ``median``
     (numeric ``values``). Rows where ``values`` is missing or ``eligible`` is False are left out
     of the denominator. ``weights`` is aligned on ``frame``'s index (missing → 0).
+    Every row has ``n_eff`` (Kish) and ``deff``; means get their 95 % interval here, shares
+    in :func:`add_share_intervals` (vectorised over the whole table).
     """
     known = values.notna().to_numpy()
     if eligible is not None:
@@ -114,30 +134,49 @@ def summarise(
     for breakdown, group, members in group_rows(frame, breakdowns):
         take = members[known[members]]  # same rows, same order as a boolean mask
         n = len(take)
-        row: dict = {"breakdown": breakdown, "group": group, "n": n}
+        row: dict = {"breakdown": breakdown, "group": group, "n": n, "kind": kind}
         weight = w[take]
+        total = _weight_figures(row, weight)
         if kind == "share":
             hits = converted[take]
             row["count"] = int(hits.sum())
             row["value"] = 100.0 * hits.mean() if n else np.nan
-            total = weight.sum()
             row["value_weighted"] = 100.0 * weight[hits].sum() / total if total else np.nan
         else:
             numbers = converted[take]
             row["count"] = np.nan
             if kind == "mean":
                 row["value"] = float(numbers.mean()) if n else np.nan
-                total = weight.sum()
                 row["value_weighted"] = (
                     float((numbers * weight).sum() / total) if total else np.nan
                 )
+                _mean_interval(numbers, weight, row)
             elif kind == "median":
                 row["value"] = float(np.median(numbers)) if n else np.nan
                 row["value_weighted"] = weighted_median(numbers, weight) if n else np.nan
             else:
                 raise ValueError(f"unknown statistic {kind!r}")
-        rows.append(_suppress(row))
+        rows.append(row)
     return rows
+
+
+def add_share_intervals(table: pd.DataFrame) -> pd.DataFrame:
+    """Fill ``ci_low``/``ci_high`` (from count and n) and their weighted twins (from the
+    weighted share and the effective n) on the share rows that have no interval yet."""
+    for column in ("ci_low", "ci_high", "ci_low_weighted", "ci_high_weighted"):
+        if column not in table.columns:
+            table[column] = np.nan
+    share = (table["kind"] == "share") & table["ci_low"].isna() & (table["n"] > 0)
+    if not share.any():
+        return table
+    rows = table.loc[share]
+    low, high = share_interval(rows["count"].astype(float), rows["n"].astype(float))
+    table.loc[share, "ci_low"], table.loc[share, "ci_high"] = low, high
+    n_eff = rows["n_eff"].astype(float).to_numpy()
+    weighted = rows["value_weighted"].astype(float).to_numpy() / 100 * n_eff
+    low, high = share_interval(weighted, n_eff)
+    table.loc[share, "ci_low_weighted"], table.loc[share, "ci_high_weighted"] = low, high
+    return table
 
 
 def response_rows(
@@ -146,14 +185,13 @@ def response_rows(
     responded: np.ndarray,
     breakdowns: tuple[str, ...],
 ) -> list[dict]:
-    """Trainees due, respondents and response rate (%) per group; suppressed when due < 5."""
+    """Trainees due, respondents and response rate (%) per group (suppression: later, in
+    :mod:`analytics.disclosure`)."""
     rows = []
     for breakdown, group, mask in groups(people, breakdowns):
         n_due = int((mask & due).sum())
         n_resp = int((mask & due & responded).sum())
         rate: object = 100.0 * n_resp / n_due if n_due else np.nan
-        if n_due < MIN_CELL:
-            rate = SUPPRESSED
         rows.append(
             {
                 "breakdown": breakdown,

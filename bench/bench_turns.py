@@ -5,8 +5,11 @@ channel, no custom actions). Tracer runs with its action server and a SQLite dat
 virtual trainee registers and answers the baseline questions (every answer: NLU or button
 payload → validate_survey_form → parse → one DB transaction → next question).
 
-Usage: .venv/bin/python bench/bench_turns.py [--chats 1 20] [--seconds 20]
-Prints JSON: messages/s and p50/p95/p99 latency (ms) per bot and concurrency, and the ratios.
+Usage: .venv/bin/python bench/bench_turns.py [--chats 1 20] [--seconds 20] [--classifier-only]
+Prints JSON: messages/s and p50/p95/p99 latency (ms) per bot and concurrency, and the ratios;
+and what the free-text choice classifier (issue 16) adds to a message: its p50/p95 time on the
+held-out descriptions and on every typed message of the journey, measured in process
+(``--classifier-only`` skips the servers).
 """
 
 from __future__ import annotations
@@ -79,6 +82,37 @@ async def measure(url: str, script: list[str], chats: int, seconds: float) -> di
             "mean_ms": round(statistics.fmean(ordered), 1)}
 
 
+def classifier_cost(repeats: int = 5) -> dict[str, float]:
+    """Time (ms) the free-text choice reader takes per message, and to train all readers."""
+    from bench_choices import cases
+
+    from bot.answers.understand import reader_for, understand_choice
+    from bot.questionnaire.loader import default_questionnaire
+
+    questionnaire = default_questionnaire()
+    choice_questions = [q for q in questionnaire.questions if q.type == "choice"]
+    started = time.perf_counter()
+    for question in choice_questions:
+        reader_for(question.choices)
+    training_ms = (time.perf_counter() - started) * 1000
+    messages = [(questionnaire.question(code), text) for _, code, _, text in cases()]
+    messages += [(q, text) for q in choice_questions for text in tracer_script()]
+    timings = []
+    for _ in range(repeats):
+        for question, text in messages:
+            started = time.perf_counter()
+            understand_choice(question.choices, text)
+            timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {
+        "messages": len(timings),
+        "p50_ms": round(timings[len(timings) // 2], 3),
+        "p95_ms": round(timings[int(len(timings) * 0.95)], 3),
+        "max_ms": round(timings[-1], 3),
+        "training_all_questions_ms": round(training_ms, 1),
+    }
+
+
 def start_bare_bot(workdir: Path) -> tuple[subprocess.Popen, int]:
     """Train `rasa init`'s example bot into ``workdir`` and serve it over REST."""
     venv = ROOT / ".venv" / "bin"
@@ -105,7 +139,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chats", type=int, nargs="+", default=[1, 20])
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--classifier-only", action="store_true",
+                        help="Only the in-process cost of the free-text choice classifier.")
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "bench"))
+    cost = classifier_cost()
+    if args.classifier_only:
+        print(json.dumps({"choice_classifier": cost}, indent=2))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         print("training/starting the bare bot and Tracer...", file=sys.stderr)
@@ -119,7 +160,7 @@ def main() -> None:
                       env=make_env(workdir, database_url, actions_port,
                                    {"TRACER_LOG_LEVEL": "WARNING"}),
                       actions_port=actions_port)
-        results: dict[str, object] = {}
+        results: dict[str, object] = {"choice_classifier": cost}
         try:
             stack.start_actions()
             stack.start_rasa()

@@ -18,6 +18,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ENV_FILE = PROJECT_ROOT / "var" / "tracer.env"
 
 
+# Settings of the SMS / e-mail transports, read by bot/outreach/messaging.py.
+MESSAGING_PREFIXES = ("TRACER_SMS_", "TWILIO_", "AFRICASTALKING_", "TRACER_SMTP_", "TRACER_EMAIL_")
+
+
 class ConfigError(RuntimeError):
     """A setting is missing or malformed; the message names the variable."""
 
@@ -77,7 +81,7 @@ class Settings:
     telegram_webhook_secret: str = ""
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     whatsapp_invite_number: str = ""
-    web_base_url: str = "http://127.0.0.1:8000"
+    web_base_url: str = "http://127.0.0.1:5005"  # Rasa serves /webchat/ (scripts/run.sh)
     followup_months: tuple[int, ...] = (6, 12)
     reminder_days: tuple[int, ...] = (3, 7)
     quiet_hours: tuple[int, int] = (21, 8)
@@ -90,6 +94,8 @@ class Settings:
     rest_enabled: bool = False
     rest_token: str = ""
     web_session_days: int = 400
+    # Invitation/reminder messages by SMS and e-mail (bot/outreach/messaging.py); off when empty.
+    messaging: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
 
     def with_overrides(self, **changes: object) -> Settings:
@@ -139,7 +145,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
             telegram_api_base_url=get("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot"),
             whatsapp_invite_number=get("WHATSAPP_INVITE_NUMBER"),
-            web_base_url=get("TRACER_WEB_BASE_URL", "http://127.0.0.1:8000"),
+            web_base_url=get("TRACER_WEB_BASE_URL")
+            or f"http://127.0.0.1:{get('TRACER_RASA_PORT') or '5005'}",
             followup_months=_ints(get("TRACER_FOLLOWUP_MONTHS", "6,12"), "TRACER_FOLLOWUP_MONTHS"),
             reminder_days=_ints(get("TRACER_REMINDER_DAYS", "3,7"), "TRACER_REMINDER_DAYS"),
             quiet_hours=(quiet[0], quiet[1]),
@@ -152,6 +159,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             rest_enabled=get("TRACER_REST_ENABLED", "").strip().lower() in ("1", "true", "yes"),
             rest_token=get("TRACER_REST_TOKEN"),
             web_session_days=int(get("TRACER_WEB_SESSION_DAYS", "400")),
+            messaging={k: v for k, v in merged.items() if k.startswith(MESSAGING_PREFIXES) and v},
         )
     except ValueError as error:
         raise ConfigError(f"a numeric setting is malformed: {error}") from error

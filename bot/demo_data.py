@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any, Callable, Iterator
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 
 from bot.questionnaire.loader import default_questionnaire
 from bot.storage.db import engine_for
@@ -319,10 +319,15 @@ def generate_demo_data(
         counts["trainees"] = len(trainee_rows)
         del trainee_rows
 
+        registry: list[dict] = []  # completion status in the cohort file, once training ended
+
         def answer_rows() -> Iterator[dict]:
             progress_rows: list[dict] = []
             for done, (trainee_id, start, end, sex, birth_year) in enumerate(people, 1):
                 person = _TraineeAnswers(rng, sex, birth_year)
+                if end <= today:
+                    registry.append({"trainee": trainee_id, "registered": "completed"
+                                     if person.completed else "dropped_out"})
                 waves: list[tuple[str, date, Callable[[], dict[str, Any]]]] = [
                     ("baseline", start, person.baseline_answers),
                     ("exit", end, person.exit_answers),
@@ -355,6 +360,12 @@ def generate_demo_data(
         for chunk in _chunks(answer_rows(), CHUNK):
             _insert_answers(connection, chunk)
             counts["answers"] += len(chunk)
+        if registry:
+            connection.execute(
+                update(Trainee).where(Trainee.id == bindparam("trainee"))
+                .values(completion_status=bindparam("registered")),
+                registry,
+            )
     return DemoSummary(
         programmes=len(specs), cohorts=len(cohorts), trainees=counts["trainees"],
         answers=counts["answers"],

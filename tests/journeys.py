@@ -27,8 +27,12 @@ EMPLOYEE: dict[str, object] = {
     "bl_enrol_reason": "get_job",
     "bl_expectation_main": "get_job",
     "bl_expected_months_to_job": 3,
-    "bl_expected_earnings": {"amount": 150000.0, "currency": "XOF"},
+    "bl_expected_earnings": {
+        "amount": 150000.0, "currency": "XOF", "period": "month", "follow_up": None,
+        "monthly": 150000.0,
+    },
     "bl_desired_occupation": "electrician",
+    "bl_desired_occupation_isco": "7411",  # the ISCO-08 button tapped after the title
     "ex_completed": "completed",
     "ex_certificate": "yes",
     "ex_duration_months": 6,
@@ -43,11 +47,15 @@ EMPLOYEE: dict[str, object] = {
     "fu_months_to_first_job": 2,
     "fu_job_start": None,  # skipped: optional
     "fu_occupation": "electrician",
+    "fu_occupation_isco": "7411",
     "fu_job_relevance": "same_field",
     "fu_skills_use": "often",
     "fu_contract": "written",
     "fu_social_security": "no",
-    "fu_earnings": {"amount": 180000.0, "currency": "XOF"},
+    "fu_earnings": {
+        "amount": 180000.0, "currency": "XOF", "period": "month", "follow_up": None,
+        "monthly": 180000.0,
+    },
     "fu_hours_week": 40,
     "fu_further_study": "no",
     "fu_expectation_met": "yes",
@@ -111,6 +119,9 @@ def wave_script(
         script.append((question.code, reply_for(question, value, language, index)))
         if value is not None:
             answered[question.code] = value
+        isco = f"{question.code}_isco"
+        if value is not None and isco in persona:  # the ISCO-08 proposal that follows a title
+            script.append((isco, Turn(choice_payload(str(persona[isco])), "inform")))
     return script
 
 

@@ -218,6 +218,7 @@ def running_stack(
     credentials: Path | None = None,
     rasa_args: tuple[str, ...] = (),
     database_url: str | None = None,
+    rasa_port: int | None = None,
 ) -> Iterator[Stack]:
     """A started stack on a migrated database seeded with the demo programme; stopped after."""
     from bot.devseed import seed_demo_programme
@@ -234,6 +235,7 @@ def running_stack(
         actions_port=actions_port,
         credentials=credentials,
         rasa_args=list(rasa_args),
+        **({"rasa_port": rasa_port} if rasa_port else {}),
     )
     try:
         stack.start_actions()

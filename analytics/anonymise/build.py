@@ -21,6 +21,7 @@ from analytics.anonymise.generalise import (
 )
 from analytics.anonymise.source import NOT_ASKED, PRESENT, SUPPRESSED, SourceData
 from analytics.anonymise.table import Table, Variable, labels, table_from_columns
+from bot.answers.pay_period import CONVERSION_RULE, PERIODS
 from bot.questionnaire.model import Question, Questionnaire
 from bot.security.crypto import keyed_hash
 
@@ -195,6 +196,7 @@ class _Builder:
             source=variable.source, wave=variable.wave, question_type="money",
             categories=_categories(currency), per_wave=True)
         extras = [(cur_var, currency, reason.where(reason != SUPPRESSED, PRESENT))]
+        extras.append(self._pay_period(variable, name, amounts, reason))
         if rules.band_earnings:
             bands = quantile_bands(capped, currency, rules.earnings_bands)
             extras.append((Variable(f"{name}_band", "categorical", labels(
@@ -203,6 +205,22 @@ class _Builder:
                 recoding=[f"{rules.earnings_bands} equal-frequency bands within currency"]),
                 bands, reason.where(bands.isna(), PRESENT)))
         return capped, reason, extras
+
+    def _pay_period(self, variable: Variable, name: str, amounts: pd.Series,
+                    reason: pd.Series) -> tuple[Variable, pd.Series, pd.Series]:
+        """The pay period typed (issue 25); the amount itself is the monthly equivalent."""
+        period = self.source.values[f"{name}_period"].astype(object).where(amounts.notna())
+        period = period.where(period.notna() | amounts.isna(), "month")  # before periods
+        converted = int((period.notna() & (period != "month")).sum())
+        variable.recoding.append(
+            f"monthly equivalent; {converted} amounts converted from another pay period "
+            f"({CONVERSION_RULE})")
+        period_var = Variable(f"{name}_per", "categorical", labels(
+            f"Pay period typed for {name}", f"Période de paie indiquée pour {name}",
+            f"Periodo de pago indicado para {name}"), source=variable.source,
+            wave=variable.wave, question_type="money", per_wave=True,
+            categories=[(p, labels(p)) for p in PERIODS])
+        return period_var, period, reason.where(reason != SUPPRESSED, PRESENT)
 
     def table(self) -> Table:
         return table_from_columns(self.columns, self.source.trainees.index)

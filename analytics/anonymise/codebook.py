@@ -6,6 +6,7 @@ from typing import Any
 
 from analytics.anonymise.source import NOT_ASKED, SKIPPED, SUPPRESSED
 from analytics.anonymise.table import Table
+from bot.answers.pay_period import CONVERSION_RULE
 
 STATA_MISSING = {SKIPPED: -1, NOT_ASKED: -2, SUPPRESSED: -3}
 MISSING_CONVENTIONS = {
@@ -16,6 +17,17 @@ MISSING_CONVENTIONS = {
     "suppressed": "removed by disclosure control (k-anonymity, rare currency) "
     "(categorical: '.suppressed', Stata code -3; numeric: empty)",
 }
+
+MONEY_AMOUNTS = (
+    "Money variables hold the monthly equivalent of what the trainee typed, in the currency "
+    "of <name>_cur; <name>_per is the pay period typed (hour, day, week, fortnight, month, "
+    f"year). Conversion: {CONVERSION_RULE}, where days and hours worked in a usual week are "
+    "the trainee's answers to the follow-up question (<code>_days, <code>_hours). A daily or "
+    "hourly amount whose follow-up was not answered has no monthly equivalent and is empty. "
+    "An amount typed as a range is its midpoint, confirmed by the trainee. An amount whose "
+    "currency is unknown is never stored as a number. Each money variable's recoding says how "
+    "many amounts were converted from another pay period."
+)
 
 
 def codebook(table: Table, meta: dict[str, Any]) -> dict[str, Any]:
@@ -30,7 +42,12 @@ def codebook(table: Table, meta: dict[str, Any]) -> dict[str, Any]:
             "suppressed": int((reason == SUPPRESSED).sum()),
         }
         variables.append(entry)
-    return {**meta, "missing_conventions": MISSING_CONVENTIONS, "variables": variables}
+    return {
+        **meta,
+        "missing_conventions": MISSING_CONVENTIONS,
+        "money_amounts": MONEY_AMOUNTS,
+        "variables": variables,
+    }
 
 
 def _cell(text: Any) -> str:
@@ -49,6 +66,8 @@ def codebook_markdown(book: dict[str, Any]) -> str:
         "",
     ]
     lines += [f"- **{key}**: {text}" for key, text in book["missing_conventions"].items()]
+    if book.get("money_amounts"):
+        lines += ["", "## Money amounts", "", book["money_amounts"]]
     lines += ["", "## Variables", "", "| Variable | Label | Type | Wave | Unit | Values | "
               "Recoding | Missing (skipped / not asked / suppressed) |",
               "|---|---|---|---|---|---|---|---|"]

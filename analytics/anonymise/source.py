@@ -56,6 +56,7 @@ def _answers(database_url: str, programme: str, waves: Sequence[str]) -> pd.Data
             Answer.status,
             Answer.value_number,
             Answer.value_text,
+            Answer.value_period,
         )
         .join(Trainee, Trainee.id == Answer.trainee_id)
         .join(Cohort, Cohort.id == Trainee.cohort_id)
@@ -71,20 +72,23 @@ def _answers(database_url: str, programme: str, waves: Sequence[str]) -> pd.Data
 
 
 def _grid(answers: pd.DataFrame, index: pd.Index, names: list[str]) -> tuple[np.ndarray, ...]:
-    """Numbers, texts and reasons as (trainee × column) arrays, filled by position (fast)."""
+    """Numbers, texts, reasons and pay periods as (trainee × column) arrays, filled by
+    position (fast)."""
     rows = index.get_indexer(answers["trainee_id"])
     cols = pd.Index(names).get_indexer(answers["column"])
     shape = (len(index), len(names))
     numbers = np.full(shape, np.nan)
     texts = np.full(shape, None, dtype=object)
+    periods = np.full(shape, None, dtype=object)
     reasons = np.full(shape, NOT_ASKED, dtype=np.int8)
     ok = (rows >= 0) & (cols >= 0)
     rows, cols = rows[ok], cols[ok]
     numbers[rows, cols] = pd.to_numeric(answers["value_number"], errors="coerce").to_numpy(
         float)[ok]
     texts[rows, cols] = answers["value_text"].to_numpy(object)[ok]
+    periods[rows, cols] = answers["value_period"].to_numpy(object)[ok]
     reasons[rows, cols] = answers["reason"].to_numpy(np.int8)[ok]
-    return numbers, texts, reasons
+    return numbers, texts, reasons, periods
 
 
 def load_source(
@@ -112,7 +116,7 @@ def load_source(
     ]
     index = trainees.index
     names = list(columns)
-    numbers, texts, reason_grid = _grid(answers, index, names)
+    numbers, texts, reason_grid, periods = _grid(answers, index, names)
     data = {}
     for position, (name, (question, _wave)) in enumerate(columns.items()):
         if question.type in NUMERIC_TYPES:
@@ -121,6 +125,7 @@ def load_source(
             data[name] = pd.Series(texts[:, position], index=index, dtype=object)
         if question.type == "money":
             data[f"{name}_currency"] = pd.Series(texts[:, position], index=index, dtype=object)
+            data[f"{name}_period"] = pd.Series(periods[:, position], index=index, dtype=object)
     values = pd.DataFrame(data, index=index)
     reason = pd.DataFrame(reason_grid, index=index, columns=names)
     responded = pd.DataFrame(

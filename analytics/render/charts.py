@@ -1,4 +1,5 @@
-"""Charts of the report as base64 PNG (matplotlib, Agg backend); suppressed cells are skipped."""
+"""Charts of the report as base64 PNG (matplotlib, Agg backend); suppressed cells are skipped;
+shares carry their 95 % interval as error bars."""
 
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ def labour_chart(report: Report) -> str | None:
     rows = table[table["breakdown"] == "all"]
     waves = list(dict.fromkeys(rows["wave"]))
     stacks = []
+    errors = []
     for wave in waves:
         of_wave = rows[rows["wave"] == wave].set_index("indicator")
         employed = _numeric(of_wave["value"].iloc[0])
@@ -63,6 +65,9 @@ def labour_chart(report: Report) -> str | None:
             continue
         n = int(of_wave["n"].iloc[0])
         stacks.append((f"{wave}\n(n={n})", employed, 100 - employed - outside, outside))
+        low, high = _numeric(of_wave["ci_low"].iloc[0]), _numeric(of_wave["ci_high"].iloc[0])
+        errors.append((employed - low, high - employed) if low is not None and high is not None
+                      else (0.0, 0.0))
     if not stacks:
         return None
     figure, axis = plt.subplots(figsize=(6, 2.8))
@@ -76,11 +81,13 @@ def labour_chart(report: Report) -> str | None:
                 axis.text(start + value / 2, y, f"{value:.0f}%", ha="center", va="center",
                           color="white", fontsize=8)
         left = [a + b for a, b in zip(left, values, strict=False)]
+    axis.errorbar([s[1] for s in stacks], labels, xerr=list(zip(*errors, strict=True)),
+                  fmt="none", ecolor="black", capsize=4, label="95% CI (employed)")
     axis.set_xlim(0, 100)
     axis.invert_yaxis()
     axis.set_xlabel("% of respondents")
     axis.set_title("Labour-market status at follow-up")
-    axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, fontsize=8, frameon=False)
+    axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=4, fontsize=8, frameon=False)
     axis.spines[["top", "right"]].set_visible(False)
     return _png(figure)
 
@@ -96,9 +103,12 @@ def employment_by_group_chart(report: Report) -> str | None:
     wave = rows["wave"].iloc[-1]
     rows = rows[rows["wave"] == wave]
     labels = [f"{group_label(r.breakdown, r.group)} (n={r.n})" for r in rows.itertuples()]
+    values = [float(v) for v in rows["value"]]
+    low = [v - float(c) for v, c in zip(values, rows["ci_low"], strict=True)]
+    high = [float(c) - v for v, c in zip(values, rows["ci_high"], strict=True)]
     figure, axis = plt.subplots(figsize=(6, 0.45 * len(labels) + 1.2))
-    axis.barh(labels[::-1], [float(v) for v in rows["value"]][::-1], color=COLOURS[0],
-              label="unweighted")
+    axis.barh(labels[::-1], values[::-1], color=COLOURS[0], label="unweighted, 95% CI",
+              xerr=[low[::-1], high[::-1]], error_kw={"ecolor": "#555", "capsize": 3})
     axis.scatter([float(v) for v in rows["value_weighted"]][::-1], labels[::-1], color="black",
                  marker="|", s=200, label="weighted", zorder=3)
     axis.set_xlim(0, 100)

@@ -7,9 +7,17 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from analytics.disclosure import SUPPRESSED
 from analytics.method import METHOD_NOTE
 from analytics.render.charts import all_charts
-from analytics.render.labels import BREAKDOWN_LABELS, group_label, number, response
+from analytics.render.labels import (
+    BREAKDOWN_LABELS,
+    design,
+    group_label,
+    interval,
+    number,
+    response,
+)
 from analytics.report import Report
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -34,9 +42,14 @@ def _display_rows(table: pd.DataFrame) -> list[dict]:
                 "response": response(row),
                 "n": row.get("n", ""),
                 "value": number(row.get("value"), unit),
+                "interval": interval(row.get("ci_low"), row.get("ci_high"), unit),
                 "weighted": number(row.get("value_weighted"), unit),
+                "weighted_interval": interval(
+                    row.get("ci_low_weighted"), row.get("ci_high_weighted"), unit
+                ),
+                "design": design(row.get("n_eff"), row.get("deff")),
                 "unit": unit,
-                "suppressed": row.get("value") == "n<5",
+                "suppressed": row.get("value") == SUPPRESSED,
             }
         )
     return rows
@@ -66,7 +79,9 @@ def render_html(report: Report) -> str:
     for name, table in report.tables.items():
         if name == "response":
             continue
-        overall_mask = table["breakdown"].isin(["all", "expectation"])
+        overall_mask = table["breakdown"].isin(["all", "expectation", "response"]) | table[
+            "breakdown"
+        ].str.startswith("status at")
         sections.append(
             {
                 "name": name,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from bot.questionnaire.loader import default_questionnaire
 
 BREAKDOWN_LABELS = {
@@ -14,6 +16,7 @@ BREAKDOWN_LABELS = {
     "region": "Region",
     "completion": "Completion",
     "expectation": "Main expectation",
+    "response": "Respondents or not",
 }
 _CHOICE_SOURCES = {
     "sex": "bl_sex",
@@ -51,9 +54,29 @@ def number(value: object, unit: str = "") -> str:
 
 
 def response(row: dict) -> str:
-    """``63.8% (495/776)`` for a row's wave response."""
+    """``63.8% (495/776)`` for a row's wave response; the suppression mark when hidden."""
     rate = row.get("response_rate")
     due, responded = row.get("due"), row.get("responded")
+    if isinstance(due, str) or isinstance(responded, str):
+        return str(due)
     if due is None or (isinstance(due, float) and math.isnan(due)):
         return "–"
     return f"{number(rate, '%')} ({int(responded)}/{int(due)})"
+
+
+def interval(low: object, high: object, unit: str = "") -> str:
+    """``40.1–80.2`` for a 95 % interval; empty when there is none; the mark when hidden."""
+    if isinstance(low, str):
+        return low
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return ""
+    return f"{number(low, unit).rstrip('%')}–{number(high, unit)}"
+
+
+def design(n_eff: object, deff: object) -> str:
+    """``41 / 1.23``: Kish effective n and design effect of a weighted figure."""
+    if isinstance(n_eff, str):
+        return n_eff
+    if n_eff is None or deff is None or pd.isna(n_eff) or pd.isna(deff):
+        return "–"
+    return f"{float(n_eff):.0f} / {float(deff):.2f}"

@@ -1,74 +1,76 @@
-"""Money amounts with an optional currency: ``1 500 FCFA``, ``$200``, ``deux cent mille francs``."""
+"""Money amounts with a currency and a pay period: ``1 500 FCFA``, ``2000 per day``,
+``entre 100 000 et 150 000 FCFA``, ``500 pesos a la semana``, ``50 lucas``.
+
+The value keeps the amount as typed (a range's midpoint, offered back for confirmation), its
+period and currency, and the monthly equivalent when it follows from what was typed (see
+:mod:`bot.answers.pay_period`). An amount whose currency is unknown is not accepted: the bot
+asks for it.
+"""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from price_parser import Price
+from bot.answers.currency import FRANC_ZONE, country_currency, currency_of, named_currencies
+from bot.answers.normalize import fold, precheck
+from bot.answers.numbers import find_numbers, says_zero, words_to_digits
+from bot.answers.pay_period import FOLLOW_UP, find_periods, find_time_worked, monthly_equivalent
+from bot.answers.result import ParseResult, accept, check_range, propose, reject
 
-from bot.answers.normalize import fold, precheck, words
-from bot.answers.numbers import find_numbers, single_number
-from bot.answers.result import ParseResult, accept, check_range, reject
+__all__ = ["FRANC_ZONE", "currency_of", "parse_money"]
 
-FRANC_ZONE: tuple[str, ...] = ("XOF", "XAF", "GNF", "RWF", "BIF", "CDF", "KMF", "DJF")
-"""Currencies people call plain "francs"; a question's ``unit`` among these is used for them."""
-
-_FRANC = "franc"
-_SYMBOLS: tuple[tuple[str, str], ...] = (
-    ("us$", "USD"), ("gh₵", "GHS"), ("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("₦", "NGN"),
-    ("₵", "GHS"),
+_NOTHING = ("no income", "no salary", "no pay", "sin ingresos", "sin sueldo", "sin salario",
+            "pas de revenu", "aucun revenu", "pas de salaire")
+_IRREGULAR = re.compile(
+    r"\b(?:sometimes|at times|some months|other months|it depends|depends|it varies|varies|"
+    r"not fixed|not regular|irregular|parfois|des fois|quelquefois|certains mois|"
+    r"ca depend|depend|ca varie|varie|pas fixe|irregulier|a veces|algunos meses|otros meses|"
+    r"depende|varia|no es fijo|no fijo)\b"
 )
-_WORDS: dict[str, str] = {
-    # West and Central African CFA francs, Guinean franc and plain "francs"
-    "francs cfa": "XOF", "franc cfa": "XOF", "f cfa": "XOF", "fcfa": "XOF", "cfa": "XOF",
-    "cfaf": "XOF", "xof": "XOF", "xaf": "XAF", "gnf": "GNF", "fg": "GNF",
-    "franc guineen": "GNF", "francs guineens": "GNF", "rwf": "RWF", "frw": "RWF",
-    "bif": "BIF", "cdf": "CDF", "kmf": "KMF", "djf": "DJF",
-    "franc": _FRANC, "francs": _FRANC, "f": _FRANC,
-    # Dollars, euros, pounds
-    "usd": "USD", "dollar": "USD", "dollars": "USD", "dolar": "USD", "dolares": "USD",
-    "bucks": "USD", "eur": "EUR", "euro": "EUR", "euros": "EUR",
-    "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "livre sterling": "GBP",
-    "livres sterling": "GBP", "libra": "GBP", "libras": "GBP",
-    # East, West, North and Southern Africa
-    "kes": "KES", "ksh": "KES", "kshs": "KES", "shilling": "KES", "shillings": "KES",
-    "ugx": "UGX", "tzs": "TZS", "ngn": "NGN", "naira": "NGN", "ghs": "GHS", "ghc": "GHS",
-    "cedi": "GHS", "cedis": "GHS", "mad": "MAD", "dirham": "MAD", "dirhams": "MAD",
-    "dh": "MAD", "dhs": "MAD", "etb": "ETB", "birr": "ETB", "zar": "ZAR", "rand": "ZAR",
-    "rands": "ZAR", "sle": "SLE", "sll": "SLE", "leone": "SLE", "leones": "SLE",
-    "lrd": "LRD", "gmd": "GMD", "dalasi": "GMD", "dalasis": "GMD", "mru": "MRU",
-    "ouguiya": "MRU", "cve": "CVE", "escudo": "CVE", "escudos": "CVE", "mga": "MGA",
-    "ariary": "MGA", "tnd": "TND", "dzd": "DZD", "egp": "EGP", "xpf": "XPF",
-}
-_WORD_RE = re.compile(
-    r"\b(" + "|".join(re.escape(w) for w in sorted(_WORDS, key=len, reverse=True)) + r")\b"
+_RANGE = re.compile(r"\b(?:between|from|to|and|entre|de|a|et|y|hasta|al)\b|\d\s*[-–]\s*\d")
+# Local shorthands for thousands and millions: "50 lucas" (COP/CLP), "2 palos" (COP), "5 grand"
+_SHORTHANDS: tuple[tuple[re.Pattern[str], float], ...] = (
+    (re.compile(r"\b(?:una|un)\s+lucas?\b"), 1e3),
+    (re.compile(r"\b(?:un|1)\s+palo\b"), 1e6),
+    (re.compile(r"\bmedio\s+palo\b"), 5e5),
 )
-_NOTHING = ("no income", "no salary", "no pay", "sin ingresos", "sin sueldo", "sin salario")
+_SHORTHAND_SUFFIX = re.compile(r"(\d+(?:[.,]\d+)?)\s*(lucas?|palos?|grand|grands)\b")
+_SUFFIX_FACTOR = {"luca": 1e3, "lucas": 1e3, "palo": 1e6, "palos": 1e6, "grand": 1e3,
+                  "grands": 1e3}
 
 
-def currency_of(text: str, default: str | None = None) -> str | None:
-    """The ISO 4217 code named in ``text`` (``None`` when none or several differ).
+def _expand_shorthands(converted: str) -> str:
+    """``50 lucas`` → ``50000 lucas`` (the word stays: it also names the currency)."""
+    for pattern, factor in _SHORTHANDS:
+        converted = pattern.sub(f"{factor:.0f} pesos", converted)
 
-    ``default`` (the question's unit) decides what plain "francs" and "CFA" mean.
-    """
-    found: list[str] = [code for symbol, code in _SYMBOLS if symbol in text.casefold()]
-    spaced = re.sub(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)", " ", fold(text))
-    found += [_WORDS[m.group(1)] for m in _WORD_RE.finditer(" ".join(words(spaced)))]
-    if not found:
-        try:
-            symbol = Price.fromstring(text).currency
-        except Exception:  # price-parser is not hardened against arbitrary input
-            symbol = None
-        found = [code for s, code in _SYMBOLS if symbol and s == symbol.casefold()]
-    default = default.upper() if default else None
-    resolved = set()
-    for code in found:
-        if code == _FRANC:
-            code = default if default in FRANC_ZONE else "XOF"
-        elif code == "XOF" and default == "XAF":
-            code = "XAF"
-        resolved.add(code)
-    return resolved.pop() if len(resolved) == 1 else None
+    def expand(match: re.Match[str]) -> str:
+        number = float(match.group(1).replace(",", "."))
+        return f"{number * _SUFFIX_FACTOR[match.group(2)]:.0f} {match.group(2)}"
+
+    return _SHORTHAND_SUFFIX.sub(expand, converted)
+
+
+def _range_bounds(numbers: list[float], text: str) -> tuple[float, float] | None:
+    """(low, high) of "between 100 and 150", "100-150k", "entre 50 et 80 mille"."""
+    low, high = sorted(numbers)
+    if low <= 0 or not _RANGE.search(text):
+        return None
+    for factor in (1e6, 1e3):  # "100-150k": the multiplier after the second number counts twice
+        if low * factor <= high and high / (low * factor) < 10:
+            low *= factor
+            break
+    return low, high
+
+
+def _amounts(converted: str, language: str) -> list[float]:
+    """Distinct numbers of the converted text, in order."""
+    seen: list[float] = []
+    for number in find_numbers(converted, language, suffixes=True):
+        if number not in seen:
+            seen.append(number)
+    return seen
 
 
 def parse_money(
@@ -77,19 +79,67 @@ def parse_money(
     minimum: float | None = None,
     maximum: float | None = None,
     default_currency: str | None = None,
+    *,
+    country: str | None = None,
+    period: str = "month",
 ) -> ParseResult:
-    """``{"amount": float, "currency": ISO code or None}``; "nothing"/"rien"/"nada" is 0."""
+    """``{"amount", "currency", "period", "monthly", …}`` from a typed amount.
+
+    ``country`` (ISO 3166 of the trainee's cohort) decides what "pesos"/"shillings"/"$" mean and
+    gives the currency of an amount typed without one; ``period`` is the one the question asks
+    for. Errors: ``not_an_amount``, ``irregular_amount`` (ask for a usual month),
+    ``no_currency`` (ask for the currency), ``out_of_range``. A range is proposed as its
+    midpoint (``needs_confirmation``: the trainee confirms before it is stored); an amount
+    read from words, or whose currency comes from the country, is echoed.
+    """
     cleaned, failure = precheck(text)
     if failure:
         return failure
-    amount = single_number(cleaned, language, suffixes=True)
-    if amount is None and not find_numbers(cleaned, language, suffixes=True):
-        if any(phrase in fold(cleaned) for phrase in _NOTHING):
-            amount = 0.0
-    if amount is None:
+    folded = fold(cleaned)
+    worked, folded = find_time_worked(folded)
+    periods, folded = find_periods(folded)
+    if len(periods) > 1:
+        return reject("irregular_amount")
+    converted = _expand_shorthands(words_to_digits(folded, language, suffixes=True))
+    numbers = _amounts(converted, language)
+    irregular = bool(_IRREGULAR.search(folded))
+    bounds = None
+    if len(numbers) == 2 and not irregular:
+        bounds = _range_bounds(numbers, converted)
+        if bounds is None:
+            return reject("irregular_amount")
+    elif len(numbers) > 2 or (irregular and len(numbers) != 1):
+        return reject("irregular_amount")
+    if bounds:
+        amount = (bounds[0] + bounds[1]) / 2
+    elif numbers:
+        amount = numbers[0]
+    elif says_zero(cleaned) or any(phrase in folded for phrase in _NOTHING):
+        amount = 0.0
+    else:
         return reject("not_an_amount")
     amount = round(amount, 2) + 0.0  # + 0.0 turns -0.0 into 0.0
     out = check_range(amount, minimum, maximum)
     if out:
         return out
-    return accept({"amount": amount, "currency": currency_of(cleaned, default_currency)})
+    named = named_currencies(cleaned)
+    currency = currency_of(cleaned, default_currency, country)
+    source = "text" if currency else None
+    if currency is None and not named:
+        currency = country_currency(country) or (
+            default_currency.upper() if default_currency else None
+        )
+        source = "country" if currency else None
+    if currency is None and amount != 0:
+        return reject("no_currency", amount=amount, named=bool(named))
+    paid_per = periods.pop() if periods else period
+    value: dict[str, Any] = {"amount": amount, "currency": currency, "period": paid_per}
+    if bounds:
+        value["range"] = [bounds[0], bounds[1]]
+    value.update(worked)
+    follow_up = FOLLOW_UP.get(paid_per) if amount else None
+    value["follow_up"] = None if follow_up in worked else follow_up
+    value["monthly"] = monthly_equivalent(amount, paid_per, **worked)
+    if bounds:
+        return propose(value, low=bounds[0], high=bounds[1])
+    return accept(value, echo=any(c.isalpha() for c in cleaned) or source == "country")

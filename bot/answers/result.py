@@ -15,6 +15,8 @@ ERROR_KEYS: tuple[str, ...] = (
     "not_a_date",
     "not_a_duration",
     "not_an_amount",
+    "irregular_amount",
+    "no_currency",
     "no_text",
     "needs_confirmation",
 )

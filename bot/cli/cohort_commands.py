@@ -34,7 +34,8 @@ def import_command(
 
     \b
     Columns (first row): cohort_code (required), cohort_name, start_date, end_date
-    (YYYY-MM-DD), region, timezone (IANA), trainee_ref, name, phone, email,
+    (YYYY-MM-DD), region, timezone (IANA), country (ISO 3166, e.g. KE: the currency of
+    amounts typed without one), trainee_ref, name, phone, email,
     sex (female/male/other), birth_year, language (en/fr/es).
     All rows are imported in one transaction, or none when any row is rejected.
     """

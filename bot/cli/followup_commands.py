@@ -15,6 +15,7 @@ from datetime import timedelta
 import click
 
 from bot.cli.common import CliContext, pass_cli
+from bot.cli.invite_send_commands import wave_send_command
 from bot.outreach.cli_support import friendly_errors, now_option, scope_options
 from bot.outreach.clock import parse_now
 from bot.outreach.due import DueList
@@ -242,3 +243,33 @@ def scheduler_command(
             time.sleep(interval)
     except KeyboardInterrupt:
         click.echo("Scheduler stopped.")
+
+
+@followups.command("message")
+@scope_options
+@now_option
+@click.option(
+    "--send",
+    "mode",
+    type=click.Choice(("sms", "email", "auto")),
+    default="auto",
+    show_default=True,
+    help="Channel for trainees without a chat (auto: SMS if a phone, else e-mail).",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_cli
+@friendly_errors
+def message_command(
+    ctx: CliContext,
+    programme: str | None,
+    cohort: str | None,
+    now_text: str | None,
+    mode: str,
+    dry_run: bool,
+    yes: bool,
+) -> None:
+    """Due waves and reminders by SMS / e-mail, with a fresh link, for trainees who never
+    linked a chat (those with a chat get theirs from 'followups send')."""
+    wave_send_command(ctx.settings, Scope(programme, cohort), mode, parse_now(now_text),
+                      dry_run=dry_run, yes=yes)  # fmt: skip

@@ -44,6 +44,7 @@ _OPTIONAL_GROUPS = (
     ("bot.cli.ops_commands", "purge"),
     ("bot.cli.ops_commands", "rotate_keys"),
     ("bot.cli.cluster_commands", "cluster"),
+    ("bot.cli.occupation_commands", "occupations"),
 )
 for module_name, attribute in _OPTIONAL_GROUPS:
     try:

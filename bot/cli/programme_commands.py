@@ -8,6 +8,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from bot.answers.currency import country_currency
 from bot.cli.common import CliContext, pass_cli
 from bot.storage.db import session_scope
 from bot.storage.models import Cohort, Programme
@@ -25,14 +26,26 @@ def programmes() -> None:
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="Cohort start date.")
 @click.option("--end", type=click.DateTime(["%Y-%m-%d"]), help="Cohort end (completion) date.")
 @click.option("--region", help="Cohort region.")
+@click.option(
+    "--country",
+    callback=lambda ctx, param, value: _country(value),
+    help="Country (ISO 3166, e.g. KE, SN, CO): the currency of amounts typed without one.",
+)
 @pass_cli
 def add(
-    ctx: CliContext, code: str, name: str, cohort_code: str | None, start, end, region: str | None
+    ctx: CliContext,
+    code: str,
+    name: str,
+    cohort_code: str | None,
+    start,
+    end,
+    region: str | None,
+    country: str | None,
 ) -> None:
     """Add programme CODE called NAME (optionally with a first cohort)."""
     try:
         with session_scope(ctx.settings.database_url) as session:
-            programme = Programme(code=code, name=name)
+            programme = Programme(code=code, name=name, country=country)
             session.add(programme)
             session.flush()
             if cohort_code:
@@ -51,6 +64,46 @@ def add(
     click.echo(f"Added programme {code}.")
 
 
+def _country(value: str | None) -> str | None:
+    """An upper-case ISO 3166 code that has a currency, or a usage error naming the value."""
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if country_currency(code) is None:
+        raise click.BadParameter(f"'{value}' is not an ISO 3166 country code (e.g. KE, SN, CO)")
+    return code
+
+
+@programmes.command("set-country")
+@click.argument("code")
+@click.argument("country")
+@click.option("--cohort", "cohort_code", help="Set it for this cohort only.")
+@pass_cli
+def set_country(ctx: CliContext, code: str, country: str, cohort_code: str | None) -> None:
+    """Set the COUNTRY of programme CODE (or of one of its cohorts).
+
+    Amounts typed without a currency, or with "pesos", "shillings", "francs" or "$", take the
+    currency of the cohort's country, else of the programme's.
+    """
+    country = _country(country) or ""
+    with session_scope(ctx.settings.database_url) as session:
+        programme = session.execute(
+            select(Programme).where(Programme.code == code)
+        ).scalar_one_or_none()
+        if programme is None:
+            raise click.ClickException(f"no programme with code '{code}'")
+        if cohort_code is None:
+            programme.country = country
+            target = f"programme {code}"
+        else:
+            cohort = next((c for c in programme.cohorts if c.code == cohort_code), None)
+            if cohort is None:
+                raise click.ClickException(f"programme '{code}' has no cohort '{cohort_code}'")
+            cohort.country = country
+            target = f"cohort {cohort_code} of {code}"
+    click.echo(f"Country of {target}: {country} (currency {country_currency(country)}).")
+
+
 @programmes.command("list")
 @pass_cli
 def list_programmes(ctx: CliContext) -> None:
@@ -60,7 +113,9 @@ def list_programmes(ctx: CliContext) -> None:
         if not rows:
             click.echo("No programmes yet: add one with 'tracer programmes add CODE NAME'.")
         for programme in rows:
-            click.echo(f"{programme.code}\t{programme.name}")
+            country = f"\tcountry {programme.country}" if programme.country else ""
+            click.echo(f"{programme.code}\t{programme.name}{country}")
             for cohort in programme.cohorts:
                 end = cohort.end_date.isoformat() if isinstance(cohort.end_date, date) else "-"
-                click.echo(f"  {cohort.code}\t{cohort.name}\tends {end}")
+                own = f"\tcountry {cohort.country}" if cohort.country else ""
+                click.echo(f"  {cohort.code}\t{cohort.name}\tends {end}{own}")

@@ -26,16 +26,25 @@ LARGE = 5_000  # trainees above which progress is shown
               help="Output file (html, xlsx) or folder (csv).")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Report date deciding which waves are due (default: today).")
+@click.option("--weight-cells", default="cohort,completion,sex,age_band", show_default=True,
+              help="Non-response weighting cells, comma-separated, in collapsing order "
+              "(cohort, completion, sex, age_band, region).")
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 @pass_cli
 def report(
     ctx: CliContext, programme: str, cohort: str | None, fmt: str, out: Path,
-    as_of: datetime | None, quiet: bool,
+    as_of: datetime | None, weight_cells: str, quiet: bool,
 ) -> None:
     """Outcome report of a programme: response, labour market, expectations, satisfaction."""
     from analytics.dataset import UnknownProgrammeError
     from analytics.render import write_report
     from analytics.report import build_report
+    from analytics.weights import parse_cells
+
+    try:
+        cells = parse_cells(weight_cells)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--weight-cells") from None
 
     started = time.perf_counter()
     bar = tqdm(total=4, desc="report", unit="step", disable=True if quiet else None,
@@ -52,6 +61,7 @@ def report(
             as_of=as_of.date() if as_of else None,
             followup_months=ctx.settings.followup_months,
             progress=progress,
+            weight_cells=cells,
         )
         progress("rendering")
         bar.update(1)

@@ -8,7 +8,7 @@ from bot.cli.common import CliContext, pass_cli
 from bot.outreach.cli_support import friendly_errors, scope_options
 from bot.outreach.funnel import FunnelRow, delivery_funnel
 from bot.outreach.scope import Scope
-from bot.outreach.status import response_table
+from bot.outreach.status import invitation_funnel, response_table
 
 HEADERS = (
     "programme",
@@ -22,6 +22,18 @@ HEADERS = (
     "unreachable",
     "pending",
     "unknown",
+)
+
+FUNNEL_HEADERS = (
+    "programme",
+    "cohort",
+    "trainees",
+    "invited",
+    "sent",
+    "delivered",
+    "failed",
+    "joined",
+    "answered",
 )
 
 
@@ -52,20 +64,41 @@ def status(ctx: CliContext, programme: str | None, cohort: str | None) -> None:
         )
         for row in rows
     ]
-    _echo_table(table, text_columns=3)
-    funnel = delivery_funnel(ctx.settings, Scope(programme, cohort))
-    if funnel:
+    _print_table(table, left=3)
+    funnel = invitation_funnel(ctx.settings, Scope(programme, cohort))
+    click.echo("")
+    click.echo("Invitations (trainees; sent = accepted by the SMS provider or mail server):")
+    _print_table(
+        [FUNNEL_HEADERS]
+        + [
+            (
+                row.programme,
+                row.cohort,
+                str(row.trainees),
+                str(row.invited),
+                str(row.sent),
+                str(row.delivered),
+                str(row.failed),
+                str(row.joined),
+                str(row.answered),
+            )
+            for row in funnel
+        ],  # fmt: skip
+        left=2,
+    )
+    followups = delivery_funnel(ctx.settings, Scope(programme, cohort))
+    if followups:
         click.echo("")
-        click.echo("Delivery funnel (follow-ups sent; '-' = the channel sends no receipts):")
-        _echo_table([FUNNEL_HEADERS] + [_funnel_line(row) for row in funnel], text_columns=4)
+        click.echo("Follow-up delivery (sent -> delivered -> read -> answered; '-' = no receipts):")
+        _print_table([FOLLOWUP_FUNNEL_HEADERS] + [_followup_line(row) for row in followups], left=4)
 
 
-FUNNEL_HEADERS = (
+FOLLOWUP_FUNNEL_HEADERS = (
     "programme", "cohort", "wave", "channel", "sent", "delivered", "read", "failed", "answered"
 )  # fmt: skip
 
 
-def _funnel_line(row: FunnelRow) -> tuple[str, ...]:
+def _followup_line(row: FunnelRow) -> tuple[str, ...]:
     def cell(value: int | None) -> str:
         return "-" if value is None else str(value)
 
@@ -82,12 +115,12 @@ def _funnel_line(row: FunnelRow) -> tuple[str, ...]:
     )
 
 
-def _echo_table(table: list[tuple[str, ...]], text_columns: int) -> None:
-    """Print rows in aligned columns: the first ``text_columns`` left, numbers right."""
+def _print_table(table: list[tuple[str, ...]], left: int) -> None:
+    """Columns aligned: the first ``left`` ones to the left, numbers to the right."""
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
     for line in table:
         cells = [
-            cell.ljust(width) if i < text_columns else cell.rjust(width)
+            cell.ljust(width) if i < left else cell.rjust(width)
             for i, (cell, width) in enumerate(zip(line, widths, strict=True))
         ]
         click.echo("  ".join(cells).rstrip())

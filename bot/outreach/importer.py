@@ -29,6 +29,7 @@ COLUMNS = (
     "end_date",
     "region",
     "timezone",
+    "country",
     "trainee_ref",
     "name",
     "phone",
@@ -37,7 +38,7 @@ COLUMNS = (
     "birth_year",
     "language",
 )
-_COHORT_FIELDS = ("name", "start_date", "end_date", "region", "timezone")
+_COHORT_FIELDS = ("name", "start_date", "end_date", "region", "timezone", "country")
 _CHUNK = 900
 
 
@@ -127,6 +128,7 @@ def _fields_of(cohort: Cohort) -> CohortFields:
         cohort.end_date,
         cohort.region or "",
         cohort.timezone or "",
+        cohort.country or "",
     )
 
 
@@ -207,6 +209,7 @@ def _cohort_for(
     cohort.end_date = cohort.end_date or fields.end_date
     cohort.region = cohort.region or fields.region or None
     cohort.timezone = cohort.timezone or fields.timezone or None
+    cohort.country = cohort.country or fields.country or None
     return cohort, created
 
 

@@ -104,7 +104,7 @@ def _existing(session: Session, scope: Scope) -> dict[tuple[int, str], dict[int,
     return found
 
 
-def _next_reminder(
+def next_reminder(
     attempts: dict[int, ExistingAttempt], settings: Settings, tz, now: datetime
 ) -> tuple[int, datetime] | None:
     """(attempt, due_at) of the reminder to plan now, if any."""
@@ -162,7 +162,7 @@ def compute_plan(settings: Settings, now: datetime, scope: Scope | None = None) 
             result.planned_by_wave[(wave, 0)] += 1
             result.meta[trainee_id] = (pseudo_id, tz_name)
             continue
-        reminder = _next_reminder(attempts, settings, tz, now)
+        reminder = next_reminder(attempts, settings, tz, now)
         if reminder is not None:
             attempt, due_at = reminder
             result.new_rows.append(_row(trainee_id, wave, attempt, due_at, now))

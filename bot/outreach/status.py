@@ -11,7 +11,15 @@ from bot.config import Settings
 from bot.outreach.scope import CHAT_CHANNELS, Scope
 from bot.questionnaire.loader import followup_wave_id
 from bot.storage.db import session_scope
-from bot.storage.models import Cohort, Contact, Outreach, Programme, Trainee, WaveProgress
+from bot.storage.models import (
+    Cohort,
+    Contact,
+    Invitation,
+    Outreach,
+    Programme,
+    Trainee,
+    WaveProgress,
+)
 
 
 @dataclass(frozen=True)
@@ -47,19 +55,19 @@ def _per_cohort(session, scope: Scope, statement) -> Counter:
     return counts
 
 
+def _cohorts(session, scope: Scope) -> list[tuple[int, str, str]]:
+    """(cohort id, cohort code, programme code) in scope, ordered by programme and cohort."""
+    statement = select(Cohort.id, Cohort.code, Programme.code).join(
+        Programme, Programme.id == Cohort.programme_id
+    )
+    return list(session.execute(scope.apply(statement).order_by(Programme.code, Cohort.code)))
+
+
 def response_table(settings: Settings, scope: Scope | None = None) -> list[StatusRow]:
     """One row per cohort and wave, cohorts ordered by programme and code."""
     scope = scope or Scope()
     with session_scope(settings.database_url) as session:
-        cohorts = list(
-            session.execute(
-                scope.apply(
-                    select(Cohort.id, Cohort.code, Programme.code).join(
-                        Programme, Programme.id == Cohort.programme_id
-                    )
-                ).order_by(Programme.code, Cohort.code)
-            )
-        )
+        cohorts = _cohorts(session, scope)
         count = func.count(func.distinct(Trainee.id))
         base = select(Trainee.cohort_id, count).join(Cohort, Cohort.id == Trainee.cohort_id)
         trainees = _per_cohort(session, scope, base.group_by(Trainee.cohort_id))
@@ -121,3 +129,64 @@ def _reorder(statement):
     return statement.with_only_columns(columns[0], columns[2], columns[1]).group_by(
         columns[0], columns[2]
     )
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    """How far a cohort's trainees got: invited → sent → delivered → joined → answered."""
+
+    programme: str
+    cohort: str
+    trainees: int
+    invited: int  # given a code (CSV or sent by Tracer)
+    sent: int  # a code accepted by the SMS provider / mail server
+    delivered: int  # a delivery receipt says it arrived
+    failed: int  # the last send failed, was rejected, or was not delivered
+    joined: int  # linked a chat (consented)
+    answered: int  # completed at least one wave
+
+
+def invitation_funnel(settings: Settings, scope: Scope | None = None) -> list[FunnelRow]:
+    """One row per cohort: trainees counted once at each step of the invitation funnel."""
+    scope = scope or Scope()
+    trainee = func.count(func.distinct(Trainee.id))
+    with session_scope(settings.database_url) as session:
+        cohorts = _cohorts(session, scope)
+        base = (
+            select(Trainee.cohort_id, trainee)
+            .join(Cohort, Cohort.id == Trainee.cohort_id)
+            .group_by(Trainee.cohort_id)
+        )
+        invited_base = base.join(Invitation, Invitation.trainee_id == Trainee.id)
+
+        def count(statement) -> Counter:
+            return _per_cohort(session, scope, statement)
+
+        totals = count(base)
+        invited = count(invited_base)
+        sent = count(invited_base.where(Invitation.send_state.in_(("accepted", "delivered"))))
+        delivered = count(invited_base.where(Invitation.send_state == "delivered"))
+        failed = count(
+            invited_base.where(
+                Invitation.used_at.is_(None),
+                Invitation.send_state.in_(("failed", "rejected", "undelivered")),
+            )
+        )
+        chat = select(Contact.trainee_id).where(Contact.channel.in_(CHAT_CHANNELS))
+        joined = count(base.where(Trainee.id.in_(chat)))
+        done = select(WaveProgress.trainee_id).where(WaveProgress.completed_at.is_not(None))
+        answered = count(base.where(Trainee.id.in_(done)))
+    return [
+        FunnelRow(
+            programme,
+            code,
+            totals[cid],
+            invited[cid],
+            sent[cid],
+            delivered[cid],
+            failed[cid],
+            joined[cid],
+            answered[cid],
+        )  # fmt: skip
+        for cid, code, programme in cohorts
+    ]

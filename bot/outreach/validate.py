@@ -8,6 +8,7 @@ from datetime import date
 
 import phonenumbers
 
+from bot.answers.currency import country_currency
 from bot.outreach.clock import is_valid_zone
 
 LANGUAGES = ("en", "fr", "es")
@@ -30,6 +31,7 @@ class CohortFields:
     end_date: date | None
     region: str
     timezone: str
+    country: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,9 @@ def validate_row(
     tz = (get("timezone") or "").strip()
     if tz and not is_valid_zone(tz):
         errors.append(f"timezone '{tz}' is not an IANA time zone (e.g. Africa/Dakar)")
+    country = (get("country") or "").strip().upper()
+    if country and country_currency(country) is None:
+        errors.append(f"country '{country}' is not an ISO 3166 country code (e.g. SN, KE, CO)")
     name = " ".join((get("name") or "").split())
     phone = normalise_phone((get("phone") or "").strip(), region_code, errors)
     email = (get("email") or "").strip().lower()
@@ -122,6 +127,7 @@ def validate_row(
         end_date=end,
         region=(get("region") or "").strip(),
         timezone=tz,
+        country=country,
     )
     ref = (get("trainee_ref") or "").strip()
     row = TraineeRow(line, cohort, ref, name, phone, email, sex, birth_year, language)

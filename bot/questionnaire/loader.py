@@ -24,6 +24,8 @@ from bot.questionnaire.model import (
 DEFAULT_PATH = Path(__file__).with_name("questionnaire.yml")
 _CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 _BOUNDED_TYPES = {"integer", "rating", "money", "duration"}
+MAX_EXAMPLE = 120
+"""Longest example phrasing of a choice (characters)."""
 
 
 def wave_kind(wave_id: str) -> str:
@@ -48,6 +50,48 @@ def _texts(raw: Any, where: str, *, required: bool = True) -> dict[str, str]:
     return texts
 
 
+def _examples(raw: Any, where: str) -> dict[str, tuple[str, ...]]:
+    """A choice's ``examples: {en: [...], fr: [...], es: [...]}``, checked."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise QuestionnaireError(f"{where}: examples must be a mapping of language → list")
+    examples: dict[str, tuple[str, ...]] = {}
+    for language, items in raw.items():
+        if language not in LANGUAGES:
+            raise QuestionnaireError(f"{where}: examples in unknown language '{language}'")
+        if not isinstance(items, list) or not items:
+            raise QuestionnaireError(f"{where}: examples.{language} must be a non-empty list")
+        texts = tuple(str(item).strip() for item in items)
+        if any(not text or len(text) > MAX_EXAMPLE for text in texts):
+            raise QuestionnaireError(
+                f"{where}: examples.{language} holds an empty text or one over {MAX_EXAMPLE} "
+                "characters"
+            )
+        examples[str(language)] = texts
+    return examples
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _check_examples(choices: tuple[Choice, ...], where: str) -> None:
+    """An example may name one choice only: not another choice's example or label."""
+    owner: dict[str, str] = {}
+    for choice in choices:
+        for text in {_normal(t) for t in choice.label.values()}:
+            owner.setdefault(text, choice.code)
+    for choice in choices:
+        for texts in choice.examples.values():
+            for text in {_normal(t) for t in texts}:
+                other = owner.setdefault(text, choice.code)
+                if other != choice.code:
+                    raise QuestionnaireError(
+                        f"{where}: example '{text}' of choice {choice.code} also names {other}"
+                    )
+
+
 def _condition(raw: Any, where: str, known: set[str]) -> Condition:
     if not isinstance(raw, Mapping):
         raise QuestionnaireError(f"{where}: ask_if must be a mapping")
@@ -63,6 +107,7 @@ def _condition(raw: Any, where: str, known: set[str]) -> Condition:
     as_tuple = lambda v: tuple(v) if v is not None else None  # noqa: E731
     return Condition(
         code=code,
+        field=raw.get("field"),
         in_=as_tuple(raw.get("in")),
         not_in=as_tuple(raw.get("not_in")),
         gte=raw.get("gte"),
@@ -84,9 +129,14 @@ def _question(raw: Mapping[str, Any], index: int, known: set[str]) -> Question:
     if qtype not in ANSWER_TYPES:
         raise QuestionnaireError(f"{where}: type must be one of {', '.join(ANSWER_TYPES)}")
     choices = tuple(
-        Choice(code=str(c["code"]), label=_texts(c.get("label"), f"{where} choice {c.get('code')}"))
+        Choice(
+            code=str(c["code"]),
+            label=_texts(c.get("label"), f"{where} choice {c.get('code')}"),
+            examples=_examples(c.get("examples"), f"{where} choice {c.get('code')}"),
+        )
         for c in raw.get("choices") or []
     )
+    _check_examples(choices, where)
     if qtype == "choice" and len(choices) < 2:
         raise QuestionnaireError(f"{where}: a choice question needs at least two choices")
     if qtype != "choice" and choices:

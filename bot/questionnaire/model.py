@@ -33,10 +33,15 @@ Text = Mapping[str, str]
 
 @dataclass(frozen=True)
 class Choice:
-    """One allowed value of a choice question."""
+    """One allowed value of a choice question.
+
+    ``examples`` holds typed phrasings per language ("je cherche du travail" for "Looking for
+    work") that teach the free-text choice reader (``bot/answers/understand.py``).
+    """
 
     code: str
     label: Text
+    examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def label_in(self, language: str) -> str:
         """The choice label in ``language`` (English when missing)."""
@@ -47,13 +52,15 @@ class Choice:
 class Condition:
     """Skip logic: a question is asked only when this holds for the answers given so far.
 
-    A leaf compares one earlier answer (``code``) with ``in``/``not_in`` lists of values, or
-    ``gte``/``lte`` bounds; ``all``/``any`` combine conditions.  A leaf on a question that was not
+    A leaf compares one earlier answer (``code``, or one ``field`` of it, e.g. the ``follow_up``
+    of a money answer) with ``in``/``not_in`` lists of values, or ``gte``/``lte`` bounds;
+    ``all``/``any`` combine conditions.  A leaf on a question that was not
     answered (or was skipped) is false, except ``not_in`` which is then true only if
     ``missing_ok``.
     """
 
     code: str | None = None
+    field: str | None = None
     in_: tuple[Any, ...] | None = None
     not_in: tuple[Any, ...] | None = None
     gte: float | None = None
@@ -68,6 +75,8 @@ class Condition:
         if self.any_:
             return any(c.holds(answers) for c in self.any_)
         value = answers.get(self.code) if self.code else None
+        if self.field is not None:
+            value = value.get(self.field) if isinstance(value, Mapping) else None
         if value is None:
             return False
         if self.in_ is not None and value not in self.in_:

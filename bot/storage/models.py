@@ -40,6 +40,8 @@ class Programme(Base):
     id = Column(Integer, primary_key=True)
     code = Column(String(64), nullable=False, unique=True)
     name = Column(String(200), nullable=False)
+    # ISO 3166 alpha-2: the currency of amounts typed without one ("pesos" in CO → COP)
+    country = Column(String(2), nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     cohorts = relationship("Cohort", back_populates="programme", order_by="Cohort.start_date")
 
@@ -56,6 +58,8 @@ class Cohort(Base):
     end_date = Column(Date, nullable=True)
     region = Column(String(120), nullable=True)
     timezone = Column(String(64), nullable=True)
+    # ISO 3166 alpha-2; when empty, the programme's country applies
+    country = Column(String(2), nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     programme = relationship("Programme", back_populates="cohorts")
     __table_args__ = (UniqueConstraint("programme_id", "code", name="uq_cohort_code"),)
@@ -106,6 +110,15 @@ class Invitation(Base):
     code_hash = Column(String(64), nullable=False, unique=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     used_at = Column(DateTime, nullable=True)
+    # Sent by Tracer itself (bot/outreach/invite_send.py); NULL when issued for a CSV only.
+    # send_state: sending / accepted / delivered / failed / unknown.
+    send_channel = Column(String(16), nullable=True)
+    send_state = Column(String(16), nullable=True)
+    send_attempts = Column(Integer, nullable=False, default=0, server_default="0")
+    send_result = Column(String(200), nullable=True)
+    provider_ref = Column(String(80), nullable=True, index=True)
+    sent_at = Column(DateTime, nullable=True)
+    delivered_at = Column(DateTime, nullable=True)
 
 
 class Consent(Base):
@@ -139,6 +152,8 @@ class Answer(Base):
     value_json = Column(JSON, nullable=True)
     value_number = Column(Float, nullable=True)
     value_text = Column(String(400), nullable=True)
+    # money: the pay period typed (hour … year); value_number is then the monthly equivalent
+    value_period = Column(String(16), nullable=True)
     raw_text = Column(Text, nullable=True)
     source_message_id = Column(String(128), nullable=False)
     answered_at = Column(DateTime, nullable=False, default=utcnow)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from sqlalchemy import and_, case, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
@@ -38,6 +38,7 @@ class TraineeInfo:
     cohort_id: int | None
     consented: bool
     cohort_end: date | None
+    country: str | None = None  # of the cohort, else of the programme (ISO 3166 alpha-2)
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,17 @@ def _answer_columns(value: Any) -> dict[str, Any]:
     elif isinstance(value, (int, float)):
         number = float(value)
     elif isinstance(value, dict) and "amount" in value:
-        number = float(value["amount"])
+        # issue 25: what analysis reads is the monthly equivalent, and only with a currency
+        monthly = value["monthly"] if "monthly" in value else value["amount"]
         text = value.get("currency")
+        if monthly is not None and (text or not monthly):
+            number = float(monthly)
+        return {
+            "value_json": value,
+            "value_number": number,
+            "value_text": text,
+            "value_period": value.get("period"),
+        }
     elif isinstance(value, str):
         text = value[:400]
     return {"value_json": value, "value_number": number, "value_text": text}
@@ -68,6 +78,16 @@ def _answer_columns(value: Any) -> dict[str, Any]:
 # Contact channels that carry a conversation. Only these identify a chat sender, and only on
 # their own channel: a phone number or e-mail from a cohort file never matches a chat sender.
 CHAT_CHANNELS = ("telegram", "socketio", "rest", "whatsapp")
+
+
+def _current_answer(trainee_id: int, wave: str, question_code: str) -> Any:
+    """The WHERE clause of a trainee's current answer to one question of one wave."""
+    return and_(
+        Answer.trainee_id == trainee_id,
+        Answer.wave == wave,
+        Answer.question_code == question_code,
+        Answer.is_current.is_(True),
+    )
 
 
 class TracerStore:
@@ -96,7 +116,9 @@ class TracerStore:
             and consent.withdrawn_at is None
             and consent.version == self.settings.consent_version
         )
-        cohort_end = trainee.cohort.end_date if trainee.cohort is not None else None
+        cohort = trainee.cohort
+        cohort_end = cohort.end_date if cohort is not None else None
+        country = (cohort.country or cohort.programme.country) if cohort is not None else None
         return TraineeInfo(
             id=trainee.id,
             pseudo_id=trainee.pseudo_id,
@@ -105,6 +127,7 @@ class TracerStore:
             cohort_id=trainee.cohort_id,
             consented=consented,
             cohort_end=cohort_end,
+            country=country,
         )
 
     def _chat_contact(self, address: str, channel: str | None) -> Any:
@@ -144,15 +167,17 @@ class TracerStore:
                     Trainee.cohort_id,
                     latest_consent,
                     Cohort.end_date,
+                    func.coalesce(Cohort.country, Programme.country),
                 )
                 .join(Contact, Contact.trainee_id == Trainee.id)
                 .outerjoin(Cohort, Cohort.id == Trainee.cohort_id)
+                .outerjoin(Programme, Programme.id == Cohort.programme_id)
                 .where(self._chat_contact(address, channel))
                 .limit(1)
             ).first()
         if row is None:
             return None
-        trainee_id, pseudo_id, status, language, cohort_id, consented, cohort_end = row
+        trainee_id, pseudo_id, status, language, cohort_id, consented, cohort_end, country = row
         return TraineeInfo(
             id=trainee_id,
             pseudo_id=pseudo_id,
@@ -161,6 +186,7 @@ class TracerStore:
             cohort_id=cohort_id,
             consented=bool(consented),
             cohort_end=cohort_end,
+            country=country,
         )
 
     def trainee_by_id(self, trainee_id: int) -> TraineeInfo:
@@ -224,6 +250,13 @@ class TracerStore:
         if invitation is None:
             return None
         invitation.used_at = now
+        # The trainee's other codes (an invitation and later wave reminders by SMS/e-mail each
+        # carry one) close with it: one code links one chat, never a second one later.
+        session.execute(
+            update(Invitation)
+            .where(Invitation.trainee_id == invitation.trainee_id, Invitation.used_at.is_(None))
+            .values(used_at=now)
+        )
         return session.get(Trainee, invitation.trainee_id)
 
     def redeem_invite(self, trainee_id: int, code: str, channel: str, address: str) -> bool:
@@ -310,12 +343,7 @@ class TracerStore:
             with session_scope(self.url) as session:
                 session.execute(
                     update(Answer)
-                    .where(
-                        Answer.trainee_id == trainee_id,
-                        Answer.wave == wave,
-                        Answer.question_code == question_code,
-                        Answer.is_current.is_(True),
-                    )
+                    .where(_current_answer(trainee_id, wave, question_code))
                     .values(is_current=False, superseded_at=now)
                 )
                 session.add(
@@ -334,6 +362,19 @@ class TracerStore:
             return True
         except IntegrityError:
             return False
+
+    def update_money_answer(
+        self, trainee_id: int, wave: str, question_code: str, value: dict[str, Any]
+    ) -> None:
+        """Rewrite the current money answer's value in place (the time worked, now known, and
+        the monthly equivalent derived from it); the trainee's typed amount is unchanged."""
+        with session_scope(self.url) as session:
+            session.execute(
+                update(Answer)
+                .where(_current_answer(trainee_id, wave, question_code))
+                .where(Answer.status == "answered")
+                .values(**_answer_columns(value))
+            )
 
     # -- waves -------------------------------------------------------------------------------
     def wave_progress(self, trainee_id: int) -> dict[str, tuple[datetime, datetime | None]]:

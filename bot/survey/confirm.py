@@ -12,7 +12,8 @@ How it works (any answer type can use it; ratings and frequencies do):
   ``confirm_question(question, value)``: "2 out of 5 — is that right?" with Yes/No buttons.
   Yes stores the value (with an echo); No re-asks the question with its help (the scale); a
   fresh answer typed instead of yes/no is read as an answer to the question itself.
-- How a value is shown is chosen by question type in :data:`DESCRIBERS`; register a function
+- How a value is shown is chosen by question ``x_kind`` (e.g. ``birth_year``), else by
+  question type, in :data:`DESCRIBERS`; register a function
   for a new type (e.g. ``DESCRIBERS["money"] = describe_amount``) to make its echo and
   confirmation read well. Types without one show ``str(value)``.
 """
@@ -20,10 +21,12 @@ How it works (any answer type can use it; ratings and frequencies do):
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any, Callable
 
 from bot.i18n import catalog, t
 from bot.questionnaire.model import LANGUAGES, Question
+from bot.survey.amounts import describe_amount
 
 CONFIRM_PREFIX = "confirm:"
 
@@ -49,16 +52,33 @@ def describe_choice(question: Question, value: Any, language: str) -> str:
     return t("value_choice", language, label=label)
 
 
+def describe_yes_no(question: Question, value: Any, language: str) -> str:
+    """'Yes' / « Oui » / «Sí»."""
+    key = "yes" if value == "yes" else "no"
+    return t("value_choice", language, label=t(key, language))
+
+
+def describe_birth_year(question: Question, value: Any, language: str) -> str:
+    """``19 years old, so born in 2007`` (the age as of this year)."""
+    year = int(value)
+    return t("value_birth_year", language, year=year, age=date.today().year - year)
+
+
 DESCRIBERS: dict[str, Describer] = {
     "rating": describe_rating,
     "choice": describe_choice,
+    "money": describe_amount,
+    "yes_no": describe_yes_no,
+    "birth_year": describe_birth_year,
 }
-"""Question type → how a stored value is shown to the trainee."""
+"""Question ``x_kind`` or type → how a stored value is shown to the trainee."""
 
 
 def describe(question: Question, value: Any, language: str) -> str:
     """The value as the trainee should read it back ("2 out of 5", "“Often”")."""
-    describer = DESCRIBERS.get(question.type)
+    kind = question.extra.get("x_kind")
+    describer = DESCRIBERS.get(kind) if isinstance(kind, str) else None
+    describer = describer or DESCRIBERS.get(question.type)
     return describer(question, value, language) if describer else _number(value)
 
 

@@ -74,6 +74,23 @@ def answered_values(answers: Mapping[str, Any]) -> dict[str, Any]:
     return {code: a.value for code, a in answers.items() if a.status == "answered"}
 
 
+def skip_context(all_answers: Mapping[str, Mapping[str, Any]], wave: str) -> dict[str, Any]:
+    """Values skip logic and placeholders may read while asking ``wave``: code → value.
+
+    The current wave's answers, plus those of waves of *other* kinds (the baseline's, the
+    exit's), never those of another wave of the same kind: a 12-month follow-up is not steered
+    by what the trainee said at 6 months (an employee then, not working now, is not asked about
+    a contract).
+    """
+    kind = wave_kind(wave)
+    context: dict[str, Any] = {}
+    for other, answers in all_answers.items():
+        if other != wave and wave_kind(other) != kind:
+            context.update(answered_values(answers))
+    context.update(answered_values(all_answers.get(wave, {})))
+    return context
+
+
 def next_question(
     questionnaire: Questionnaire, wave: str, answers: Mapping[str, Any], context: Mapping[str, Any]
 ) -> Question | None:

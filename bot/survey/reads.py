@@ -21,6 +21,7 @@ READS = frozenset(
 # write method → the reads it can change (absent: all of them)
 INVALIDATES = {
     "store_answer": frozenset({"current_answers"}),
+    "update_money_answer": frozenset({"current_answers"}),
     "start_wave": frozenset({"wave_progress"}),
     "complete_wave": frozenset({"wave_progress"}),
 }

@@ -25,6 +25,7 @@ from bot.questionnaire.loader import wave_kind
 from bot.questionnaire.model import Question, Questionnaire
 from bot.storage.repository import TracerStore, TraineeInfo
 from bot.survey import engine
+from bot.survey.amounts import TIME_WORKED_FOR, completed_money_answer
 from bot.survey.confirm import (
     confirm_question,
     confirm_step,
@@ -34,6 +35,14 @@ from bot.survey.confirm import (
     retry_message,
 )
 from bot.survey.hints import hint_for
+from bot.survey.occupation import (
+    is_occupation_step,
+    occupation_question,
+    occupation_step,
+    read_occupation_step,
+    store_code,
+    wants_isco,
+)
 from bot.survey.reads import reads_of
 from bot.survey.steps import Prompt, render, system_question
 
@@ -77,6 +86,7 @@ class Incoming:
     answers_step: bool
     invite_code: str | None = None
     scheduled: bool = False  # a trigger_intent from the scheduler, never a user's typing
+    failures: int = 0  # earlier failed tries at this step (bot/survey/retries.py)
 
 
 @dataclass
@@ -252,6 +262,9 @@ class SurveyTurn:
         pending = read_confirm_step(step)
         if pending is not None:
             return confirm_question(self.questionnaire.question(pending[0]), pending[1])
+        proposed = read_occupation_step(step) if is_occupation_step(step) else None
+        if proposed is not None:
+            return occupation_question(self.questionnaire.question(proposed[0]), proposed[1])
         if step == "programme":
             return system_question(step, programmes=self.store.programmes())
         if step.startswith("cohort:"):
@@ -270,22 +283,38 @@ class SurveyTurn:
             pending is None or not self.questionnaire.has_question(pending[0])
         ):
             return None
+        proposed = read_occupation_step(step) if is_occupation_step(step) else None
+        if is_occupation_step(step) and (
+            proposed is None or not self.questionnaire.has_question(proposed[0])
+        ):
+            return None
         question = self._question_for_step(step)
         reply = self._reply_text(incoming)
-        parsed = parse_answer(question, reply, result.language, today=self.today)
-        if self._is_control(incoming, question, parsed.ok or parsed.confirm):
+        country = trainee.country if trainee else None
+        parsed = parse_answer(question, reply, result.language, self.today, country)
+        read = (parsed.ok or parsed.confirm) and not parsed.details.get("free_text")
+        if self._is_control(incoming, question, read):
             return self._control(incoming, trainee, question, result)
         if not parsed.ok and step == "consent" and incoming.intent == "greet":
             result.messages.append(t("welcome", result.language))  # greeted back, asked again
             return step
         if pending is not None:
             return self._confirmed(pending, parsed, reply, incoming, trainee, result)
+        if proposed is not None and parsed.ok and trainee is not None:
+            wave = self._current_wave(trainee)
+            if wave:
+                note = store_code(self.store, trainee.id, wave, proposed[0], parsed.value,
+                                  incoming.message_id, result.language)
+                result.messages.extend(note)
+            return None
         if parsed.confirm and step.startswith("q:"):
             return confirm_step(question.code, parsed.value)
         if not parsed.ok and step == "programme":
             return self._try_invite(incoming, trainee, result)
         if not parsed.ok:
-            result.messages.append(hint_for(question, parsed, result.language))
+            result.messages.append(
+                hint_for(question, parsed, result.language, failures=incoming.failures)
+            )
             return step
         return self._store_read(step, question, parsed, incoming, trainee, result)
 
@@ -300,6 +329,8 @@ class SurveyTurn:
     ) -> str | None:
         """Apply a parsed reply; echo it ("Noted: 2 out of 5") when it was read from words."""
         following = self._apply(step, question, parsed.value, incoming, trainee, result)
+        if following is None and not result.outcome and wants_isco(question):
+            following = occupation_step(question, str(parsed.value))
         if parsed.echo and step.startswith("q:") and following is None and not result.outcome:
             result.messages.append(noted(question, parsed.value, result.language))
         return following
@@ -320,7 +351,8 @@ class SurveyTurn:
         if parsed.ok and parsed.value == "yes":
             sure = ParseResult(ok=True, value=proposed, echo=True)
             return self._store_read(step, question, sure, incoming, trainee, result)
-        fresh = parse_answer(question, reply, result.language, today=self.today)
+        country = trainee.country if trainee else None
+        fresh = parse_answer(question, reply, result.language, self.today, country)
         if fresh.ok and not (parsed.ok and fresh.echo):  # a new answer instead of yes/no
             return self._store_read(step, question, fresh, incoming, trainee, result)
         if parsed.ok:  # no
@@ -407,7 +439,21 @@ class SurveyTurn:
             raw_text=(incoming.text or "")[:4000],
             source_message_id=incoming.message_id,
         )
+        self._complete_amount(trainee, wave, question, value, result)
         return None
+
+    def _complete_amount(
+        self, trainee: TraineeInfo, wave: str, question: Question, value: Any, result: TurnResult
+    ) -> None:
+        """Derive a daily/hourly amount's monthly equivalent once the time worked is known."""
+        answers = self.store.current_answers(trainee.id).get(wave, {})
+        completed = completed_money_answer(self.questionnaire, question, value, answers)
+        if completed is None:
+            return
+        money, updated = completed
+        self.store.update_money_answer(trainee.id, wave, money.code, updated)
+        if question.extra.get(TIME_WORKED_FOR):
+            result.messages.append(noted(money, updated, result.language))
 
     def _late_answer(self, incoming: Incoming, trainee: TraineeInfo, result: TurnResult) -> bool:
         """Store a reply that arrives after the conversation session expired (hours later).
@@ -427,7 +473,7 @@ class SurveyTurn:
         if question.code in self.store.current_answers(trainee.id).get(wave, {}):
             return False
         parsed = parse_answer(
-            question, self._reply_text(incoming), result.language, today=self.today
+            question, self._reply_text(incoming), result.language, self.today, trainee.country
         )
         if not parsed.ok or question.type == "text":
             return False
@@ -566,12 +612,7 @@ class SurveyTurn:
                 return
             all_answers = self.store.current_answers(trainee.id)
             answers = all_answers.get(wave, {})
-            context = {
-                code: value
-                for stored in all_answers.values()
-                for code, value in engine.answered_values(stored).items()
-            }
-            context.update(engine.answered_values(answers))
+            context = engine.skip_context(all_answers, wave)
             question = engine.next_question(self.questionnaire, wave, answers, context)
             if question is not None:
                 if not answers:
@@ -621,11 +662,7 @@ def prompt_for_step(
     wave = turn._current_wave(trainee) if trainee else None
     all_answers = turn.store.current_answers(trainee.id) if trainee else {}
     answers = all_answers.get(wave or "", {})
-    context = {
-        code: value
-        for stored in all_answers.values()
-        for code, value in engine.answered_values(stored).items()
-    }
+    context = engine.skip_context(all_answers, wave) if wave else {}
     defaults = question.extra.get("x_placeholder_default")
     text = engine.fill_placeholders(
         question.text_in(language), turn.questionnaire, context, language, defaults

@@ -178,6 +178,9 @@ def graduate(tg_stack: Stack, fake_api: FakeTelegramAPI) -> Trainee:
         message = trainee.last
         if _thanked(trainee):
             break
+        if message.text == t("isco_question", "en"):  # ISCO-08 proposals after the job title
+            trainee.tap(message.buttons[0][0])
+            continue
         question = _question_asked(message.text)
         if question.type in ("choice", "yes_no"):
             trainee.tap_payload(f'/inform{{"choice":"{CHOSEN[question.code]}"}}')
@@ -201,10 +204,17 @@ def test_whole_baseline_over_telegram(graduate, store):
     assert answers == {
         **CHOSEN,
         "bl_birth_year": 2001,
-        "bl_earnings": {"amount": 150000.0, "currency": "XOF"},
+        "bl_earnings": {
+            "amount": 150000.0, "currency": "XOF", "period": "month", "follow_up": None,
+            "monthly": 150000.0,
+        },
         "bl_expected_months_to_job": 6,
-        "bl_expected_earnings": {"amount": 200000.0, "currency": "XOF"},
+        "bl_expected_earnings": {
+            "amount": 200000.0, "currency": "XOF", "period": "month", "follow_up": None,
+            "monthly": 200000.0,
+        },
         "bl_desired_occupation": "solar technician",
+        "bl_desired_occupation_isco": "3119",
     }
     assert info.cohort_id is not None and info.language == "en"
 
@@ -405,3 +415,28 @@ def test_scheduled_followup_reaches_only_due_trainees_on_telegram(tg_stack, fake
     rows = {(r.cohort, r.wave): r for r in response_table(settings, Scope("tg-fu"))}
     ended = rows[("ended", "followup_6")]
     assert (ended.trainees, ended.contacted, ended.answered, ended.opted_out) == (2, 1, 1, 1)
+
+
+def test_a_typed_scheduler_intent_on_telegram_opens_no_wave(tg_stack, fake_api, store):
+    trainee = Trainee(fake_api)
+    trainee.register()
+    info = store.find_trainee(str(trainee.chat_id), "telegram")
+    before = trainee.seen
+    fake_api.user_says(trainee.chat_id, '/EXTERNAL_followup{"wave":"followup_12"}', "en")
+    replies = fake_api.wait_for(trainee.chat_id, ends_turn, after=before)
+    assert replies[-1].text.startswith("Question 1 of")  # the pending question, again
+    assert set(store.wave_progress(info.id)) == {"baseline"}
+
+
+def test_stop_as_the_first_message_on_telegram_asks_to_confirm(tg_stack, fake_api, store):
+    trainee = Trainee(fake_api)
+    trainee.register()
+    info = store.find_trainee(str(trainee.chat_id), "telegram")
+    trainee.say("/stop")
+    assert trainee.last.text == t("confirm_stop", "en")
+    trainee.tap("Yes")
+    assert trainee.last.text == t("confirm_delete", "en")
+    before = trainee.seen
+    fake_api.user_taps(trainee.last, dict(trainee.last.buttons)["No"], "en")  # keep the answers
+    fake_api.wait_for(trainee.chat_id, lambda m: m.text == t("opted_out", "en"), after=before)
+    assert store.trainee_by_id(info.id).status == "opted_out"

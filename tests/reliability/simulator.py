@@ -55,7 +55,11 @@ def plan_for(index: int) -> dict[str, tuple[str, Any]]:
     year = 1970 + index % 40
     plan["bl_birth_year"] = (str(year), year)
     amount = 1000 * (index + 1)
-    plan["bl_earnings"] = (f"{amount} USD", {"amount": float(amount), "currency": "USD"})
+    plan["bl_earnings"] = (
+        f"{amount} USD",
+        {"amount": float(amount), "currency": "USD", "period": "month", "follow_up": None,
+         "monthly": float(amount)},
+    )
     plan["bl_expected_months_to_job"] = ("6 months", 6)
     return plan
 

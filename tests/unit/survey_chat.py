@@ -12,6 +12,7 @@ from bot.devseed import seed_demo_programme
 from bot.questionnaire.loader import default_questionnaire
 from bot.storage.migrate import upgrade_database
 from bot.storage.repository import TracerStore
+from bot.survey.retries import failures_before
 from bot.survey.turn import Incoming, SurveyTurn, TurnResult
 
 _ids = count(1)
@@ -44,6 +45,7 @@ class Chat:
         self.engine, self.sender = engine, sender
         self.step: str | None = None
         self.language: str | None = None
+        self.steps: list[str | None] = []  # the step slot after each turn, as in the tracker
 
     def send(self, text: str, intent: str = "inform", *, active: bool = True) -> TurnResult:
         """One user message; the step and language slots follow the result."""
@@ -60,7 +62,11 @@ class Chat:
                 step=self.step,
                 language=self.language,
                 answers_step=active and self.step is not None,
+                failures=failures_before(reversed(self.steps))
+                if self.steps and self.steps[-1] == self.step
+                else 0,
             )
         )
         self.step, self.language = result.step, result.language
+        self.steps.append(result.step)
         return result

@@ -119,7 +119,8 @@ def test_accepted_values_have_the_promised_types(text, language):
         elif q.type == "duration":
             assert isinstance(result.value, (int, float)) and 0 <= result.value <= 120
         elif q.type == "money":
-            assert set(result.value) == {"amount", "currency"}
+            assert {"amount", "currency", "period", "monthly", "follow_up"} <= set(result.value)
+            assert result.value["currency"] is not None or result.value["amount"] == 0
             assert isinstance(result.value["amount"], float) and result.value["amount"] >= 0
         elif q.type == "month":
             assert len(result.value) == 7 and result.value <= "2025-06"

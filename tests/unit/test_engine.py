@@ -88,3 +88,30 @@ def test_first_message_language_is_guessed_only_when_clear():
     assert guess_language("hola, buenos días") == "es"
     assert guess_language("hi there") == "en"
     assert guess_language("ok") is None
+
+
+def test_a_later_follow_up_is_not_steered_by_an_earlier_one():
+    """An employee at 6 months who is not working at 12 is not asked about a contract at 12."""
+    q = default_questionnaire()
+    all_answers = {
+        "baseline": stored(bl_activity_status="employee"),
+        "followup_6": stored(fu_worked_last_week="yes", fu_status_in_employment="employee"),
+        "followup_12": stored(
+            fu_worked_last_week="no", fu_temp_absent="no", fu_looked_for_work="yes",
+            fu_available="yes", fu_had_job_since="no",
+        ),
+    }
+    context = engine.skip_context(all_answers, "followup_12")
+    assert "fu_status_in_employment" not in context  # the 6-month answer stays in its wave
+    assert context["bl_activity_status"] == "employee"  # the baseline may be read
+    current = dict(all_answers["followup_12"])
+    asked = []
+    while (question := engine.next_question(q, "followup_12", current, context)) is not None:
+        asked.append(question.code)
+        current[question.code] = StoredAnswer(question.code, "answered", "no", NOW)
+        context = engine.skip_context({**all_answers, "followup_12": current}, "followup_12")
+    assert "fu_contract" not in asked and "fu_social_security" not in asked
+    old_way = {}
+    for answers in all_answers.values():
+        old_way.update(engine.answered_values(answers))
+    assert q.question("fu_contract").applies(old_way)  # what the mixed context used to ask

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.script import ScriptDirectory
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -142,11 +143,8 @@ def test_restoring_a_backup_older_than_the_journal_migrates_it_and_reapplies(env
     trainee = _trainee_with_history(env, store, tracker, ["chat-old-schema"])
     backup = tmp_path / "old-schema.bak"
     run_cli(env, "backup", "--out", str(backup))
-    connection = sqlite3.connect(str(backup))
-    connection.execute("drop table erasure_journal")
-    connection.execute("update alembic_version set version_num = ?", (_before_journal(env),))
-    connection.commit()
-    connection.close()
+    # The backup's schema as it was before the journal (later migrations undone too).
+    command.downgrade(alembic_config(f"sqlite:///{backup}"), _before_journal(env))
     store.delete_personal_data(trainee.id)
 
     result = run_cli(env, "restore", str(backup), "--yes")

@@ -69,6 +69,19 @@ def test_unknown_programme_is_a_clear_error(demo_db: str, tmp_path: Path):
     assert not (tmp_path / "x.html").exists()
 
 
+def test_weighting_cells_are_chosen_on_the_command_line(demo_db: str, tmp_path: Path):
+    result = run(demo_db, "report", "--programme", "solar", "--weight-cells", "sex,shoe_size",
+                 "--out", str(tmp_path / "x.html"))
+    assert result.exit_code == 2
+    assert "unknown weighting variable 'shoe_size'" in result.output
+    assert not (tmp_path / "x.html").exists()
+    result = run(demo_db, "report", "--programme", "solar", "--weight-cells", "region,sex",
+                 "--format", "csv", "--out", str(tmp_path / "csv"))
+    assert result.exit_code == 0, result.output
+    about = (tmp_path / "csv" / "about.csv").read_text(encoding="utf-8")
+    assert "region × sex" in about
+
+
 def test_demo_data_refuses_an_existing_programme(demo_db: str):
     result = run(demo_db, "demo-data", "--trainees", "5", "--programme", "solar")
     assert result.exit_code == 1

@@ -1,0 +1,84 @@
+""""Working in the occupation trained for" (ISCO-08 horizontal match) and desired vs actual.
+
+Small and separate from the outcome report on purpose: it reads the ISCO-08 codes of the
+current occupation (``fu_occupation_isco``, follow-up waves) and of the desired occupation
+(``bl_desired_occupation_isco``), and the unit groups each programme declares
+(``tracer occupations programme``). A match is the same 4-digit unit group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from bot.occupations.coding import programme_codes
+from bot.storage.db import session_scope
+from bot.storage.models import Answer, Cohort, Programme, Trainee
+
+CURRENT = "fu_occupation_isco"
+DESIRED = "bl_desired_occupation_isco"
+
+
+@dataclass(frozen=True)
+class OccupationMatch:
+    """Per programme: coded current occupations, matches with the trained-for unit groups."""
+
+    programme: str
+    trained_for: tuple[str, ...]
+    coded: int
+    in_trained_occupation: int
+    with_desired: int
+    in_desired_occupation: int
+
+    @property
+    def share_trained(self) -> float | None:
+        """Share of coded current occupations that are a trained-for unit group."""
+        return self.in_trained_occupation / self.coded if self.coded else None
+
+    @property
+    def share_desired(self) -> float | None:
+        """Share, among those with both codes, working in the occupation they wanted."""
+        return self.in_desired_occupation / self.with_desired if self.with_desired else None
+
+
+def occupation_match(url: str) -> list[OccupationMatch]:
+    """One row per programme that has coded current occupations or declared unit groups."""
+    declared = programme_codes(url)
+    with session_scope(url) as session:
+        rows = session.execute(
+            select(Programme.code, Answer.trainee_id, Answer.wave, Answer.question_code,
+                   Answer.value_text)
+            .join(Trainee, Trainee.id == Answer.trainee_id)
+            .join(Cohort, Cohort.id == Trainee.cohort_id)
+            .join(Programme, Programme.id == Cohort.programme_id)
+            .where(
+                Answer.is_current.is_(True),
+                Answer.status == "answered",
+                Answer.question_code.in_([CURRENT, DESIRED]),
+            )
+        ).all()
+    desired = {(r.code, r.trainee_id): r.value_text for r in rows if r.question_code == DESIRED}
+    current: dict[tuple[str, int], tuple[int, str]] = {}  # the latest follow-up wave wins
+    for row in rows:
+        if row.question_code == CURRENT:
+            key = (row.code, row.trainee_id)
+            months = int(row.wave.split("_")[1]) if "_" in row.wave else 0
+            if key not in current or months >= current[key][0]:
+                current[key] = (months, row.value_text)
+    result = []
+    for programme in sorted({p for p, _ in current} | set(declared)):
+        trained = declared.get(programme, ())
+        mine = {t: code for (p, t), (_, code) in current.items() if p == programme}
+        wanted = {t: desired[(programme, t)] for t in mine if (programme, t) in desired}
+        result.append(
+            OccupationMatch(
+                programme=programme,
+                trained_for=trained,
+                coded=len(mine),
+                in_trained_occupation=sum(code in trained for code in mine.values()),
+                with_desired=len(wanted),
+                in_desired_occupation=sum(mine[t] == code for t, code in wanted.items()),
+            )
+        )
+    return result
