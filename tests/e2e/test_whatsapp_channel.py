@@ -141,11 +141,15 @@ class Trainee:
 
 
 def question_asked(message: SentMessage, language: str, wave: str = "baseline") -> Question:
-    """The questionnaire question ``message`` asks."""
-    for question in default_questionnaire().for_wave(wave):
-        if question.text_in(language).split("{")[0][:30] in message.text:
-            return question
-    raise AssertionError(f"unknown question: {message.text[:80]}")
+    """The questionnaire question ``message`` asks (the longest wording it contains)."""
+    asked = [
+        q
+        for q in default_questionnaire().for_wave(wave)
+        if q.text_in(language).split("{")[0].strip() in message.text
+    ]
+    if not asked:
+        raise AssertionError(f"unknown question: {message.text[:80]}")
+    return max(asked, key=lambda q: len(q.text_in(language).split("{")[0]))
 
 
 def title_of(question: Question, code: str, language: str, kind: str) -> str:
@@ -165,8 +169,11 @@ def walk_baseline(trainee: Trainee) -> set[str]:
         if any(m.text == thanks for m in trainee.fake.messages_to(trainee.wa_id)[-3:]):
             return kinds
         message = trainee.last
-        question = question_asked(message, trainee.language)
         kinds.add(message.kind)
+        if message.text == t("isco_question", trainee.language):  # ISCO-08 job proposals
+            trainee.choose(message.choices[0][0])
+            continue
+        question = question_asked(message, trainee.language)
         if question.code in CHOSEN:
             code = CHOSEN[question.code]
             if message.kind in ("button", "list"):
@@ -175,7 +182,8 @@ def walk_baseline(trainee: Trainee) -> set[str]:
                 trainee.say(str(question.choice_codes.index(code) + 1))
         else:
             trainee.say(TYPED[question.code])
-    raise AssertionError("the baseline did not end")
+    recent = [m.text[:50] for m in trainee.fake.messages_to(trainee.wa_id)[-6:]]
+    raise AssertionError(f"the baseline did not end: {recent}")
 
 
 # -- tests --------------------------------------------------------------------------------------
@@ -414,3 +422,13 @@ def test_messages_of_one_chat_are_handled_in_order(wa_stack, fake_api, store):
     info = store.find_trainee(trainee.wa_id, "whatsapp")
     answers = {c: a.value for c, a in store.current_answers(info.id)["baseline"].items()}
     assert answers == {"bl_sex": "female", "bl_birth_year": 1998}
+
+
+def test_a_typed_scheduler_intent_on_whatsapp_opens_no_wave(wa_stack, fake_api, store):
+    trainee = Trainee(fake_api)
+    trainee.register()
+    question_1 = trainee.last
+    info = store.find_trainee(trainee.wa_id, "whatsapp")
+    replies = trainee.say('/EXTERNAL_followup{"wave":"followup_12"}')
+    assert replies[-1].text == question_1.text  # the pending question, again
+    assert set(store.wave_progress(info.id)) == {"baseline"}
