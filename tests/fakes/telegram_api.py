@@ -13,7 +13,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -188,23 +188,6 @@ class FakeTelegramAPI(ThreadedServer):
         """Parameters of every call to ``method``."""
         with self._lock:
             return [params for name, params in self.calls if name == method]
-
-    def wait_for(
-        self,
-        chat_id: int,
-        predicate: Callable[[SentMessage], bool],
-        after: int = 0,
-        timeout: float = 30.0,
-    ) -> list[SentMessage]:
-        """Messages to ``chat_id`` from index ``after`` on, once one of them matches."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            new = self.messages_to(chat_id)[after:]
-            if any(predicate(m) for m in new):
-                return new
-            time.sleep(0.05)
-        got = [m.text[:60] for m in self.messages_to(chat_id)[after:]]
-        raise TimeoutError(f"no matching message to {chat_id} within {timeout} s; got {got}")
 
     # -- the API --------------------------------------------------------------------------------
     async def _params(self, request: web.Request) -> dict:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any
+import time
+from typing import Any, Callable
 
 from aiohttp import web
 
@@ -62,6 +63,27 @@ class ThreadedServer:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
         self._loop = None
+
+    def messages_to(self, chat: Any) -> list[Any]:
+        """Everything the bot sent to ``chat`` so far (subclasses)."""
+        raise NotImplementedError
+
+    def wait_for(
+        self,
+        chat: Any,
+        predicate: Callable[[Any], bool],
+        after: int = 0,
+        timeout: float = 30.0,
+    ) -> list[Any]:
+        """Messages to ``chat`` from index ``after`` on, once one of them matches."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            new = self.messages_to(chat)[after:]
+            if any(predicate(m) for m in new):
+                return new
+            time.sleep(0.05)
+        got = [m.text[:60] for m in self.messages_to(chat)[after:]]
+        raise TimeoutError(f"no matching message within {timeout} s; got {got}")
 
     def __enter__(self) -> Any:
         return self.start()

@@ -16,7 +16,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import requests
 from aiohttp import web
@@ -238,23 +238,6 @@ class FakeWhatsAppAPI(ThreadedServer):
         """Everything accepted for ``wa_id`` so far."""
         with self._lock:
             return [m for m in self.sent if m.to == wa_id]
-
-    def wait_for(
-        self,
-        wa_id: str,
-        predicate: Callable[[SentMessage], bool],
-        after: int = 0,
-        timeout: float = 30.0,
-    ) -> list[SentMessage]:
-        """Messages to ``wa_id`` from index ``after`` on, once one matches ``predicate``."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            new = self.messages_to(wa_id)[after:]
-            if any(predicate(m) for m in new):
-                return new
-            time.sleep(0.05)
-        got = [m.text[:60] for m in self.messages_to(wa_id)[after:]]
-        raise TimeoutError(f"no matching message within {timeout} s; got {got}")
 
     # -- the API --------------------------------------------------------------------------------
     def _status(self, wamid: str, wa_id: str, status: str, error: int | None = None) -> dict:
