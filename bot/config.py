@@ -80,6 +80,7 @@ class Settings:
     telegram_bot_username: str = ""
     telegram_webhook_secret: str = ""
     telegram_api_base_url: str = "https://api.telegram.org/bot"
+    whatsapp_invite_number: str = ""
     web_base_url: str = "http://127.0.0.1:5005"  # Rasa serves /webchat/ (scripts/run.sh)
     followup_months: tuple[int, ...] = (6, 12)
     reminder_days: tuple[int, ...] = (3, 7)
@@ -145,6 +146,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             telegram_bot_username=get("TELEGRAM_BOT_USERNAME"),
             telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
             telegram_api_base_url=get("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot"),
+            whatsapp_invite_number=get("WHATSAPP_INVITE_NUMBER"),
             web_base_url=get("TRACER_WEB_BASE_URL")
             or f"http://127.0.0.1:{get('TRACER_RASA_PORT') or '5005'}",
             followup_months=_ints(get("TRACER_FOLLOWUP_MONTHS", "6,12"), "TRACER_FOLLOWUP_MONTHS"),

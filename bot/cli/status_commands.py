@@ -6,6 +6,7 @@ import click
 
 from bot.cli.common import CliContext, pass_cli
 from bot.outreach.cli_support import friendly_errors, scope_options
+from bot.outreach.funnel import FunnelRow, delivery_funnel
 from bot.outreach.scope import Scope
 from bot.outreach.status import invitation_funnel, response_table
 
@@ -84,6 +85,33 @@ def status(ctx: CliContext, programme: str | None, cohort: str | None) -> None:
             for row in funnel
         ],  # fmt: skip
         left=2,
+    )
+    followups = delivery_funnel(ctx.settings, Scope(programme, cohort))
+    if followups:
+        click.echo("")
+        click.echo("Follow-up delivery (sent -> delivered -> read -> answered; '-' = no receipts):")
+        _print_table([FOLLOWUP_FUNNEL_HEADERS] + [_followup_line(row) for row in followups], left=4)
+
+
+FOLLOWUP_FUNNEL_HEADERS = (
+    "programme", "cohort", "wave", "channel", "sent", "delivered", "read", "failed", "answered"
+)  # fmt: skip
+
+
+def _followup_line(row: FunnelRow) -> tuple[str, ...]:
+    def cell(value: int | None) -> str:
+        return "-" if value is None else str(value)
+
+    return (
+        row.programme,
+        row.cohort,
+        row.wave,
+        row.channel,
+        str(row.sent),
+        cell(row.delivered),
+        cell(row.read),
+        cell(row.failed),
+        str(row.answered),
     )
 
 

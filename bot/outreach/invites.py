@@ -35,6 +35,7 @@ CSV_COLUMNS = (
     "language",
     "code",
     "telegram_link",
+    "whatsapp_link",
     "web_link",
 )
 _PERSONAL = {"name": "name", "phone": "phone", "email": "email", "ref": "trainee_ref"}
@@ -66,6 +67,13 @@ def telegram_link(settings: Settings, code: str) -> str:
     """Telegram deep link that starts the bot with the code ('' without a bot username)."""
     username = settings.telegram_bot_username.lstrip("@")
     return f"https://t.me/{username}?start={code}" if username else ""
+
+
+def whatsapp_link(settings: Settings, code: str) -> str:
+    """``wa.me`` link opening a chat with the business number, ``START <code>`` typed in ('' when
+    ``WHATSAPP_INVITE_NUMBER`` is not set)."""
+    number = "".join(ch for ch in settings.whatsapp_invite_number if ch.isdigit())
+    return f"https://wa.me/{number}?text=START%20{code}" if number else ""
 
 
 def web_link(settings: Settings, code: str) -> str:
@@ -187,6 +195,7 @@ def _issue(
                     "language": language or "",
                     "code": code,
                     "telegram_link": telegram_link(settings, code),
+                    "whatsapp_link": whatsapp_link(settings, code),
                     "web_link": web_link(settings, code),
                     **personal.get(trainee_id, {}),
                 }

@@ -9,7 +9,7 @@ from sqlalchemy.sql import Select
 
 from bot.storage.models import Cohort, Programme
 
-CHAT_CHANNELS = ("telegram", "socketio", "rest")
+CHAT_CHANNELS = ("telegram", "socketio", "rest", "whatsapp")
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,9 @@ from bot.config import Settings
 FOLLOWUP_INTENT = "EXTERNAL_followup"
 _RATE_LIMITED = re.compile(r"\b429\b|too many requests|flood control|retry ?after", re.I)
 _RETRY_IN = re.compile(r"retry (?:in|after)\D{0,3}(\d+)", re.I)
+# A channel's own reason for a refused send (e.g. "WhatsApp 131026: undeliverable ..."), kept on
+# the outreach row; it names an error code, never a recipient.
+_CHANNEL_REASON = re.compile(r"WhatsApp \d+: [^\"\\]{1,100}")
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,9 @@ class Transport(Protocol):
 
 
 def output_channel_for(channel: str) -> str:
-    """Rasa output channel for a contact channel: telegram stays, web chats use ``latest``."""
-    return "telegram" if channel == "telegram" else "latest"
+    """Rasa output channel for a contact channel: telegram and whatsapp stay, web chats use
+    ``latest``."""
+    return channel if channel in ("telegram", "whatsapp") else "latest"
 
 
 def _retry_after(response: requests.Response, body: str) -> float | None:
@@ -142,10 +146,13 @@ class RasaTriggerTransport:
             )
         text = response.text[:2000]
         limited = response.status_code == 429 or bool(_RATE_LIMITED.search(text))
+        detail = f"http {response.status_code} {_error_name(text)}"
+        if reason := _CHANNEL_REASON.search(text):
+            detail += f" ({reason.group(0).strip()})"
         return Delivery(
             ok=False,
             status=response.status_code,
             rate_limited=limited,
             retry_after=_retry_after(response, text) if limited else None,
-            detail=f"http {response.status_code} {_error_name(text)}",
+            detail=detail,
         )

@@ -476,8 +476,8 @@ class TracerStore:
             )
 
     def contact_addresses(self, trainee_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-        """trainee id → (channel, decrypted address) of its chat contact (telegram first)."""
-        preference = {"telegram": 0, "socketio": 1, "rest": 2}
+        """trainee id → (channel, decrypted address) of its chat contact (messengers first)."""
+        preference = {"telegram": 0, "whatsapp": 1, "socketio": 2, "rest": 3}
         result: dict[int, tuple[str, str]] = {}
         with session_scope(self.url) as session:
             rows = session.execute(

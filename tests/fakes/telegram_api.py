@@ -13,9 +13,11 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from aiohttp import web
+
+from tests.fakes.threaded_server import ThreadedServer
 
 BOT_USER = {
     "id": 4242,
@@ -69,12 +71,14 @@ def _error(status: int, description: str, **parameters: Any) -> web.Response:
     return web.json_response(body, status=status)
 
 
-class FakeTelegramAPI:
+class FakeTelegramAPI(ThreadedServer):
     """The fake server; use as a context manager or call ``start``/``stop``."""
 
+    name = "fake-telegram"
+
     def __init__(self, token: str) -> None:
+        super().__init__()
         self.token = token
-        self.port = 0
         self.calls: list[tuple[str, dict]] = []
         self.sent: list[SentMessage] = []
         self.webhook: dict | None = None
@@ -86,10 +90,7 @@ class FakeTelegramAPI:
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
         self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._new_update: asyncio.Event | None = None
-        self._thread: threading.Thread | None = None
-        self._runner: web.AppRunner | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------
     @property
@@ -97,48 +98,14 @@ class FakeTelegramAPI:
         """The ``base_url`` for python-telegram-bot (token is appended by PTB)."""
         return f"http://127.0.0.1:{self.port}/bot"
 
-    def start(self) -> FakeTelegramAPI:
-        """Start serving in a daemon thread; returns once the port is bound."""
-        ready = threading.Event()
+    def on_loop_start(self) -> None:
+        """The event that wakes long polls, bound to the server's loop."""
+        self._new_update = asyncio.Event()
 
-        def run() -> None:
-            self._loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(self._loop)
-            self._new_update = asyncio.Event()
-            self._loop.run_until_complete(self._serve())
-            ready.set()
-            self._loop.run_forever()
-
-        self._thread = threading.Thread(target=run, name="fake-telegram", daemon=True)
-        self._thread.start()
-        if not ready.wait(10):
-            raise RuntimeError("fake Telegram API did not start")
-        return self
-
-    async def _serve(self) -> None:
-        app = web.Application()
+    def add_routes(self, app: web.Application) -> None:
+        """Every Bot API method, by GET or POST."""
         app.router.add_route("POST", "/bot{token}/{method}", self._dispatch)
         app.router.add_route("GET", "/bot{token}/{method}", self._dispatch)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-
-    def stop(self) -> None:
-        """Stop the server and its thread."""
-        if self._loop is None:
-            return
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop = None
-
-    def __enter__(self) -> FakeTelegramAPI:
-        return self.start()
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
 
     # -- what tests do ------------------------------------------------------------------------
     def push(self, update: dict, force: bool = False) -> dict:
@@ -221,23 +188,6 @@ class FakeTelegramAPI:
         """Parameters of every call to ``method``."""
         with self._lock:
             return [params for name, params in self.calls if name == method]
-
-    def wait_for(
-        self,
-        chat_id: int,
-        predicate: Callable[[SentMessage], bool],
-        after: int = 0,
-        timeout: float = 30.0,
-    ) -> list[SentMessage]:
-        """Messages to ``chat_id`` from index ``after`` on, once one of them matches."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            new = self.messages_to(chat_id)[after:]
-            if any(predicate(m) for m in new):
-                return new
-            time.sleep(0.05)
-        got = [m.text[:60] for m in self.messages_to(chat_id)[after:]]
-        raise TimeoutError(f"no matching message to {chat_id} within {timeout} s; got {got}")
 
     # -- the API --------------------------------------------------------------------------------
     async def _params(self, request: web.Request) -> dict:

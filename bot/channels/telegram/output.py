@@ -6,7 +6,6 @@ import asyncio
 import logging
 from typing import Any, Dict, List
 
-from rasa.core.channels.channel import OutputChannel
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
@@ -14,6 +13,7 @@ from bot.channels.telegram.keyboard import inline_keyboard
 from bot.channels.telegram.privacy import conversation_ref
 from bot.channels.telegram.retry import RetryPolicy, flood_wait, with_retries
 from bot.channels.telegram.state import KeyboardStore
+from bot.channels.text_output import TextFirstOutput
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
@@ -47,7 +47,7 @@ def chat_id_of(recipient_id: str) -> int | str:
     return int(text) if text.lstrip("-").isdigit() else text
 
 
-class TelegramOutput(OutputChannel):
+class TelegramOutput(TextFirstOutput):
     """Sends through a shared ``telegram.Bot``.
 
     With ``raise_on_failure`` (proactive sends via ``trigger_intent``) an undeliverable message
@@ -177,47 +177,3 @@ class TelegramOutput(OutputChannel):
         """Send text with an inline keyboard; each button's callback data is its payload."""
         markup = inline_keyboard(buttons)
         await self._send(recipient_id, text or EMPTY_TEXT_WITH_BUTTONS, markup)
-
-    async def send_quick_replies(
-        self,
-        recipient_id: str,
-        text: str,
-        quick_replies: List[Dict[str, Any]],
-        **kwargs: Any,
-    ) -> None:
-        """Quick replies are shown like buttons."""
-        await self.send_text_with_buttons(recipient_id, text, quick_replies)
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        """Images are sent as their link (Telegram shows a preview)."""
-        await self._send(recipient_id, image)
-
-    async def send_attachment(self, recipient_id: str, attachment: str, **kwargs: Any) -> None:
-        """Attachments are sent as text."""
-        await self._send(recipient_id, str(attachment))
-
-    async def send_custom_json(
-        self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
-    ) -> None:
-        """Custom payloads: their ``text`` (with ``buttons``) is sent, anything else ignored."""
-        if isinstance(json_message, dict) and json_message.get("text"):
-            await self.send_response(
-                recipient_id,
-                {"text": json_message["text"], "buttons": json_message.get("buttons")},
-            )
-
-    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
-        """Send one Rasa bot message dict: text with buttons/quick replies, image, custom."""
-        message = dict(message)
-        text = message.pop("text", None) or ""
-        buttons = message.pop("buttons", None) or message.pop("quick_replies", None)
-        if buttons:
-            await self.send_text_with_buttons(recipient_id, text, buttons)
-        elif text:
-            await self.send_text_message(recipient_id, text)
-        if message.get("image"):
-            await self.send_image_url(recipient_id, message["image"])
-        if message.get("attachment"):
-            await self.send_attachment(recipient_id, message["attachment"])
-        if message.get("custom"):
-            await self.send_custom_json(recipient_id, message["custom"])

@@ -44,7 +44,7 @@ class ChatQueues(Generic[Item]):
                 except asyncio.CancelledError:
                     raise
                 except Exception as error:  # noqa: BLE001 - a bad message must not stop the chat
-                    log.error("Telegram message handling failed: %s", type(error).__name__)
+                    log.error("chat message handling failed: %s", type(error).__name__)
                 finally:
                     queue.popleft()
         finally:
