@@ -21,7 +21,7 @@ from bot.channels.whatsapp.messages import (
 from bot.channels.whatsapp.signature import sign, valid_signature
 from bot.channels.whatsapp.translate import parse_delivery
 from bot.questionnaire.loader import default_questionnaire
-from bot.survey.steps import buttons_for
+from bot.survey.steps import ButtonStamp, buttons_for
 
 SECRET = "app-secret"
 
@@ -172,11 +172,13 @@ def test_every_questionnaire_label_fits_whatsapp_titles():
     questionnaire = default_questionnaire()
     checked = 0
     for wave in ("baseline", "exit", "followup"):
+        # the longest wave id of the kind: payloads as long as they get
+        stamp = ButtonStamp("test-secret", {"followup": "followup_12"}.get(wave, wave))
         for question in questionnaire.for_wave(wave):
             for language in ("en", "fr", "es"):
                 buttons = [
                     {"title": title, "payload": payload}
-                    for title, payload in buttons_for(question, language)
+                    for title, payload in buttons_for(question, language, stamp)
                 ]
                 body = choice_body(question.text_in(language), buttons, ReplyIds(), language)
                 if body["type"] == "text":  # more than 10 choices: numbered, full labels
