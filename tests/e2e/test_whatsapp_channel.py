@@ -24,7 +24,7 @@ from bot.questionnaire.model import Question
 from bot.storage.db import session_scope
 from bot.storage.models import Answer, Outreach, Setting
 from bot.storage.repository import TracerStore
-from bot.survey.steps import buttons_for
+from bot.survey.steps import ButtonStamp, buttons_for
 from tests.e2e.test_telegram_channel import CHOSEN  # the same baseline choices
 from tests.fakes.whatsapp_api import FakeWhatsAppAPI, SentMessage
 from tests.stack import Stack, running_stack
@@ -154,10 +154,10 @@ def question_asked(message: SentMessage, language: str, wave: str = "baseline") 
 
 def title_of(question: Question, code: str, language: str, kind: str) -> str:
     """The title the channel shows for choice ``code`` (labels shortened like the channel)."""
-    buttons = buttons_for(question, language)
+    buttons = buttons_for(question, language, ButtonStamp("any-secret", "baseline"))
     limit = BUTTON_TITLE if kind == "button" else ROW_TITLE
     titles = titles_for([title for title, _ in buttons], limit)
-    index = [payload for _, payload in buttons].index(f'/inform{{"choice":"{code}"}}')
+    index = list(question.choice_codes or ("yes", "no")).index(code)  # buttons follow choices
     return titles[index]
 
 
