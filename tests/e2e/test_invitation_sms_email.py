@@ -130,7 +130,7 @@ def test_imported_trainees_are_invited_by_sms_and_email_and_answer(reach, tmp_pa
     trainee.say(f"/start {mail_code}")
     replies = trainee.say("oui")
     assert any(m.text.startswith("Question 1 ") for m in replies), [m.text for m in replies]
-    replies = trainee.tap_payload('/inform{"choice":"female"}')
+    replies = trainee.tap_choice("female")
     assert replies[-1].text.startswith("Question 2 ")
 
     again = _send(env)

@@ -136,19 +136,19 @@ def test_french_survey_with_buttons_typing_and_reload(web_stack: Stack, watched:
     _expect_text(page, "Nous continuons en français")  # the page said the language: not asked
     _expect_text(page, "Dans quel programme de formation")
     _click(page, "Demo programme")
-    _expect_text(page, "Question 1 sur 11")
+    _expect_text(page, "Question 1 sur")
     _type(page, "femme")
-    _expect_text(page, "Question 2 sur 11")
+    _expect_text(page, "Question 2 sur")
 
     session_id = _session_id(page)
     page.reload()
-    _expect_text(page, "Question 2 sur 11")  # the history survived the reload
+    _expect_text(page, "Question 2 sur")  # the history survived the reload
     assert page.locator(".rw-messages-container").inner_text().count("Acceptez-vous") == 1
     assert _session_id(page) == session_id
     _type(page, "2001")
-    _expect_text(page, "Question 3 sur 11")
+    _expect_text(page, "Question 3 sur")
     _click(page, "Formation professionnelle")
-    _expect_text(page, "Question 4 sur 11")
+    _expect_text(page, "Question 4 sur")
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "webchat.png"))
