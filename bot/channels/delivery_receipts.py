@@ -8,6 +8,7 @@ Without those settings the routes answer 404.  No message goes to the bot.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from datetime import datetime, timezone
@@ -27,6 +28,8 @@ from bot.outreach.receipts import (
 )
 
 log = logging.getLogger(__name__)
+# seconds between look-ups of a receipt's message (about 8 s in all)
+RECEIPT_RETRY_DELAYS = (0, 0.2, 0.5, 1.0, 2.0, 4.0)
 
 
 def _form(request: Request) -> dict[str, str]:
@@ -50,6 +53,20 @@ class DeliveryReceipts(InputChannel):
         """No options: everything comes from the environment."""
         return cls()
 
+    @staticmethod
+    async def _apply_soon(receipt: Any) -> bool:
+        """Record a receipt; a provider may call back before the sender has stored its id.
+
+        The sender records the provider's message id just after the provider's API answers,
+        and a fast callback can overtake it: the look-up is tried again for a few seconds.
+        """
+        for delay in RECEIPT_RETRY_DELAYS:
+            if delay:
+                await asyncio.sleep(delay)
+            if apply_receipt(get_settings(), receipt, _now()):
+                return True
+        return False
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The two receipt routes."""
         hook = Blueprint("tracer_delivery_receipts", __name__)
@@ -65,7 +82,7 @@ class DeliveryReceipts(InputChannel):
             if not hmac.compare_digest(given, twilio_signature(token, url, form)):
                 return response.text("Forbidden.", status=403)
             receipt = twilio_receipt(form)
-            if receipt is not None and not apply_receipt(get_settings(), receipt, _now()):
+            if receipt is not None and not await self._apply_soon(receipt):
                 log.info("twilio receipt for an unknown message")
             return response.text("", status=204)
 
@@ -77,7 +94,7 @@ class DeliveryReceipts(InputChannel):
             if not hmac.compare_digest(request.args.get("token", ""), expected):
                 return response.text("Forbidden.", status=403)
             receipt = africastalking_receipt(_form(request))
-            if receipt is not None and not apply_receipt(get_settings(), receipt, _now()):
+            if receipt is not None and not await self._apply_soon(receipt):
                 log.info("africastalking receipt for an unknown message")
             return response.text("", status=204)
 
