@@ -91,9 +91,7 @@ def _programme(database_url: str, programme: str, cohort: str | None) -> tuple[i
                 select(Cohort.id).where(Cohort.programme_id == row.id, Cohort.code == cohort)
             ).first()
             if found is None:
-                raise UnknownProgrammeError(
-                    f"programme '{programme}' has no cohort '{cohort}'"
-                )
+                raise UnknownProgrammeError(f"programme '{programme}' has no cohort '{cohort}'")
     return row.id, row.name
 
 
@@ -283,7 +281,10 @@ def _waves_present(database_url: str, trainees) -> tuple[str, ...]:  # type: ign
 
 
 def _read_packed(
-    database_url: str, layout: _Layout, trainees, pool: Executor  # type: ignore[no-untyped-def]
+    database_url: str,
+    layout: _Layout,
+    trainees,
+    pool: Executor,  # type: ignore[no-untyped-def]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Packed current answers to the layout's questions, and the numbers of those answered
     with a ``value_number`` (both aggregates see the rows in the same order).
@@ -294,7 +295,8 @@ def _read_packed(
     """
     dialect = engine_for(database_url).dialect.name
     columns = (
-        _concatenated(dialect, layout.packed()), _concatenated(dialect, _number_text(dialect))
+        _concatenated(dialect, layout.packed()),
+        _concatenated(dialect, _number_text(dialect)),
     )
     bounds = select(func.min(Trainee.id), func.max(Trainee.id)).where(Trainee.id.in_(trainees))
     low, high = _fetch(database_url, bounds)[0]
@@ -322,7 +324,9 @@ def _read_packed(
 
 
 def _read_currencies(
-    database_url: str, layout: _Layout, trainees  # type: ignore[no-untyped-def]
+    database_url: str,
+    layout: _Layout,
+    trainees,  # type: ignore[no-untyped-def]
 ) -> list[tuple[str | None, str | None, np.ndarray]]:
     """(currency, pay period, packed answers) of the answered money questions, one item per
     currency and period typed (issue 25)."""
@@ -339,13 +343,14 @@ def _read_currencies(
         .group_by(Answer.value_text, Answer.value_period)
     )
     return [
-        (text, period, _integers(packed))
-        for text, period, packed in _fetch(database_url, query)
+        (text, period, _integers(packed)) for text, period, packed in _fetch(database_url, query)
     ]
 
 
 def _text_answers(
-    database_url: str, codes: list[str], trainees  # type: ignore[no-untyped-def]
+    database_url: str,
+    codes: list[str],
+    trainees,  # type: ignore[no-untyped-def]
 ) -> list[tuple]:
     """(trainee_id, wave, question_code, value_number, value_text, value_period) of the
     answered current
@@ -410,9 +415,7 @@ def read_responses(
     """
     if pool is None:
         with ThreadPoolExecutor(max_workers=READ_PARTS + 1) as own_pool:
-            return read_responses(
-                database_url, trainees, questionnaire, progress, own_pool, waves
-            )
+            return read_responses(database_url, trainees, questionnaire, progress, own_pool, waves)
     questions = tuple(q for q in questionnaire.questions if q.type in NUMERIC_TYPES | CODED_TYPES)
     layout = _Layout(tuple(sorted(set(waves))) or _waves_present(database_url, trainees), questions)
     if not layout.waves:
@@ -447,9 +450,7 @@ def read_responses(
     row, number = row[answered], number[answered]
     del parts
     values, patch = _scatter(layout, len(keys), row, question, choice, number)
-    currency, period = _money_texts(
-        layout, keys, values, currencies.result() if currencies else []
-    )
+    currency, period = _money_texts(layout, keys, values, currencies.result() if currencies else [])
     if len(patch):  # rare: codes outside the questionnaire's choices, duplicated answers
         codes = sorted({questions[c % len(questions)].code for c in patch})
         texts = _text_answers(database_url, codes, trainees)
@@ -649,15 +650,25 @@ def _response_days(database_url: str, trainees) -> pd.DataFrame:  # type: ignore
         values = _integers(packed_text)
         days = (values & ((1 << DAY_BITS) - 1)).astype("datetime64[D]")
         days[values & ((1 << DAY_BITS) - 1) == (1 << DAY_BITS) - 1] = np.datetime64("NaT")
-        parts.append(pd.DataFrame({
-            "trainee_id": values >> DAY_BITS, "wave": str(wave), "answers": _integers(counts_text),
-            "day": days,
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "trainee_id": values >> DAY_BITS,
+                    "wave": str(wave),
+                    "answers": _integers(counts_text),
+                    "day": days,
+                }
+            )
+        )
     if not parts:
-        return pd.DataFrame({
-            "trainee_id": pd.Series(dtype=np.int64), "wave": pd.Series(dtype=object),
-            "answers": pd.Series(dtype=np.int64), "day": pd.Series(dtype="datetime64[s]"),
-        })
+        return pd.DataFrame(
+            {
+                "trainee_id": pd.Series(dtype=np.int64),
+                "wave": pd.Series(dtype=object),
+                "answers": pd.Series(dtype=np.int64),
+                "day": pd.Series(dtype="datetime64[s]"),
+            }
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -673,8 +684,14 @@ def split_outside_window(
     cohorts = trainees.set_index("trainee_id")[["cohort_start", "cohort_end"]]
     days = days[days["trainee_id"].isin(cohorts.index)]
     dates = cohorts.reindex(days["trainee_id"].to_numpy())
-    late = outside_window(days["wave"], dates["cohort_start"], dates["cohort_end"],
-                          days["day"], grace_days, window_months)
+    late = outside_window(
+        days["wave"],
+        dates["cohort_start"],
+        dates["cohort_end"],
+        days["day"],
+        grace_days,
+        window_months,
+    )
     outside = days[late]
     counts = outside.groupby("wave").agg(
         responses=("trainee_id", "size"), answers=("answers", "sum")

@@ -193,8 +193,11 @@ def formality(frame: pd.DataFrame) -> pd.Series:
 def followup_frame(dataset_people: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
     """Follow-up rows with person variables and derived status, formality, earnings change,
     first-job spells and NEET."""
-    columns = [c for c in responses.columns
-               if c.startswith("fu_") or c in ("trainee_id", "wave", "wave_kind")]
+    columns = [
+        c
+        for c in responses.columns
+        if c.startswith("fu_") or c in ("trainee_id", "wave", "wave_kind")
+    ]
     rows = responses.loc[(responses["wave_kind"] == "followup").to_numpy(), columns]
     person_columns = [
         "cohort",

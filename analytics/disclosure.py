@@ -24,23 +24,47 @@ ALL = "all"
 QUANTITIES = ("n", "count", "sum")  # additive figures of an indicator row
 RESPONSE_QUANTITIES = ("due", "responded")
 HIDDEN_COLUMNS = (
-    "n", "count", "value", "value_weighted", "ci_low", "ci_high", "ci_low_weighted",
-    "ci_high_weighted", "n_eff", "deff",
+    "n",
+    "count",
+    "value",
+    "value_weighted",
+    "ci_low",
+    "ci_high",
+    "ci_low_weighted",
+    "ci_high_weighted",
+    "n_eff",
+    "deff",
 )
 RESPONSE_COLUMNS = ("due", "responded", "response_rate")
 # total (table, indicator prefix, quantity) = sum of parts (same wave, breakdown and group)
 IDENTITIES: tuple[tuple[tuple[str, str, str], tuple[tuple[str, str, str], ...]], ...] = (
-    (("labour", "Unemployment rate", "n"),
-     (("labour", "Employment rate", "count"), ("labour", "Unemployment rate", "count"))),
-    (("labour", "Employment rate", "n"),
-     (("labour", "Employment rate", "count"), ("labour", "Unemployment rate", "count"),
-      ("labour", "Outside the labour force", "count"))),
-    (("formality", "Formal (all employed", "count"),
-     (("formality", "Formal employees", "count"),
-      ("formality", "Registered businesses", "count"))),
-    (("formality", "Formal (all employed", "n"),
-     (("formality", "Formal employees", "n"), ("formality", "Registered businesses", "n"),
-      ("employment_type", "Contributing family workers", "count"))),
+    (
+        ("labour", "Unemployment rate", "n"),
+        (("labour", "Employment rate", "count"), ("labour", "Unemployment rate", "count")),
+    ),
+    (
+        ("labour", "Employment rate", "n"),
+        (
+            ("labour", "Employment rate", "count"),
+            ("labour", "Unemployment rate", "count"),
+            ("labour", "Outside the labour force", "count"),
+        ),
+    ),
+    (
+        ("formality", "Formal (all employed", "count"),
+        (
+            ("formality", "Formal employees", "count"),
+            ("formality", "Registered businesses", "count"),
+        ),
+    ),
+    (
+        ("formality", "Formal (all employed", "n"),
+        (
+            ("formality", "Formal employees", "n"),
+            ("formality", "Registered businesses", "n"),
+            ("employment_type", "Contributing family workers", "count"),
+        ),
+    ),
 )
 
 Equation = tuple[int, tuple[int, ...]]  # flat cell index of the total, of the parts
@@ -110,8 +134,9 @@ def _complement(grid: Grid, equation: Equation) -> int | None:
     total."""
     total, parts = equation
     flat = grid.values.reshape(-1)
-    rows = [p // grid.width for p in parts
-            if not grid.hidden[p // grid.width] and not np.isnan(flat[p])]
+    rows = [
+        p // grid.width for p in parts if not grid.hidden[p // grid.width] and not np.isnan(flat[p])
+    ]
     if grid.table is not None:
         same = [r for r in rows if grid.table[r] == grid.table[total // grid.width]]
         rows = same or rows
@@ -137,8 +162,9 @@ def suppress(grid: Grid, min_cell: int = MIN_CELL, max_rounds: int = 200) -> np.
     return grid.hidden
 
 
-def _sum_equations(frame: pd.DataFrame, keys: list[str], offsets: np.ndarray, width: int,
-                   quantities: range) -> list[Equation]:
+def _sum_equations(
+    frame: pd.DataFrame, keys: list[str], offsets: np.ndarray, width: int, quantities: range
+) -> list[Equation]:
     """Total (breakdown ``all``) = sum of the groups of each other breakdown, per key."""
     equations: list[Equation] = []
     rows = frame.assign(_row=offsets)
@@ -158,8 +184,15 @@ def _identity_equations(frame: pd.DataFrame, offsets: np.ndarray, width: int) ->
     """The identities between indicators, per wave, breakdown and group."""
     index = {
         (t, i, w, b, g): r
-        for t, i, w, b, g, r in zip(frame["_table"], frame["indicator"], frame["wave"],
-                                    frame["breakdown"], frame["group"], offsets, strict=True)
+        for t, i, w, b, g, r in zip(
+            frame["_table"],
+            frame["indicator"],
+            frame["wave"],
+            frame["breakdown"],
+            frame["group"],
+            offsets,
+            strict=True,
+        )
     }
     indicators = frame[["_table", "indicator"]].drop_duplicates()
     names = {(t, i) for t, i in zip(indicators["_table"], indicators["indicator"], strict=True)}
@@ -174,14 +207,17 @@ def _identity_equations(frame: pd.DataFrame, offsets: np.ndarray, width: int) ->
         if total_ind is None or any(i is None for _, i, _ in parts):
             continue
         rows = frame[(frame["_table"] == table) & (frame["indicator"] == total_ind)]
-        for wave, breakdown, group in zip(rows["wave"], rows["breakdown"], rows["group"],
-                                          strict=True):
+        for wave, breakdown, group in zip(
+            rows["wave"], rows["breakdown"], rows["group"], strict=True
+        ):
             total = index.get((table, total_ind, wave, breakdown, group))
             members = [index.get((t, i, wave, breakdown, group)) for t, i, _ in parts]
             if total is None or any(m is None for m in members):
                 continue
-            cells = tuple(int(m) * width + QUANTITIES.index(q)
-                          for m, (_, _, q) in zip(members, parts, strict=True))
+            cells = tuple(
+                int(m) * width + QUANTITIES.index(q)
+                for m, (_, _, q) in zip(members, parts, strict=True)
+            )
             equations.append((int(total) * width + QUANTITIES.index(total_q), cells))
     return equations
 
@@ -209,17 +245,21 @@ def protect_tables(
     values[:, 0] = response["due"].to_numpy(dtype=float)
     values[:, 1] = response["responded"].to_numpy(dtype=float)
     grid = Grid(values, response["due"].to_numpy(dtype=float), np.zeros(len(response), bool))
-    grid.equations = _sum_equations(response, ["wave"], np.arange(len(response)), width,
-                                    range(2))
+    grid.equations = _sum_equations(response, ["wave"], np.arange(len(response)), width, range(2))
     hidden = suppress(grid, min_cell)
     protected_response = response.astype({c: object for c in RESPONSE_COLUMNS})
     protected_response.loc[hidden, list(RESPONSE_COLUMNS)] = SUPPRESSED
     figures = {
         (w, b, g): (d, r, rate)
         for w, b, g, d, r, rate in zip(
-            protected_response["wave"], protected_response["breakdown"],
-            protected_response["group"], protected_response["due"],
-            protected_response["responded"], protected_response["response_rate"], strict=True)
+            protected_response["wave"],
+            protected_response["breakdown"],
+            protected_response["group"],
+            protected_response["due"],
+            protected_response["responded"],
+            protected_response["response_rate"],
+            strict=True,
+        )
     }
 
     names = [name for name, table in tables.items() if len(table)]
@@ -227,10 +267,14 @@ def protect_tables(
         return tables, protected_response
     frame = pd.concat([tables[name].assign(_table=name) for name in names], ignore_index=True)
     offsets = np.arange(len(frame))
-    grid = Grid(_figures(frame), pd.to_numeric(frame["n"], errors="coerce").fillna(0)
-                .to_numpy(dtype=float), np.zeros(len(frame), bool))
-    grid.equations = _sum_equations(frame, ["_table", "indicator", "wave"], offsets, width,
-                                    range(width))
+    grid = Grid(
+        _figures(frame),
+        pd.to_numeric(frame["n"], errors="coerce").fillna(0).to_numpy(dtype=float),
+        np.zeros(len(frame), bool),
+    )
+    grid.equations = _sum_equations(
+        frame, ["_table", "indicator", "wave"], offsets, width, range(width)
+    )
     grid.equations += _identity_equations(frame, offsets, width)
     grid.table = pd.factorize(frame["_table"])[0]
     hidden = suppress(grid, min_cell)
@@ -238,9 +282,10 @@ def protect_tables(
     frame = frame.astype({c: object for c in columns})
     frame.loc[hidden, columns] = SUPPRESSED
     missing = (np.nan, np.nan, np.nan)
-    looked_up = [figures.get((w, b, g), missing)
-                 for w, b, g in zip(frame["wave"], frame["breakdown"], frame["group"],
-                                    strict=True)]
+    looked_up = [
+        figures.get((w, b, g), missing)
+        for w, b, g in zip(frame["wave"], frame["breakdown"], frame["group"], strict=True)
+    ]
     frame["due"] = [f[0] for f in looked_up]
     frame["responded"] = [f[1] for f in looked_up]
     frame["response_rate"] = [f[2] for f in looked_up]

@@ -106,7 +106,10 @@ class IndicatorBuilder:
             wave: {
                 key: (int(due), int(responded), rate)
                 for key, due, responded, rate in zip(
-                    table.index, table["due"], table["responded"], table["response_rate"],
+                    table.index,
+                    table["due"],
+                    table["responded"],
+                    table["response_rate"],
                     strict=True,
                 )
             }
@@ -199,9 +202,14 @@ class IndicatorBuilder:
         dropped = frame["completion"] == "dropped_out"
         for reason in self._choices("ex_dropout_reason"):
             rows += self.rows(
-                frame, "exit", f"Dropout reason: {self._label('ex_dropout_reason', reason)}",
-                "% of dropouts", "share", (reasons == reason).where(reasons.notna()),
-                eligible=dropped, breakdowns=(),
+                frame,
+                "exit",
+                f"Dropout reason: {self._label('ex_dropout_reason', reason)}",
+                "% of dropouts",
+                "share",
+                (reasons == reason).where(reasons.notna()),
+                eligible=dropped,
+                breakdowns=(),
             )
         return rows
 
@@ -213,18 +221,41 @@ class IndicatorBuilder:
             status = frame["labour_status"]
             known = status.notna()
             in_force = status.isin(["employed", "unemployed"])
-            rows += self.rows(frame, wave, "Employment rate (employed / respondents)", "%",
-                              "share", (status == "employed").where(known))
-            rows += self.rows(frame, wave, "Unemployment rate (unemployed / labour force)", "%",
-                              "share", (status == "unemployed").where(in_force))
-            rows += self.rows(frame, wave, "Outside the labour force (inactivity rate)", "%",
-                              "share", (status == "outside").where(known))
+            rows += self.rows(
+                frame,
+                wave,
+                "Employment rate (employed / respondents)",
+                "%",
+                "share",
+                (status == "employed").where(known),
+            )
+            rows += self.rows(
+                frame,
+                wave,
+                "Unemployment rate (unemployed / labour force)",
+                "%",
+                "share",
+                (status == "unemployed").where(in_force),
+            )
+            rows += self.rows(
+                frame,
+                wave,
+                "Outside the labour force (inactivity rate)",
+                "%",
+                "share",
+                (status == "outside").where(known),
+            )
             neet = frame["neet"]
-            rows += self.rows(frame, wave, "NEET rate, youth 15-24 (SDG 8.6.1)", "%", "share",
-                              neet,
-                              eligible=frame["age_band"].isin(YOUTH_BANDS))
-            rows += self.rows(frame, wave, "NEET rate, all respondents", "%", "share",
-                              neet)
+            rows += self.rows(
+                frame,
+                wave,
+                "NEET rate, youth 15-24 (SDG 8.6.1)",
+                "%",
+                "share",
+                neet,
+                eligible=frame["age_band"].isin(YOUTH_BANDS),
+            )
+            rows += self.rows(frame, wave, "NEET rate, all respondents", "%", "share", neet)
         return rows
 
     def employment_type_table(self) -> list[dict]:
@@ -239,8 +270,9 @@ class IndicatorBuilder:
                 ("Self-employment (employers + own-account)", SELF_EMPLOYED),
                 ("Contributing family workers", ("family_worker",)),
             ):
-                rows += self.rows(frame, wave, label, "% of employed", "share",
-                                  status.isin(codes).where(known))
+                rows += self.rows(
+                    frame, wave, label, "% of employed", "share", status.isin(codes).where(known)
+                )
         return rows
 
     def first_job_table(self) -> list[dict]:
@@ -250,17 +282,31 @@ class IndicatorBuilder:
         for wave in self.followup_waves:
             frame = self._followup(wave)
             weights = self._weights_for(frame, wave)
-            medians, shares = km_rows(frame, frame["job_months"], frame["job_event"], weights,
-                                      self.breakdowns)
-            rows += self._label_rows(medians, "Median months to first job (Kaplan-Meier)",
-                                     "months", wave)
+            medians, shares = km_rows(
+                frame, frame["job_months"], frame["job_event"], weights, self.breakdowns
+            )
+            rows += self._label_rows(
+                medians, "Median months to first job (Kaplan-Meier)", "months", wave
+            )
             rows += self._label_rows(
                 shares, f"First job within {WITHIN_MONTHS} months (Kaplan-Meier)", "%", wave
             )
-            rows += self.rows(frame, wave, "Still without a first job (censored)", "%",
-                              "share", frame["no_job_yet"].astype(object))
-            rows += self.rows(frame, wave, "Kept a job held before the training", "%",
-                              "share", frame["kept_job"].astype(object))
+            rows += self.rows(
+                frame,
+                wave,
+                "Still without a first job (censored)",
+                "%",
+                "share",
+                frame["no_job_yet"].astype(object),
+            )
+            rows += self.rows(
+                frame,
+                wave,
+                "Kept a job held before the training",
+                "%",
+                "share",
+                frame["kept_job"].astype(object),
+            )
         return rows
 
     def job_match_table(self) -> list[dict]:
@@ -270,17 +316,30 @@ class IndicatorBuilder:
             frame = self._followup(wave)
             relevance = frame["fu_job_relevance"]
             known = relevance.notna()
-            rows += self.rows(frame, wave, "Job in the same or a related field", "% of employed",
-                              "share", relevance.isin(["same_field", "related_field"]).where(known))
+            rows += self.rows(
+                frame,
+                wave,
+                "Job in the same or a related field",
+                "% of employed",
+                "share",
+                relevance.isin(["same_field", "related_field"]).where(known),
+            )
             for code in self._choices("fu_job_relevance"):
                 label = f"Job relevance: {self._label('fu_job_relevance', code)}"
-                rows += self.rows(frame, wave, label, "% of employed", "share",
-                                  (relevance == code).where(known))
+                rows += self.rows(
+                    frame, wave, label, "% of employed", "share", (relevance == code).where(known)
+                )
             skills = frame["fu_skills_use"]
             for code in self._choices("fu_skills_use"):
                 label = f"Uses skills learnt: {self._label('fu_skills_use', code)}"
-                rows += self.rows(frame, wave, label, "% of employed", "share",
-                                  (skills == code).where(skills.notna()))
+                rows += self.rows(
+                    frame,
+                    wave,
+                    label,
+                    "% of employed",
+                    "share",
+                    (skills == code).where(skills.notna()),
+                )
         return rows
 
     def formality_table(self) -> list[dict]:
@@ -291,13 +350,32 @@ class IndicatorBuilder:
             frame = self._followup(wave)
             formal = (frame["formality"] == "formal").where(frame["formality"].notna())
             status = frame["fu_status_in_employment"]
-            rows += self.rows(frame, wave, "Formal (all employed, family workers informal)",
-                              "% of employed", "share", formal)
-            rows += self.rows(frame, wave, "Formal employees (social security or paid leave)",
-                              "% of employees", "share", formal, eligible=status == "employee")
-            rows += self.rows(frame, wave, "Registered businesses (self-employed)",
-                              "% of self-employed", "share", formal,
-                              eligible=status.isin(SELF_EMPLOYED))
+            rows += self.rows(
+                frame,
+                wave,
+                "Formal (all employed, family workers informal)",
+                "% of employed",
+                "share",
+                formal,
+            )
+            rows += self.rows(
+                frame,
+                wave,
+                "Formal employees (social security or paid leave)",
+                "% of employees",
+                "share",
+                formal,
+                eligible=status == "employee",
+            )
+            rows += self.rows(
+                frame,
+                wave,
+                "Registered businesses (self-employed)",
+                "% of self-employed",
+                "share",
+                formal,
+                eligible=status.isin(SELF_EMPLOYED),
+            )
         return rows
 
     def earnings_table(self) -> list[dict]:
@@ -308,26 +386,58 @@ class IndicatorBuilder:
             frame = self._followup(wave)
             currency = frame["fu_earnings_currency"].astype(object)
             for code in sorted({str(c) for c in currency.dropna().unique()}):
-                rows += self.rows(frame, wave, f"Median monthly earnings ({code})", code,
-                                  "median", frame["fu_earnings"], eligible=currency == code)
-                rows += self.rows(frame, wave,
-                                  f"Amounts converted to monthly from another pay period ({code})",
-                                  "% of amounts", "share", converted_from_other_period(
-                                      frame["fu_earnings"], frame.get("fu_earnings_period")),
-                                  eligible=currency == code)
+                rows += self.rows(
+                    frame,
+                    wave,
+                    f"Median monthly earnings ({code})",
+                    code,
+                    "median",
+                    frame["fu_earnings"],
+                    eligible=currency == code,
+                )
+                rows += self.rows(
+                    frame,
+                    wave,
+                    f"Amounts converted to monthly from another pay period ({code})",
+                    "% of amounts",
+                    "share",
+                    converted_from_other_period(
+                        frame["fu_earnings"], frame.get("fu_earnings_period")
+                    ),
+                    eligible=currency == code,
+                )
             amount = frame["fu_earnings"].notna()
-            rows += self.rows(frame, wave, "Earnings given without a currency (not used)",
-                              "% of amounts", "share", currency.isna().where(amount),
-                              breakdowns=())
+            rows += self.rows(
+                frame,
+                wave,
+                "Earnings given without a currency (not used)",
+                "% of amounts",
+                "share",
+                currency.isna().where(amount),
+                breakdowns=(),
+            )
             base_currency = frame["bl_earnings_currency"].astype(object)
             change = frame["earnings_change"]
             for code in sorted({str(c) for c in base_currency[change.notna()].unique()}):
                 mine = base_currency == code
-                rows += self.rows(frame, wave, f"Median change vs baseline earnings ({code})",
-                                  code, "median", change, eligible=mine)
-                rows += self.rows(frame, wave, f"Earns more than before training ({code})",
-                                  "% with baseline earnings", "share",
-                                  frame["earns_more"].astype(object), eligible=mine)
+                rows += self.rows(
+                    frame,
+                    wave,
+                    f"Median change vs baseline earnings ({code})",
+                    code,
+                    "median",
+                    change,
+                    eligible=mine,
+                )
+                rows += self.rows(
+                    frame,
+                    wave,
+                    f"Earns more than before training ({code})",
+                    "% with baseline earnings",
+                    "share",
+                    frame["earns_more"].astype(object),
+                    eligible=mine,
+                )
         return rows
 
     def further_study_table(self) -> list[dict]:
@@ -336,8 +446,14 @@ class IndicatorBuilder:
         for wave in self.followup_waves:
             frame = self._followup(wave)
             study = frame["fu_further_study"]
-            rows += self.rows(frame, wave, "In education or training", "%", "share",
-                              (study == "yes").where(study.notna()))
+            rows += self.rows(
+                frame,
+                wave,
+                "In education or training",
+                "%",
+                "share",
+                (study == "yes").where(study.notna()),
+            )
         return rows
 
     def expectations_table(self) -> list[dict]:
@@ -351,13 +467,30 @@ class IndicatorBuilder:
                 mine = frame["expectation"] == expectation
                 group = ("expectation", expectation)
                 for answer, label in (("yes", "yes"), ("partly", "partly"), ("no", "no")):
-                    rows += self.rows(frame, wave, f"Expectation met: {label}", "%", "share",
-                                      (met == answer).where(met.notna()), eligible=mine,
-                                      breakdowns=(), as_group=group)
+                    rows += self.rows(
+                        frame,
+                        wave,
+                        f"Expectation met: {label}",
+                        "%",
+                        "share",
+                        (met == answer).where(met.notna()),
+                        eligible=mine,
+                        breakdowns=(),
+                        as_group=group,
+                    )
                 if expectation in checks:
                     label, values = checks[expectation]
-                    rows += self.rows(frame, wave, f"Objective check: {label}", "%", "share",
-                                      values, eligible=mine, breakdowns=(), as_group=group)
+                    rows += self.rows(
+                        frame,
+                        wave,
+                        f"Objective check: {label}",
+                        "%",
+                        "share",
+                        values,
+                        eligible=mine,
+                        breakdowns=(),
+                        as_group=group,
+                    )
         return rows
 
     def _objective_checks(self, frame: pd.DataFrame) -> dict[str, tuple[str, pd.Series]]:
@@ -383,8 +516,14 @@ class IndicatorBuilder:
             rating = pd.to_numeric(frame[code], errors="coerce")
             label = self._label_question(code)
             rows += self.rows(frame, wave, f"{label}: mean", "1-5", "mean", rating)
-            rows += self.rows(frame, wave, f"{label}: rated 4-5", "%", "share",
-                              (rating >= 4).where(rating.notna()))
+            rows += self.rows(
+                frame,
+                wave,
+                f"{label}: rated 4-5",
+                "%",
+                "share",
+                (rating >= 4).where(rating.notna()),
+            )
         return rows
 
     # -- questionnaire labels -------------------------------------------------------------
@@ -415,9 +554,11 @@ class IndicatorBuilder:
         """Every table, in report order, with intervals and disclosure control applied."""
         tables: dict[str, pd.DataFrame] = {}
         for name in list(TABLE_TITLES)[1:]:
-            rows = MORE_TABLES[name][1](self) if name in MORE_TABLES else getattr(
-                self, f"{name}_table"
-            )()
+            rows = (
+                MORE_TABLES[name][1](self)
+                if name in MORE_TABLES
+                else getattr(self, f"{name}_table")()
+            )
             tables[name] = add_share_intervals(pd.DataFrame(rows, columns=COLUMNS))
         response = pd.concat(
             [table.reset_index().assign(wave=wave) for wave, table in self.response.items()],

@@ -20,8 +20,11 @@ if TYPE_CHECKING:
 
 STATUSES = ("employed", "unemployed", "outside")
 BY_COHORT = ("cohort",)  # these items by cohort only (the expectation gap per cohort)
-STATUS_LABELS = {"employed": "Employed", "unemployed": "Unemployed",
-                 "outside": "Outside the labour force"}
+STATUS_LABELS = {
+    "employed": "Employed",
+    "unemployed": "Unemployed",
+    "outside": "Outside the labour force",
+}
 
 
 def _yes(values: pd.Series) -> pd.Series:
@@ -35,18 +38,39 @@ def distribution(
     answers = frame[code]
     rows: list[dict] = []
     for choice in b._choices(code):
-        rows += b.rows(frame, wave, f"{prefix}: {b._label(code, choice)}", unit, "share",
-                       (answers == choice).where(answers.notna()), breakdowns=())
+        rows += b.rows(
+            frame,
+            wave,
+            f"{prefix}: {b._label(code, choice)}",
+            unit,
+            "share",
+            (answers == choice).where(answers.notna()),
+            breakdowns=(),
+        )
     return rows
 
 
 def training_table(b: IndicatorBuilder) -> list[dict]:
     """Exit: would recommend, workplace learning, share of practice, what was most missing."""
     frame = b.exit
-    rows = b.rows(frame, "exit", "Would recommend the training", "%", "share",
-                  _yes(frame["ex_recommend"]), breakdowns=BY_COHORT)
-    rows += b.rows(frame, "exit", "Internship or apprenticeship in a company", "%", "share",
-                   _yes(frame["ex_workplace_learning"]), breakdowns=BY_COHORT)
+    rows = b.rows(
+        frame,
+        "exit",
+        "Would recommend the training",
+        "%",
+        "share",
+        _yes(frame["ex_recommend"]),
+        breakdowns=BY_COHORT,
+    )
+    rows += b.rows(
+        frame,
+        "exit",
+        "Internship or apprenticeship in a company",
+        "%",
+        "share",
+        _yes(frame["ex_workplace_learning"]),
+        breakdowns=BY_COHORT,
+    )
     for code in ("ex_practice_share", "ex_missing"):
         rows += distribution(b, frame, "exit", code, b._label_question(code), "%")
     return rows
@@ -58,11 +82,24 @@ def work_table(b: IndicatorBuilder) -> list[dict]:
     for wave in b.followup_waves:
         frame = b._followup(wave)
         employed = frame["labour_status"] == "employed"
-        rows += b.rows(frame, wave, "Usual hours per week (employed): mean", "hours", "mean",
-                       pd.to_numeric(frame["fu_hours_week"], errors="coerce"), eligible=employed,
-                       breakdowns=BY_COHORT)
-        rows += distribution(b, frame, wave, "fu_inactive_reason",
-                             "Main reason for not looking for work", "% who did not look")
+        rows += b.rows(
+            frame,
+            wave,
+            "Usual hours per week (employed): mean",
+            "hours",
+            "mean",
+            pd.to_numeric(frame["fu_hours_week"], errors="coerce"),
+            eligible=employed,
+            breakdowns=BY_COHORT,
+        )
+        rows += distribution(
+            b,
+            frame,
+            wave,
+            "fu_inactive_reason",
+            "Main reason for not looking for work",
+            "% who did not look",
+        )
     return rows
 
 
@@ -78,22 +115,52 @@ def expectation_gap_table(b: IndicatorBuilder) -> list[dict]:
         within = pd.Series(np.nan, index=frame.index, dtype=object)
         within[found] = (months <= expected)[found]
         within[late] = False
-        rows += b.rows(frame, wave, "Found a first job within the months expected", "%",
-                       "share", within, breakdowns=BY_COHORT)
-        rows += b.rows(frame, wave, "Months to first job minus months expected: median",
-                       "months", "median", (months - expected).where(found), breakdowns=BY_COHORT)
+        rows += b.rows(
+            frame,
+            wave,
+            "Found a first job within the months expected",
+            "%",
+            "share",
+            within,
+            breakdowns=BY_COHORT,
+        )
+        rows += b.rows(
+            frame,
+            wave,
+            "Months to first job minus months expected: median",
+            "months",
+            "median",
+            (months - expected).where(found),
+            breakdowns=BY_COHORT,
+        )
         wished = frame["bl_expected_earnings"]
         currency = frame["bl_expected_earnings_currency"].astype(object)
         same = (frame["labour_status"] == "employed") & (
-            frame["fu_earnings_currency"].astype(object) == currency)
+            frame["fu_earnings_currency"].astype(object) == currency
+        )
         gap = (frame["fu_earnings"] - wished).where(same & wished.notna())
         for code in sorted({str(c) for c in currency[gap.notna()].unique()}):
             mine = currency == code
-            rows += b.rows(frame, wave, f"Earnings minus expected earnings ({code}): median",
-                           code, "median", gap, eligible=mine, breakdowns=BY_COHORT)
-            rows += b.rows(frame, wave, f"Earns at least the expected amount ({code})", "%",
-                           "share", (gap >= 0).where(gap.notna()).astype(object),
-                           eligible=mine, breakdowns=BY_COHORT)
+            rows += b.rows(
+                frame,
+                wave,
+                f"Earnings minus expected earnings ({code}): median",
+                code,
+                "median",
+                gap,
+                eligible=mine,
+                breakdowns=BY_COHORT,
+            )
+            rows += b.rows(
+                frame,
+                wave,
+                f"Earns at least the expected amount ({code})",
+                "%",
+                "share",
+                (gap >= 0).where(gap.notna()).astype(object),
+                eligible=mine,
+                breakdowns=BY_COHORT,
+            )
     return rows
 
 
@@ -112,17 +179,20 @@ def panel_table(b: IndicatorBuilder) -> list[dict]:
         keep = pd.notna(before) & due[later].reindex(ids).fillna(False).to_numpy(dtype=bool)
         ids, before = ids[keep], before[keep]
         later_rows = b._followup(later)
-        second = pd.Series(later_rows["labour_status"].to_numpy(dtype=object),
-                           index=later_rows["trainee_id"].to_numpy())
+        second = pd.Series(
+            later_rows["labour_status"].to_numpy(dtype=object),
+            index=later_rows["trainee_id"].to_numpy(),
+        )
         frame = pd.DataFrame(
-            {"status_before": before,
-             "status_after": second.reindex(ids).to_numpy(dtype=object),
-             "answered": np.isin(ids, second.index.to_numpy())},
+            {
+                "status_before": before,
+                "status_after": second.reindex(ids).to_numpy(dtype=object),
+                "answered": np.isin(ids, second.index.to_numpy()),
+            },
         )
         ones = pd.Series(1.0, index=frame.index)
         wave = f"{earlier}→{later}"
-        items = [(f"{STATUS_LABELS[s]} at {later}", frame["status_after"] == s)
-                 for s in STATUSES]
+        items = [(f"{STATUS_LABELS[s]} at {later}", frame["status_after"] == s) for s in STATUSES]
         items.append((f"No answer at {later} (attrition)", ~frame["answered"]))
         for label, values in items:
             result = summarise(frame, "share", values.astype(object), ones, ("status_before",))
@@ -136,14 +206,21 @@ def panel_table(b: IndicatorBuilder) -> list[dict]:
 def nonresponse_table(b: IndicatorBuilder) -> list[dict]:
     """Respondents against non-respondents of each follow-up on what is known for both."""
     people = b.ds.people
-    worked = people["bl_activity_status"].isin(["employee", "self_employed"]).where(
-        people["bl_activity_status"].notna())
+    worked = (
+        people["bl_activity_status"]
+        .isin(["employee", "self_employed"])
+        .where(people["bl_activity_status"].notna())
+    )
     items = (
         ("Women (cohort file)", (people["w_sex"] == "female").where(people["w_sex"] != UNKNOWN)),
-        ("Completed the training (cohort file)",
-         (people["w_completion"] == "completed").where(people["w_completion"] != UNKNOWN)),
-        ("Aged under 25 (cohort file)", people["w_age_band"].isin(["under 20", "20-24"]).where(
-            people["w_age_band"] != UNKNOWN)),
+        (
+            "Completed the training (cohort file)",
+            (people["w_completion"] == "completed").where(people["w_completion"] != UNKNOWN),
+        ),
+        (
+            "Aged under 25 (cohort file)",
+            people["w_age_band"].isin(["under 20", "20-24"]).where(people["w_age_band"] != UNKNOWN),
+        ),
         ("Worked before the training (baseline)", worked),
     )
     rows: list[dict] = []

@@ -1,4 +1,4 @@
-""""Working in the occupation trained for" (ISCO-08 horizontal match) and desired vs actual.
+""" "Working in the occupation trained for" (ISCO-08 horizontal match) and desired vs actual.
 
 Small and separate from the outcome report on purpose: it reads the ISCO-08 codes of the
 current occupation (``fu_occupation_isco``, follow-up waves) and of the desired occupation
@@ -47,8 +47,13 @@ def occupation_match(url: str) -> list[OccupationMatch]:
     declared = programme_codes(url)
     with session_scope(url) as session:
         rows = session.execute(
-            select(Programme.code, Answer.trainee_id, Answer.wave, Answer.question_code,
-                   Answer.value_text)
+            select(
+                Programme.code,
+                Answer.trainee_id,
+                Answer.wave,
+                Answer.question_code,
+                Answer.value_text,
+            )
             .join(Trainee, Trainee.id == Answer.trainee_id)
             .join(Cohort, Cohort.id == Trainee.cohort_id)
             .join(Programme, Programme.id == Cohort.programme_id)

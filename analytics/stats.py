@@ -147,9 +147,7 @@ def summarise(
             row["count"] = np.nan
             if kind == "mean":
                 row["value"] = float(numbers.mean()) if n else np.nan
-                row["value_weighted"] = (
-                    float((numbers * weight).sum() / total) if total else np.nan
-                )
+                row["value_weighted"] = float((numbers * weight).sum() / total) if total else np.nan
                 _mean_interval(numbers, weight, row)
             elif kind == "median":
                 row["value"] = float(np.median(numbers)) if n else np.nan

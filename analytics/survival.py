@@ -20,9 +20,9 @@ from analytics.stats import group_rows
 WITHIN_MONTHS = 6
 
 
-def _curve(times: np.ndarray, events: np.ndarray, weights: np.ndarray) -> tuple[
-    np.ndarray, np.ndarray, np.ndarray
-]:
+def _curve(
+    times: np.ndarray, events: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct event/censoring times, survival after each, and Greenwood's cumulative sum."""
     distinct, inverse = np.unique(times, return_inverse=True)
     died = np.bincount(inverse, weights=weights * events, minlength=len(distinct))
@@ -45,9 +45,9 @@ def _median(distinct: np.ndarray, survival: np.ndarray) -> float:
     return float(distinct[reached[0]]) if len(reached) else np.nan
 
 
-def _share_interval(survival: float, green: float, events: int, n: int, deff: float) -> tuple[
-    float, float
-]:
+def _share_interval(
+    survival: float, green: float, events: int, n: int, deff: float
+) -> tuple[float, float]:
     """95 % interval of ``1 - S`` in %."""
     if 0 < survival < 1 and green > 0:
         se = np.sqrt(green * deff) / abs(np.log(survival))
@@ -80,8 +80,13 @@ def km_rows(
         n = len(take)
         base = {"breakdown": breakdown, "group": group, "n": n}
         if not n:
-            empty = {**base, "n_eff": 0.0, "deff": np.nan, "value": np.nan,
-                     "value_weighted": np.nan}
+            empty = {
+                **base,
+                "n_eff": 0.0,
+                "deff": np.nan,
+                "value": np.nan,
+                "value_weighted": np.nan,
+            }
             medians.append({**empty, "kind": "median", "count": np.nan})
             shares.append({**empty, "kind": "km_share", "count": 0})
             continue
@@ -104,13 +109,26 @@ def km_rows(
             low_w = high_w = np.nan
         else:
             low_w, high_w = _share_interval(s6_w, g6, observed, n, deff)
-        shares.append({
-            **row, "kind": "km_share", "count": observed, "value": 100 * (1 - s6),
-            "value_weighted": 100 * (1 - s6_w), "ci_low": low, "ci_high": high,
-            "ci_low_weighted": low_w, "ci_high_weighted": high_w,
-        })
-        medians.append({
-            **row, "kind": "median", "count": np.nan,
-            "value": _median(distinct, survival), "value_weighted": median_w,
-        })
+        shares.append(
+            {
+                **row,
+                "kind": "km_share",
+                "count": observed,
+                "value": 100 * (1 - s6),
+                "value_weighted": 100 * (1 - s6_w),
+                "ci_low": low,
+                "ci_high": high,
+                "ci_low_weighted": low_w,
+                "ci_high_weighted": high_w,
+            }
+        )
+        medians.append(
+            {
+                **row,
+                "kind": "median",
+                "count": np.nan,
+                "value": _median(distinct, survival),
+                "value_weighted": median_w,
+            }
+        )
     return medians, shares

@@ -96,8 +96,10 @@ def main() -> int:
             f"(right proposal {row['confirm_ok']:.0f}/{row['confirm']:.0f}) re-asked={reask:.1%}"
         )
         failed |= accuracy < args.min_accuracy or confirm > args.max_confirm
-    print(f"parse time per message: p50 {stats['time']['p50_ms']:.2f} ms, "
-          f"p95 {stats['time']['p95_ms']:.2f} ms")
+    print(
+        f"parse time per message: p50 {stats['time']['p50_ms']:.2f} ms, "
+        f"p95 {stats['time']['p95_ms']:.2f} ms"
+    )
     return 1 if failed else 0
 
 

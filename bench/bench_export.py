@@ -35,34 +35,47 @@ def main() -> None:
         url = f"sqlite:///{tmp}/bench.db"
         upgrade_database(url)
         started = time.perf_counter()
-        spec = SyntheticSpec(trainees=args.trainees, cohorts=24,
-                             regions=("North", "South", "East", "West", "Centre"))
+        spec = SyntheticSpec(
+            trainees=args.trainees, cohorts=24, regions=("North", "South", "East", "West", "Centre")
+        )
         child = multiprocessing.get_context("spawn").Process(target=generate, args=(url, spec))
         child.start()
         child.join()
         generated = time.perf_counter() - started
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()
-        release = anonymise(url, spec.programme, secret="bench-secret", layout=args.layout,
-                            rules=default_rules(default_questionnaire()))
+        release = anonymise(
+            url,
+            spec.programme,
+            secret="bench-secret",
+            layout=args.layout,
+            rules=default_rules(default_questionnaire()),
+        )
         anonymised = time.perf_counter() - started
         files = write_release(release, Path(tmp) / "out", args.format)
         total = time.perf_counter() - started
-        print(json.dumps({
-            "trainees": args.trainees,
-            "rows": release.risk["rows"],
-            "format": args.format,
-            "layout": args.layout,
-            "generate_seconds": round(generated, 2),
-            "anonymise_seconds": round(anonymised, 2),
-            "export_seconds": round(total, 2),
-            "target_seconds": 30,
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "rss_mb_before_export": round(rss_before / 1024, 1),
-            "k_achieved": release.risk["k_achieved"],
-            "records_suppressed": release.risk["records_with_suppressed_quasi_identifiers"],
-            "output_mb": round(sum(f.stat().st_size for f in files) / 2**20, 1),
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "trainees": args.trainees,
+                    "rows": release.risk["rows"],
+                    "format": args.format,
+                    "layout": args.layout,
+                    "generate_seconds": round(generated, 2),
+                    "anonymise_seconds": round(anonymised, 2),
+                    "export_seconds": round(total, 2),
+                    "target_seconds": 30,
+                    "peak_rss_mb": round(
+                        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+                    ),
+                    "rss_mb_before_export": round(rss_before / 1024, 1),
+                    "k_achieved": release.risk["k_achieved"],
+                    "records_suppressed": release.risk["records_with_suppressed_quasi_identifiers"],
+                    "output_mb": round(sum(f.stat().st_size for f in files) / 2**20, 1),
+                },
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":

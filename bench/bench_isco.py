@@ -64,11 +64,15 @@ def main() -> int:
     stats = measure(args.verbose)
     for key in ("en", "fr", "es", "all"):
         row = stats[key]
-        print(f"{key:>3}: n={row['n']:.0f} right unit group first={row['first'] / row['n']:.1%} "
-              f"among three proposed={row['top3'] / row['n']:.1%} "
-              f"(typed exactly as a title or synonym of the data: {row['verbatim']:.0f})")
-    print(f"time per title: p50 {stats['time']['p50_ms']:.1f} ms, "
-          f"p95 {stats['time']['p95_ms']:.1f} ms")
+        print(
+            f"{key:>3}: n={row['n']:.0f} right unit group first={row['first'] / row['n']:.1%} "
+            f"among three proposed={row['top3'] / row['n']:.1%} "
+            f"(typed exactly as a title or synonym of the data: {row['verbatim']:.0f})"
+        )
+    print(
+        f"time per title: p50 {stats['time']['p50_ms']:.1f} ms, "
+        f"p95 {stats['time']['p95_ms']:.1f} ms"
+    )
     return 0 if stats["all"]["top3"] / stats["all"]["n"] >= args.min_top3 else 1
 
 

@@ -74,16 +74,20 @@ class TelegramTransport:
             return Delivery(ok=False, connection_error=True, detail="telegram unreachable")
         if response.status_code == 429:
             return Delivery(ok=False, status=429, rate_limited=True, detail="http 429")
-        return Delivery(ok=response.ok, status=response.status_code,
-                        detail="ok" if response.ok else f"http {response.status_code}",
-                        bot_messages=1 if response.ok else 0)  # one sendMessage per send
+        return Delivery(
+            ok=response.ok,
+            status=response.status_code,
+            detail="ok" if response.ok else f"http {response.status_code}",
+            bot_messages=1 if response.ok else 0,
+        )  # one sendMessage per send
 
 
 def max_in_any_window(times: list[float], window: float = 1.0) -> int:
     """The most timestamps falling in any half-open interval [t, t + window)."""
     ordered = sorted(times)
-    return max((bisect.bisect_left(ordered, t + window) - i for i, t in enumerate(ordered)),
-               default=0)
+    return max(
+        (bisect.bisect_left(ordered, t + window) - i for i, t in enumerate(ordered)), default=0
+    )
 
 
 def main() -> None:
@@ -96,11 +100,16 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="tracer-outbound-"))
     url = f"sqlite:///{workdir / 'outbound.db'}"
     upgrade_database(url)
-    settings = load_settings({
-        "TRACER_ENV_FILE": str(workdir / "none.env"), "TRACER_DATABASE_URL": url,
-        "TRACER_SECRET_KEY": "bench-secret", "TRACER_ENCRYPTION_KEY": KEY,
-        "TRACER_SEND_RATE": str(args.rate), "TRACER_QUIET_HOURS": "0,0",
-    })
+    settings = load_settings(
+        {
+            "TRACER_ENV_FILE": str(workdir / "none.env"),
+            "TRACER_DATABASE_URL": url,
+            "TRACER_SECRET_KEY": "bench-secret",
+            "TRACER_ENCRYPTION_KEY": KEY,
+            "TRACER_SEND_RATE": str(args.rate),
+            "TRACER_QUIET_HOURS": "0,0",
+        }
+    )
     print(f"seeding and planning {args.trainees} trainees...", file=sys.stderr)
     seed(settings, args.trainees)
     plan_outreach(settings, NOW)
@@ -116,8 +125,9 @@ def main() -> None:
     print(f"sending {sample} messages at {args.rate}/s...", file=sys.stderr)
     before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.monotonic()
-    report = send_due(settings, NOW, transport, limit=sample, plan_first=False,
-                      pacer=Pacer(args.rate))
+    report = send_due(
+        settings, NOW, transport, limit=sample, plan_first=False, pacer=Pacer(args.rate)
+    )
     wall = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_SELF)
     stop.set()

@@ -51,8 +51,9 @@ def prepare(url: str, trainees: int) -> dict:
 
     upgrade_database(url)
     started = time.perf_counter()
-    summary = generate_demo_data(url, trainees, seed=1, programme="bench", all_waves_due=True,
-                                 response=FULL_RESPONSE)
+    summary = generate_demo_data(
+        url, trainees, seed=1, programme="bench", all_waves_due=True, response=FULL_RESPONSE
+    )
     return {"answers": summary.answers, "generate_s": round(time.perf_counter() - started, 1)}
 
 
@@ -61,7 +62,9 @@ def run(url: str, label: str, trainees: int, workdir: Path) -> None:
     figures = {"database": label, **prepare(url, trainees)}
     child = subprocess.run(
         [sys.executable, __file__, "--measure", url, "--out", str(workdir / f"{label}.html")],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     figures.update(json.loads(child.stdout.strip().splitlines()[-1]))
     figures["target_met"] = figures["wall_s"] <= 10 and figures["peak_rss_mb"] <= 2048
@@ -85,8 +88,10 @@ def main() -> None:
         if pg_url:
             run(pg_url, "postgresql", args.trainees, workdir)
         else:
-            print("note: PostgreSQL skipped (set TRACER_BENCH_PG_URL to a scratch database)",
-                  file=sys.stderr)
+            print(
+                "note: PostgreSQL skipped (set TRACER_BENCH_PG_URL to a scratch database)",
+                file=sys.stderr,
+            )
 
 
 if __name__ == "__main__":

@@ -66,13 +66,13 @@ def main() -> None:
     args = parser.parse_args()
     results: dict[str, object] = {"cpu_cores": os.cpu_count(), "load_before": os.getloadavg()}
     for size in args.sizes:
-        print(f"{size} Rasa process(es): {args.chats} chats for {args.seconds:.0f} s",
-              file=sys.stderr)
+        print(
+            f"{size} Rasa process(es): {args.chats} chats for {args.seconds:.0f} s", file=sys.stderr
+        )
         results[f"rasa_{size}"] = measure(size, args.chats, args.seconds)
     if 1 in args.sizes and 2 in args.sizes:
         one, two = results["rasa_1"], results["rasa_2"]
-        results["throughput_ratio_2_vs_1"] = round(
-            two["messages_per_s"] / one["messages_per_s"], 2)
+        results["throughput_ratio_2_vs_1"] = round(two["messages_per_s"] / one["messages_per_s"], 2)
         results["p95_ratio_2_vs_1"] = round(two["p95_ms"] / one["p95_ms"], 2)
     print(json.dumps(results, indent=2))
 

@@ -28,24 +28,44 @@ def main() -> None:
         load = os.getloadavg()
         started = time.monotonic()
         done = subprocess.run(
-            [str(ROOT / ".venv" / "bin" / "rasa"), "train", "--config", "config.yml",
-             "--domain", "domain", "--data", "data", "--out", out,
-             "--fixed-model-name", "bench", "--force"],
-            cwd=ROOT, env=env, capture_output=True, text=True,
+            [
+                str(ROOT / ".venv" / "bin" / "rasa"),
+                "train",
+                "--config",
+                "config.yml",
+                "--domain",
+                "domain",
+                "--data",
+                "data",
+                "--out",
+                out,
+                "--fixed-model-name",
+                "bench",
+                "--force",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
         )
         wall = time.monotonic() - started
         if done.returncode != 0:
             print(done.stdout[-2000:], done.stderr[-2000:], file=sys.stderr)
             sys.exit(f"rasa train failed with exit code {done.returncode}")
         model = Path(out) / "bench.tar.gz"
-        print(json.dumps({
-            "train_wall_s": round(wall, 1),
-            "target_s": TARGET_S,
-            "within_target": wall <= TARGET_S,
-            "model_mb": round(model.stat().st_size / 1e6, 1),
-            "cpu_cores": os.cpu_count(),
-            "load_before": [round(x, 2) for x in load],
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "train_wall_s": round(wall, 1),
+                    "target_s": TARGET_S,
+                    "within_target": wall <= TARGET_S,
+                    "model_mb": round(model.stat().st_size / 1e6, 1),
+                    "cpu_cores": os.cpu_count(),
+                    "load_before": [round(x, 2) for x in load],
+                },
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":

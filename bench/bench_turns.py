@@ -45,8 +45,13 @@ def tracer_script() -> list[str]:
     ]
 
 
-async def virtual_user(session: aiohttp.ClientSession, url: str, script: list[str],
-                       deadline: float, latencies: list[float]) -> None:
+async def virtual_user(
+    session: aiohttp.ClientSession,
+    url: str,
+    script: list[str],
+    deadline: float,
+    latencies: list[float],
+) -> None:
     """Run conversations back to back until the deadline, recording each message's latency."""
     while time.monotonic() < deadline:
         sender = uuid.uuid4().hex
@@ -69,17 +74,23 @@ async def measure(url: str, script: list[str], chats: int, seconds: float) -> di
         await virtual_user(session, url, script[:2], time.monotonic() + 2, [])  # warm-up
         started = time.monotonic()
         deadline = started + seconds
-        await asyncio.gather(*(virtual_user(session, url, script, deadline, latencies)
-                               for _ in range(chats)))
+        await asyncio.gather(
+            *(virtual_user(session, url, script, deadline, latencies) for _ in range(chats))
+        )
         elapsed = time.monotonic() - started
     ordered = sorted(latencies)
 
     def pct(p: float) -> float:
         return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 1)
 
-    return {"messages": len(ordered), "messages_per_s": round(len(ordered) / elapsed, 1),
-            "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
-            "mean_ms": round(statistics.fmean(ordered), 1)}
+    return {
+        "messages": len(ordered),
+        "messages_per_s": round(len(ordered) / elapsed, 1),
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "mean_ms": round(statistics.fmean(ordered), 1),
+    }
 
 
 def classifier_cost(repeats: int = 5) -> dict[str, float]:
@@ -116,21 +127,45 @@ def classifier_cost(repeats: int = 5) -> dict[str, float]:
 def start_bare_bot(workdir: Path) -> tuple[subprocess.Popen, int]:
     """Train `rasa init`'s example bot into ``workdir`` and serve it over REST."""
     venv = ROOT / ".venv" / "bin"
-    env = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
-           "PATH": f"{venv}:/usr/bin:/bin"}
-    subprocess.run([str(venv / "rasa"), "init", "--no-prompt", "--init-dir", str(workdir)],
-                   cwd=workdir, env=env, check=True, capture_output=True)
+    env = {
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "PATH": f"{venv}:/usr/bin:/bin",
+    }
+    subprocess.run(
+        [str(venv / "rasa"), "init", "--no-prompt", "--init-dir", str(workdir)],
+        cwd=workdir,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
     log = open(workdir / "rasa.log", "ab")
     process = subprocess.Popen(
-        [str(venv / "rasa"), "run", "--model", str(workdir / "models"), "--port", str(port),
-         "--interface", "127.0.0.1"],
-        cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(venv / "rasa"),
+            "run",
+            "--model",
+            str(workdir / "models"),
+            "--port",
+            str(port),
+            "--interface",
+            "127.0.0.1",
+        ],
+        cwd=workdir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     import requests
 
-    wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/", timeout=2).ok, 180,
-               "bare Rasa bot", process, workdir / "rasa.log")
+    wait_until(
+        lambda: requests.get(f"http://127.0.0.1:{port}/", timeout=2).ok,
+        180,
+        "bare Rasa bot",
+        process,
+        workdir / "rasa.log",
+    )
     return process, port
 
 
@@ -139,8 +174,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chats", type=int, nargs="+", default=[1, 20])
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--classifier-only", action="store_true",
-                        help="Only the in-process cost of the free-text choice classifier.")
+    parser.add_argument(
+        "--classifier-only",
+        action="store_true",
+        help="Only the in-process cost of the free-text choice classifier.",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))
     cost = classifier_cost()
@@ -156,24 +194,29 @@ def main() -> None:
         upgrade_database(database_url)
         seed_demo_programme(database_url)
         actions_port = free_port()
-        stack = Stack(workdir=workdir, model=trained_model(),
-                      env=make_env(workdir, database_url, actions_port,
-                                   {"TRACER_LOG_LEVEL": "WARNING"}),
-                      actions_port=actions_port)
+        stack = Stack(
+            workdir=workdir,
+            model=trained_model(),
+            env=make_env(workdir, database_url, actions_port, {"TRACER_LOG_LEVEL": "WARNING"}),
+            actions_port=actions_port,
+        )
         results: dict[str, object] = {"choice_classifier": cost}
         try:
             stack.start_actions()
             stack.start_rasa()
             bots = {
-                "bare_rasa": (f"http://127.0.0.1:{bare_port}/webhooks/rest/webhook",
-                              MOODBOT_SCRIPT),
+                "bare_rasa": (
+                    f"http://127.0.0.1:{bare_port}/webhooks/rest/webhook",
+                    MOODBOT_SCRIPT,
+                ),
                 "tracer": (f"{stack.rasa_url}/webhooks/rest/webhook", tracer_script()),
             }
             for chats in args.chats:
                 for name, (url, script) in bots.items():
                     print(f"{name}: {chats} chats for {args.seconds:.0f} s", file=sys.stderr)
                     results[f"{name}_{chats}"] = asyncio.run(
-                        measure(url, script, chats, args.seconds))
+                        measure(url, script, chats, args.seconds)
+                    )
                 tracer, floor = results[f"tracer_{chats}"], results[f"bare_rasa_{chats}"]
                 results[f"ratio_{chats}"] = {
                     "throughput": round(tracer["messages_per_s"] / floor["messages_per_s"], 2),

@@ -24,9 +24,14 @@ def main() -> int:
     parser.add_argument("--min", type=float, default=0.0, help="fail below this macro-F1")
     parser.add_argument("--per-language", action="store_true", help="also score each language")
     args = parser.parse_args()
-    model = args.model or subprocess.run(
-        ["bash", "scripts/train.sh"], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout.strip().splitlines()[-1]
+    model = (
+        args.model
+        or subprocess.run(
+            ["bash", "scripts/train.sh"], cwd=ROOT, check=True, capture_output=True, text=True
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
     figures: dict[str, object] = {"model": Path(model).name}
     sets = [("all", "tests/nlu")]
@@ -35,9 +40,22 @@ def main() -> int:
     for name, data in sets:
         with tempfile.TemporaryDirectory() as out:
             subprocess.run(
-                [str(ROOT / ".venv/bin/rasa"), "test", "nlu", "--model", model, "--nlu", data,
-                 "--out", out, "--no-plot"],
-                cwd=ROOT, env=env, check=True, capture_output=True,
+                [
+                    str(ROOT / ".venv/bin/rasa"),
+                    "test",
+                    "nlu",
+                    "--model",
+                    model,
+                    "--nlu",
+                    data,
+                    "--out",
+                    out,
+                    "--no-plot",
+                ],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
             )
             report = json.loads((Path(out) / "intent_report.json").read_text())
         figures[f"macro_f1_{name}"] = round(report["macro avg"]["f1-score"], 4)
@@ -45,8 +63,11 @@ def main() -> int:
             figures["accuracy"] = round(report["accuracy"], 4)
             figures["examples"] = report["macro avg"]["support"]
             figures["worst_intents"] = sorted(
-                ((k, round(v["f1-score"], 3)) for k, v in report.items()
-                 if isinstance(v, dict) and "support" in v and "avg" not in k),
+                (
+                    (k, round(v["f1-score"], 3))
+                    for k, v in report.items()
+                    if isinstance(v, dict) and "support" in v and "avg" not in k
+                ),
                 key=lambda kv: kv[1],
             )[:3]
     print(json.dumps(figures, indent=2))

@@ -78,27 +78,66 @@ class _TraineeAnswers:
     def baseline_answers(self) -> dict[str, Any]:
         rng = self.rng
         a: dict[str, Any] = {"bl_sex": self.sex, "bl_birth_year": self.birth_year}
-        a["bl_education"] = _pick(rng, {"none": 3, "primary": 15, "lower_secondary": 30,
-                                        "upper_secondary": 35, "tvet": 10, "tertiary": 7})
-        status = _pick(rng, {"employee": 14, "self_employed": 12, "unemployed_looking": 40,
-                             "studying": 18, "not_working_other": 16})
+        a["bl_education"] = _pick(
+            rng,
+            {
+                "none": 3,
+                "primary": 15,
+                "lower_secondary": 30,
+                "upper_secondary": 35,
+                "tvet": 10,
+                "tertiary": 7,
+            },
+        )
+        status = _pick(
+            rng,
+            {
+                "employee": 14,
+                "self_employed": 12,
+                "unemployed_looking": 40,
+                "studying": 18,
+                "not_working_other": 16,
+            },
+        )
         a["bl_activity_status"] = status
         if status in ("employee", "self_employed"):
-            a["bl_earnings"] = {"amount": _money(rng, 55_000 if self.currency == "XOF" else 95),
-                                "currency": self.currency}
-        a["bl_work_experience"] = "yes" if status in ("employee", "self_employed") or (
-            rng.random() < 0.35) else "no"
-        a["bl_enrol_reason"] = _pick(rng, {"get_job": 40, "better_job": 12, "start_business": 18,
-                                           "learn_skill": 15, "get_certificate": 10, "other": 5})
-        a["bl_expectation_main"] = _pick(rng, {"get_job": 40, "start_business": 18,
-                                               "earn_more": 17, "learn_skill": 15,
-                                               "get_certificate": 10})
+            a["bl_earnings"] = {
+                "amount": _money(rng, 55_000 if self.currency == "XOF" else 95),
+                "currency": self.currency,
+            }
+        a["bl_work_experience"] = (
+            "yes" if status in ("employee", "self_employed") or (rng.random() < 0.35) else "no"
+        )
+        a["bl_enrol_reason"] = _pick(
+            rng,
+            {
+                "get_job": 40,
+                "better_job": 12,
+                "start_business": 18,
+                "learn_skill": 15,
+                "get_certificate": 10,
+                "other": 5,
+            },
+        )
+        a["bl_expectation_main"] = _pick(
+            rng,
+            {
+                "get_job": 40,
+                "start_business": 18,
+                "earn_more": 17,
+                "learn_skill": 15,
+                "get_certificate": 10,
+            },
+        )
         if a["bl_expectation_main"] == "get_job":
             a["bl_expected_months_to_job"] = None if rng.random() < 0.15 else rng.randint(0, 9)
         a["bl_expected_earnings"] = (
-            None if rng.random() < 0.2
-            else {"amount": _money(rng, 90_000 if self.currency == "XOF" else 160),
-                  "currency": self.currency}
+            None
+            if rng.random() < 0.2
+            else {
+                "amount": _money(rng, 90_000 if self.currency == "XOF" else 160),
+                "currency": self.currency,
+            }
         )
         self.baseline = a
         return a
@@ -109,18 +148,35 @@ class _TraineeAnswers:
         if self.completed:
             a["ex_certificate"] = "yes" if rng.random() < 0.9 else "no"
         else:
-            a["ex_dropout_reason"] = _pick(rng, {"found_job": 25, "financial": 25, "family": 18,
-                                                 "course_quality": 10, "health": 7, "moved": 8,
-                                                 "other": 7})
+            a["ex_dropout_reason"] = _pick(
+                rng,
+                {
+                    "found_job": 25,
+                    "financial": 25,
+                    "family": 18,
+                    "course_quality": 10,
+                    "health": 7,
+                    "moved": 8,
+                    "other": 7,
+                },
+            )
         a["ex_duration_months"] = rng.randint(6, 10) if self.completed else rng.randint(1, 6)
-        a["ex_practice_share"] = _pick(rng, {"none": 5, "less_quarter": 25, "about_half": 45,
-                                             "most": 25})
+        a["ex_practice_share"] = _pick(
+            rng, {"none": 5, "less_quarter": 25, "about_half": 45, "most": 25}
+        )
         a["ex_workplace_learning"] = "yes" if rng.random() < 0.45 else "no"
         a["ex_satisfaction"] = _rating(rng, 4.0 if self.completed else 3.0)
         a["ex_usefulness"] = _rating(rng, 3.9 if self.completed else 3.1)
-        a["ex_missing"] = _pick(rng, {"practical_work": 35, "equipment": 25,
-                                      "trainer_quality": 10, "workplace_learning": 20,
-                                      "nothing": 10})
+        a["ex_missing"] = _pick(
+            rng,
+            {
+                "practical_work": 35,
+                "equipment": 25,
+                "trainer_quality": 10,
+                "workplace_learning": 20,
+                "nothing": 10,
+            },
+        )
         a["ex_recommend"] = "yes" if rng.random() < 0.82 else "no"
         return a
 
@@ -142,18 +198,27 @@ class _TraineeAnswers:
             a["fu_looked_for_work"] = "yes" if looked else "no"
             a["fu_available"] = "yes" if rng.random() < (0.85 if looked else 0.4) else "no"
             if not looked:
-                a["fu_inactive_reason"] = _pick(rng, {"studying": 35, "care": 30, "illness": 5,
-                                                      "discouraged": 20, "other": 10})
+                a["fu_inactive_reason"] = _pick(
+                    rng, {"studying": 35, "care": 30, "illness": 5, "discouraged": 20, "other": 10}
+                )
             a["fu_had_job_since"] = "yes" if rng.random() < 0.2 else "no"
         if employed or a.get("fu_had_job_since") == "yes":
             a["fu_months_to_first_job"] = min(months, int(rng.expovariate(1 / 3.5)))
         if employed:
             business = 0.25 if expectation == "start_business" else 0.0
-            status = _pick(rng, {"employee": 55 - business * 100, "own_account": 28 + business * 80,
-                                 "employer": 7 + business * 20, "family_worker": 10})
+            status = _pick(
+                rng,
+                {
+                    "employee": 55 - business * 100,
+                    "own_account": 28 + business * 80,
+                    "employer": 7 + business * 20,
+                    "family_worker": 10,
+                },
+            )
             a["fu_status_in_employment"] = status
-            a["fu_job_relevance"] = _pick(rng, {"same_field": 50, "related_field": 25,
-                                                "unrelated": 25})
+            a["fu_job_relevance"] = _pick(
+                rng, {"same_field": 50, "related_field": 25, "unrelated": 25}
+            )
             a["fu_skills_use"] = _pick(rng, {"often": 50, "sometimes": 35, "never": 15})
             if status == "employee":
                 a["fu_contract"] = _pick(rng, {"written": 45, "verbal": 35, "none": 20})
@@ -162,12 +227,16 @@ class _TraineeAnswers:
                 a["fu_business_registered"] = "yes" if rng.random() < 0.3 else "no"
             if rng.random() < 0.9:
                 base = self.baseline.get("bl_earnings")
-                median = base["amount"] * 1.25 if base else (
-                    70_000 if self.currency == "XOF" else 120)
+                median = (
+                    base["amount"] * 1.25 if base else (70_000 if self.currency == "XOF" else 120)
+                )
                 a["fu_earnings"] = {"amount": _money(rng, median), "currency": self.currency}
             a["fu_hours_week"] = max(1, min(84, round(rng.gauss(42, 10))))
-        a["fu_further_study"] = "yes" if rng.random() < (
-            0.4 if a.get("fu_inactive_reason") == "studying" else 0.08) else "no"
+        a["fu_further_study"] = (
+            "yes"
+            if rng.random() < (0.4 if a.get("fu_inactive_reason") == "studying" else 0.08)
+            else "no"
+        )
         met = 0.35 + (0.35 if employed else 0) + (0.1 if self.completed else 0)
         roll = rng.random()
         a["fu_expectation_met"] = "yes" if roll < met else ("partly" if roll < met + 0.25 else "no")
@@ -203,8 +272,18 @@ def _answer_row(trainee_id: int, wave: str, code: str, value: Any, at: datetime)
 
 
 _ANSWER_COLUMNS = (
-    "trainee_id", "wave", "question_code", "status", "value_json", "value_number", "value_text",
-    "raw_text", "source_message_id", "answered_at", "is_current", "superseded_at",
+    "trainee_id",
+    "wave",
+    "question_code",
+    "status",
+    "value_json",
+    "value_number",
+    "value_text",
+    "raw_text",
+    "source_message_id",
+    "answered_at",
+    "is_current",
+    "superseded_at",
 )
 
 
@@ -222,11 +301,22 @@ def _insert_answers(connection: Any, rows: list[dict]) -> None:
         at = row["answered_at"]
         if at not in stamp:
             stamp[at] = at.strftime("%Y-%m-%d %H:%M:%S.%f")
-        values.append((
-            row["trainee_id"], row["wave"], row["question_code"], row["status"],
-            json.dumps(row["value_json"]), row["value_number"], row["value_text"], None,
-            row["source_message_id"], stamp[at], 1, None,
-        ))
+        values.append(
+            (
+                row["trainee_id"],
+                row["wave"],
+                row["question_code"],
+                row["status"],
+                json.dumps(row["value_json"]),
+                row["value_number"],
+                row["value_text"],
+                None,
+                row["source_message_id"],
+                stamp[at],
+                1,
+                None,
+            )
+        )
     connection.exec_driver_sql(statement, values)
 
 
@@ -266,7 +356,8 @@ def generate_demo_data(
     rates = {**RESPONSE, **(response or {})}
     specs = (
         [(programme, f"Demo programme {programme}", ("Capital", "North"))]
-        if programme else list(PROGRAMMES)
+        if programme
+        else list(PROGRAMMES)
     )
     offsets = ALL_WAVES_OFFSETS if all_waves_due else COHORT_END_OFFSETS
     questionnaire = default_questionnaire()
@@ -291,28 +382,40 @@ def generate_demo_data(
                 start = add_months(end, -9)
                 cohort_id = connection.execute(
                     insert(Cohort).values(
-                        programme_id=programme_id, code=f"{start.year}-{index + 1}",
-                        name=f"{name} intake {index + 1}", start_date=start, end_date=end,
-                        region=regions[index % len(regions)], timezone="UTC", created_at=now,
+                        programme_id=programme_id,
+                        code=f"{start.year}-{index + 1}",
+                        name=f"{name} intake {index + 1}",
+                        start_date=start,
+                        end_date=end,
+                        region=regions[index % len(regions)],
+                        timezone="UTC",
+                        created_at=now,
                     )
                 ).inserted_primary_key[0]
                 cohorts.append((cohort_id, start, end))
-        first_id = (connection.execute(select(Trainee.id).order_by(Trainee.id.desc())).scalar()
-                    or 0) + 1
+        first_id = (
+            connection.execute(select(Trainee.id).order_by(Trainee.id.desc())).scalar() or 0
+        ) + 1
         trainee_rows = []
         people = []
         for offset in range(trainees):
             cohort_id, start, end = cohorts[rng.randrange(len(cohorts))]
             sex = "female" if rng.random() < 0.48 else ("male" if rng.random() < 0.99 else "other")
             birth_year = start.year - max(15, min(45, round(rng.gauss(23, 4.5))))
-            trainee_rows.append({
-                "id": first_id + offset, "pseudo_id": f"T{rng.getrandbits(64):016x}",
-                "cohort_id": cohort_id, "language": rng.choice(("en", "en", "fr", "es")),
-                "status": "opted_out" if rng.random() < 0.01 else "active",
-                "sex": sex, "birth_year": birth_year, "completion_status": None,
-                "created_at": datetime.combine(start, datetime.min.time()),
-                "opted_out_at": None,
-            })
+            trainee_rows.append(
+                {
+                    "id": first_id + offset,
+                    "pseudo_id": f"T{rng.getrandbits(64):016x}",
+                    "cohort_id": cohort_id,
+                    "language": rng.choice(("en", "en", "fr", "es")),
+                    "status": "opted_out" if rng.random() < 0.01 else "active",
+                    "sex": sex,
+                    "birth_year": birth_year,
+                    "completion_status": None,
+                    "created_at": datetime.combine(start, datetime.min.time()),
+                    "opted_out_at": None,
+                }
+            )
             people.append((first_id + offset, start, end, sex, birth_year))
         for chunk in _chunks(iter(trainee_rows), CHUNK):
             connection.execute(insert(Trainee), chunk)
@@ -326,8 +429,12 @@ def generate_demo_data(
             for done, (trainee_id, start, end, sex, birth_year) in enumerate(people, 1):
                 person = _TraineeAnswers(rng, sex, birth_year)
                 if end <= today:
-                    registry.append({"trainee": trainee_id, "registered": "completed"
-                                     if person.completed else "dropped_out"})
+                    registry.append(
+                        {
+                            "trainee": trainee_id,
+                            "registered": "completed" if person.completed else "dropped_out",
+                        }
+                    )
                 waves: list[tuple[str, date, Callable[[], dict[str, Any]]]] = [
                     ("baseline", start, person.baseline_answers),
                     ("exit", end, person.exit_answers),
@@ -347,8 +454,14 @@ def generate_demo_data(
                         at = datetime.combine(today, datetime.min.time())
                     for code in sorted(answers, key=order.__getitem__):
                         yield _answer_row(trainee_id, wave, code, answers[code], at)
-                    progress_rows.append({"trainee_id": trainee_id, "wave": wave,
-                                          "started_at": at, "completed_at": at})
+                    progress_rows.append(
+                        {
+                            "trainee_id": trainee_id,
+                            "wave": wave,
+                            "started_at": at,
+                            "completed_at": at,
+                        }
+                    )
                 if len(progress_rows) >= CHUNK:
                     connection.execute(insert(WaveProgress), progress_rows)
                     progress_rows = []
@@ -362,11 +475,14 @@ def generate_demo_data(
             counts["answers"] += len(chunk)
         if registry:
             connection.execute(
-                update(Trainee).where(Trainee.id == bindparam("trainee"))
+                update(Trainee)
+                .where(Trainee.id == bindparam("trainee"))
                 .values(completion_status=bindparam("registered")),
                 registry,
             )
     return DemoSummary(
-        programmes=len(specs), cohorts=len(cohorts), trainees=counts["trainees"],
+        programmes=len(specs),
+        cohorts=len(cohorts),
+        trainees=counts["trainees"],
         answers=counts["answers"],
     )

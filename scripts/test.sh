@@ -9,6 +9,7 @@ export TRACER_ENV_FILE="$(pwd)/var/test.env"
 
 echo "== ruff"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check . >/dev/null || { .venv/bin/ruff format --check . ; exit 1; }
 
 echo "== rasa data validate"
 .venv/bin/rasa data validate --config config.yml --domain domain --data data

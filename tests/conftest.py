@@ -70,4 +70,3 @@ def payload_for(replies: list[dict], choice: str) -> str:
     found = [p for p in buttons(replies) if button_choice(p) in (choice, digest(choice))]
     assert found, f"no button for {choice!r} in {buttons(replies)}"
     return found[-1]
-

@@ -28,7 +28,10 @@ EMPLOYEE: dict[str, object] = {
     "bl_expectation_main": "get_job",
     "bl_expected_months_to_job": 3,
     "bl_expected_earnings": {
-        "amount": 150000.0, "currency": "XOF", "period": "month", "follow_up": None,
+        "amount": 150000.0,
+        "currency": "XOF",
+        "period": "month",
+        "follow_up": None,
         "monthly": 150000.0,
     },
     "bl_desired_occupation": "electrician",
@@ -55,7 +58,10 @@ EMPLOYEE: dict[str, object] = {
     "fu_paid_annual_leave": "no",
     "fu_paid_sick_leave": "no",
     "fu_earnings": {
-        "amount": 180000.0, "currency": "XOF", "period": "month", "follow_up": None,
+        "amount": 180000.0,
+        "currency": "XOF",
+        "period": "month",
+        "follow_up": None,
         "monthly": 180000.0,
     },
     "fu_hours_week": 40,

@@ -27,8 +27,11 @@ from bot.security.crypto import keyed_hash
 
 PSEUDONYM_LENGTH = 16
 PROFILE_QUESTIONS = {"bl_sex": "sex", "bl_birth_year": "age_band"}
-OTHER = labels("Other (merged rare values)", "Autre (valeurs rares regroupées)",
-               "Otro (valores raros agrupados)")
+OTHER = labels(
+    "Other (merged rare values)",
+    "Autre (valeurs rares regroupées)",
+    "Otro (valores raros agrupados)",
+)
 
 
 def pseudonym(secret: str, pseudo_id: str) -> str:
@@ -63,58 +66,120 @@ class _Builder:
         trainees, profile, rules = self.source.trainees, self.source.profile, self.rules
         ids = trainees["pseudo_id"].map(lambda value: pseudonym(secret, value))
         self.add(
-            Variable("pid", "string", labels("Pseudonymous trainee id", "Identifiant pseudonyme",
-                                             "Identificador seudónimo"),
-                     recoding=["keyed hash (HMAC-SHA256) of the internal id, 16 hex characters"]),
-            ids, _reason_of(ids),
+            Variable(
+                "pid",
+                "string",
+                labels(
+                    "Pseudonymous trainee id", "Identifiant pseudonyme", "Identificador seudónimo"
+                ),
+                recoding=["keyed hash (HMAC-SHA256) of the internal id, 16 hex characters"],
+            ),
+            ids,
+            _reason_of(ids),
         )
         name = str(trainees["programme_name"].iloc[0]) if len(trainees) else programme
         prog = pd.Series(programme, index=trainees.index, dtype=object)
-        self.add(Variable("programme", "categorical", labels("Programme", "Programme",
-                                                             "Programa"),
-                          categories=[(programme, labels(name))]), prog, _reason_of(prog))
-        for column, text in (("cohort_start", ("Cohort start", "Début de la cohorte",
-                                               "Inicio de la cohorte")),
-                             ("cohort_end", ("Cohort end", "Fin de la cohorte",
-                                             "Fin de la cohorte"))):
+        self.add(
+            Variable(
+                "programme",
+                "categorical",
+                labels("Programme", "Programme", "Programa"),
+                categories=[(programme, labels(name))],
+            ),
+            prog,
+            _reason_of(prog),
+        )
+        for column, text in (
+            ("cohort_start", ("Cohort start", "Début de la cohorte", "Inicio de la cohorte")),
+            ("cohort_end", ("Cohort end", "Fin de la cohorte", "Fin de la cohorte")),
+        ):
             period = to_period(trainees[column], rules.cohort_date_grain)
-            self.add(Variable(column, "categorical", labels(*text), categories=_categories(
-                period), recoding=[f"date generalised to {_period_label(rules.cohort_date_grain)}"],
-                ordered=True), period, _reason_of(period))
+            self.add(
+                Variable(
+                    column,
+                    "categorical",
+                    labels(*text),
+                    categories=_categories(period),
+                    recoding=[f"date generalised to {_period_label(rules.cohort_date_grain)}"],
+                    ordered=True,
+                ),
+                period,
+                _reason_of(period),
+            )
         region = trainees["region"].astype(object)
         region, rare = merge_rare(region, rules.k, rules.rare_region_label)
-        variable = Variable("region", "categorical", labels("Region", "Région", "Región"),
-                            categories=_categories(region))
+        variable = Variable(
+            "region",
+            "categorical",
+            labels("Region", "Région", "Región"),
+            categories=_categories(region),
+        )
         if rare:
             variable.recoding.append(
                 f"{len(rare)} region(s) with fewer than {rules.k} trainees merged into "
-                f"'{rules.rare_region_label}'")
+                f"'{rules.rare_region_label}'"
+            )
         self.add(variable, region, _reason_of(region))
         sex_q = self.questionnaire.question("bl_sex")
         sex = profile["sex"].astype(object)
-        sex_var = Variable("sex", "categorical", dict(sex_q.label), source="bl_sex",
-                           wave="baseline", question_type="choice",
-                           categories=[(c.code, dict(c.label)) for c in sex_q.choices],
-                           recoding=["baseline answer, else the sex recorded at registration"])
+        sex_var = Variable(
+            "sex",
+            "categorical",
+            dict(sex_q.label),
+            source="bl_sex",
+            wave="baseline",
+            question_type="choice",
+            categories=[(c.code, dict(c.label)) for c in sex_q.choices],
+            recoding=["baseline answer, else the sex recorded at registration"],
+        )
         self._merge_choices(sex_var, sex)
         self.add(sex_var, self._last_values, _reason_of(self._last_values))
-        bands = age_bands(profile["birth_year"], today.year, rules.age_band_width,
-                          rules.age_floor, rules.age_top)
+        bands = age_bands(
+            profile["birth_year"], today.year, rules.age_band_width, rules.age_floor, rules.age_top
+        )
         order = band_order(rules.age_band_width, rules.age_floor, rules.age_top)
-        self.add(Variable("age_band", "categorical", labels(
-            f"Age band at {today.isoformat()}", f"Tranche d'âge au {today.isoformat()}",
-            f"Tramo de edad al {today.isoformat()}"), source="bl_birth_year", wave="baseline",
-            question_type="integer", categories=_categories(bands, order), ordered=True,
-            recoding=[f"year of birth generalised to {rules.age_band_width}-year age bands "
-                      f"(<{rules.age_floor} and {rules.age_top}+ open-ended)"]),
-            bands, _reason_of(bands))
+        self.add(
+            Variable(
+                "age_band",
+                "categorical",
+                labels(
+                    f"Age band at {today.isoformat()}",
+                    f"Tranche d'âge au {today.isoformat()}",
+                    f"Tramo de edad al {today.isoformat()}",
+                ),
+                source="bl_birth_year",
+                wave="baseline",
+                question_type="integer",
+                categories=_categories(bands, order),
+                ordered=True,
+                recoding=[
+                    f"year of birth generalised to {rules.age_band_width}-year age bands "
+                    f"(<{rules.age_floor} and {rules.age_top}+ open-ended)"
+                ],
+            ),
+            bands,
+            _reason_of(bands),
+        )
         for wave in self.source.waves:
             flag = self.source.responded[wave].map({True: "yes", False: "no"})
-            self.add(Variable(f"responded_{wave}", "categorical", labels(
-                f"Responded to wave {wave}", f"A répondu à la vague {wave}",
-                f"Respondió a la ola {wave}"), wave=wave, categories=[
-                ("no", labels("No", "Non", "No")), ("yes", labels("Yes", "Oui", "Sí"))]),
-                flag, _reason_of(flag))
+            self.add(
+                Variable(
+                    f"responded_{wave}",
+                    "categorical",
+                    labels(
+                        f"Responded to wave {wave}",
+                        f"A répondu à la vague {wave}",
+                        f"Respondió a la ola {wave}",
+                    ),
+                    wave=wave,
+                    categories=[
+                        ("no", labels("No", "Non", "No")),
+                        ("yes", labels("Yes", "Oui", "Sí")),
+                    ],
+                ),
+                flag,
+                _reason_of(flag),
+            )
 
     def _merge_choices(self, variable: Variable, values: pd.Series) -> None:
         if self.rules.merge_rare_choices:
@@ -123,7 +188,8 @@ class _Builder:
                 variable.add_category("other", OTHER)
                 variable.recoding.append(
                     f"categories with fewer than {self.rules.k} records merged into 'other': "
-                    + ", ".join(rare))
+                    + ", ".join(rare)
+                )
         self._last_values = values
 
     def question_columns(self) -> None:
@@ -142,9 +208,16 @@ class _Builder:
         self, name: str, question: Question, wave: str, values: pd.Series, reason: pd.Series
     ) -> None:
         rules = self.rules
-        variable = Variable(name, "numeric", dict(question.label), source=question.code,
-                            wave=wave, unit=question.unit, question_type=question.type,
-                            per_wave=True)
+        variable = Variable(
+            name,
+            "numeric",
+            dict(question.label),
+            source=question.code,
+            wave=wave,
+            unit=question.unit,
+            question_type=question.type,
+            per_wave=True,
+        )
         if question.type == "choice":
             variable.kind = "categorical"
             variable.categories = [(c.code, dict(c.label)) for c in question.choices]
@@ -153,8 +226,10 @@ class _Builder:
                 values = self._last_values
         elif question.type == "yes_no":
             variable.kind = "categorical"
-            variable.categories = [("no", labels("No", "Non", "No")),
-                                   ("yes", labels("Yes", "Oui", "Sí"))]
+            variable.categories = [
+                ("no", labels("No", "Non", "No")),
+                ("yes", labels("Yes", "Oui", "Sí")),
+            ]
         elif question.type == "month":
             variable.kind = "categorical"
             grain = rules.job_start_grain if question.quasi_identifier else "month"
@@ -173,8 +248,9 @@ class _Builder:
             return
         self.add(variable, values, reason)
 
-    def _money(self, variable: Variable, name: str, amounts: pd.Series,
-               reason: pd.Series) -> tuple[pd.Series, pd.Series, list]:
+    def _money(
+        self, variable: Variable, name: str, amounts: pd.Series, reason: pd.Series
+    ) -> tuple[pd.Series, pd.Series, list]:
         rules = self.rules
         currency = self.source.values[f"{name}_currency"].astype(object)
         currency = currency.where(amounts.notna())
@@ -186,40 +262,71 @@ class _Builder:
         capped, caps = top_code(amounts, currency, rules.top_code_percentile)
         variable.recoding.append(
             f"top-coded at the {rules.top_code_percentile:g}th percentile per currency: "
-            + (", ".join(f"{cur} {cap:.0f}" for cur, cap in sorted(caps.items())) or "none"))
+            + (", ".join(f"{cur} {cap:.0f}" for cur, cap in sorted(caps.items())) or "none")
+        )
         if rare:
             variable.recoding.append(
                 f"amounts in currencies used by fewer than {rules.k} records suppressed "
-                f"({int(rare_rows.sum())} cells); currency set to 'other'")
-        cur_var = Variable(f"{name}_cur", "categorical", labels(
-            f"Currency of {name}", f"Monnaie de {name}", f"Moneda de {name}"),
-            source=variable.source, wave=variable.wave, question_type="money",
-            categories=_categories(currency), per_wave=True)
+                f"({int(rare_rows.sum())} cells); currency set to 'other'"
+            )
+        cur_var = Variable(
+            f"{name}_cur",
+            "categorical",
+            labels(f"Currency of {name}", f"Monnaie de {name}", f"Moneda de {name}"),
+            source=variable.source,
+            wave=variable.wave,
+            question_type="money",
+            categories=_categories(currency),
+            per_wave=True,
+        )
         extras = [(cur_var, currency, reason.where(reason != SUPPRESSED, PRESENT))]
         extras.append(self._pay_period(variable, name, amounts, reason))
         if rules.band_earnings:
             bands = quantile_bands(capped, currency, rules.earnings_bands)
-            extras.append((Variable(f"{name}_band", "categorical", labels(
-                f"{variable.label['en']} (band within currency)"), source=variable.source,
-                wave=variable.wave, categories=_categories(bands), ordered=True, per_wave=True,
-                recoding=[f"{rules.earnings_bands} equal-frequency bands within currency"]),
-                bands, reason.where(bands.isna(), PRESENT)))
+            extras.append(
+                (
+                    Variable(
+                        f"{name}_band",
+                        "categorical",
+                        labels(f"{variable.label['en']} (band within currency)"),
+                        source=variable.source,
+                        wave=variable.wave,
+                        categories=_categories(bands),
+                        ordered=True,
+                        per_wave=True,
+                        recoding=[f"{rules.earnings_bands} equal-frequency bands within currency"],
+                    ),
+                    bands,
+                    reason.where(bands.isna(), PRESENT),
+                )
+            )
         return capped, reason, extras
 
-    def _pay_period(self, variable: Variable, name: str, amounts: pd.Series,
-                    reason: pd.Series) -> tuple[Variable, pd.Series, pd.Series]:
+    def _pay_period(
+        self, variable: Variable, name: str, amounts: pd.Series, reason: pd.Series
+    ) -> tuple[Variable, pd.Series, pd.Series]:
         """The pay period typed (issue 25); the amount itself is the monthly equivalent."""
         period = self.source.values[f"{name}_period"].astype(object).where(amounts.notna())
         period = period.where(period.notna() | amounts.isna(), "month")  # before periods
         converted = int((period.notna() & (period != "month")).sum())
         variable.recoding.append(
             f"monthly equivalent; {converted} amounts converted from another pay period "
-            f"({CONVERSION_RULE})")
-        period_var = Variable(f"{name}_per", "categorical", labels(
-            f"Pay period typed for {name}", f"Période de paie indiquée pour {name}",
-            f"Periodo de pago indicado para {name}"), source=variable.source,
-            wave=variable.wave, question_type="money", per_wave=True,
-            categories=[(p, labels(p)) for p in PERIODS])
+            f"({CONVERSION_RULE})"
+        )
+        period_var = Variable(
+            f"{name}_per",
+            "categorical",
+            labels(
+                f"Pay period typed for {name}",
+                f"Période de paie indiquée pour {name}",
+                f"Periodo de pago indicado para {name}",
+            ),
+            source=variable.source,
+            wave=variable.wave,
+            question_type="money",
+            per_wave=True,
+            categories=[(p, labels(p)) for p in PERIODS],
+        )
         return period_var, period, reason.where(reason != SUPPRESSED, PRESENT)
 
     def table(self) -> Table:

@@ -68,20 +68,37 @@ def codebook_markdown(book: dict[str, Any]) -> str:
     lines += [f"- **{key}**: {text}" for key, text in book["missing_conventions"].items()]
     if book.get("money_amounts"):
         lines += ["", "## Money amounts", "", book["money_amounts"]]
-    lines += ["", "## Variables", "", "| Variable | Label | Type | Wave | Unit | Values | "
-              "Recoding | Missing (skipped / not asked / suppressed) |",
-              "|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Variables",
+        "",
+        "| Variable | Label | Type | Wave | Unit | Values | "
+        "Recoding | Missing (skipped / not asked / suppressed) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for entry in book["variables"]:
         values = "; ".join(
             f"{v['stata_code']}={v['code']} ({v['label']['en']})" for v in entry["values"]
         )
         missing = entry["missing"]
-        lines.append("| " + " | ".join(_cell(x) for x in (
-            entry["name"], entry["label"]["en"],
-            entry["kind"] + (f" ({entry['question_type']})" if entry["question_type"] else ""),
-            entry["wave"] or "", entry["unit"] or "", values, "; ".join(entry["recoding"]),
-            f"{missing['skipped']} / {missing['not_asked']} / {missing['suppressed']}",
-        )) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                _cell(x)
+                for x in (
+                    entry["name"],
+                    entry["label"]["en"],
+                    entry["kind"]
+                    + (f" ({entry['question_type']})" if entry["question_type"] else ""),
+                    entry["wave"] or "",
+                    entry["unit"] or "",
+                    values,
+                    "; ".join(entry["recoding"]),
+                    f"{missing['skipped']} / {missing['not_asked']} / {missing['suppressed']}",
+                )
+            )
+            + " |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -101,8 +118,10 @@ def risk_markdown(risk: dict[str, Any]) -> str:
         f"({risk['share_records_suppressed']:.2%}; allowed {risk['max_suppression']:.2%})",
         f"- Cells suppressed in total: {risk['cells_suppressed_total']}",
         "- Responses left out (outside the fieldwork window, as in the report): "
-        + (", ".join(f"{wave} {n}" for wave, n in risk.get("outside_fieldwork_window", {})
-                     .items()) or "none"),
+        + (
+            ", ".join(f"{wave} {n}" for wave, n in risk.get("outside_fieldwork_window", {}).items())
+            or "none"
+        ),
         f"- Free-text variables included (unreviewed): "
         f"{', '.join(risk['free_text_included']) or 'none'}",
         "",
@@ -112,7 +131,8 @@ def risk_markdown(risk: dict[str, Any]) -> str:
         "|---|---|",
     ]
     lines += [f"| {name} | {n} |" for name, n in risk["cells_suppressed"].items()] or [
-        "| (none) | 0 |"]
+        "| (none) | 0 |"
+    ]
     lines += ["", "## l-diversity of sensitive variables", ""]
     if not risk["l_diversity"]:
         lines.append("Not configured or no sensitive variable in this release.")
@@ -121,7 +141,8 @@ def risk_markdown(risk: dict[str, Any]) -> str:
             f"- {item['variable']} ({item['measured_on']}): l required {item['l_required']}, "
             f"minimum l {item['min_l']}, {item['classes_below_l']} of "
             f"{item['classes_with_values']} classes below l "
-            f"({item['records_in_classes_below_l']} records)")
+            f"({item['records_in_classes_below_l']} records)"
+        )
     lines += ["", "## Recoding applied", ""]
     lines += [f"- **{name}**: {'; '.join(steps)}" for name, steps in risk["recoding"].items()]
     return "\n".join(lines) + "\n"

@@ -82,9 +82,7 @@ def default_rules(questionnaire: Questionnaire) -> Rules:
     )
     money = tuple(q.code for q in questionnaire.questions if q.sensitive and q.type == "money")
     free_text = tuple(q.code for q in questionnaire.questions if q.type == "text")
-    dropped = tuple(
-        q.code for q in questionnaire.questions if q.identifying and q.type != "text"
-    )
+    dropped = tuple(q.code for q in questionnaire.questions if q.identifying and q.type != "text")
     month_qis = tuple(
         q.code for q in questionnaire.questions if q.quasi_identifier and q.type == "month"
     )

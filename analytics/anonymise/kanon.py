@@ -56,8 +56,8 @@ class _Counter:
 
     def table(self, keep: tuple[int, ...]) -> dict[int, int]:
         if keep not in self.cache:
-            eligible = ~self.mask[:, list(keep)].any(axis=1) if keep else np.ones(
-                len(self.codes), bool
+            eligible = (
+                ~self.mask[:, list(keep)].any(axis=1) if keep else np.ones(len(self.codes), bool)
             )
             keys = _keys(self.codes[eligible], keep, self.radix)
             unique, counts = np.unique(keys, return_counts=True)
@@ -113,9 +113,12 @@ def enforce_k(frame: pd.DataFrame, k: int, priority: list[str]) -> KResult:
         if len(bad) == 0 or passes > n_cols + 2:
             break
         patterns = mask[bad].dot(1 << np.arange(n_cols, dtype=np.int64))
-        groups = pd.DataFrame(codes[bad]).assign(_p=patterns).groupby(
-            list(range(n_cols)) + ["_p"], sort=False
-        ).indices
+        groups = (
+            pd.DataFrame(codes[bad])
+            .assign(_p=patterns)
+            .groupby(list(range(n_cols)) + ["_p"], sort=False)
+            .indices
+        )
         for members in groups.values():
             rows = bad[members]
             first = rows[0]

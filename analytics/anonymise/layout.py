@@ -17,12 +17,14 @@ from analytics.anonymise.table import Table, Variable, labels
 def to_long(table: Table, waves: tuple[str, ...], responded: pd.DataFrame) -> Table:
     """One row per trainee × wave responded, question columns named by question code."""
     fixed = [name for name, v in table.variables.items() if not v.per_wave]
-    variables: dict[str, Variable] = {
-        name: table.variables[name] for name in fixed
-    }
-    variables["wave"] = Variable("wave", "categorical", labels("Survey wave", "Vague d'enquête",
-                                                               "Ola de la encuesta"),
-                                 categories=[(w, labels(w)) for w in waves], ordered=True)
+    variables: dict[str, Variable] = {name: table.variables[name] for name in fixed}
+    variables["wave"] = Variable(
+        "wave",
+        "categorical",
+        labels("Survey wave", "Vague d'enquête", "Ola de la encuesta"),
+        categories=[(w, labels(w)) for w in waves],
+        ordered=True,
+    )
     data_parts, reason_parts = [], []
     seen: dict[str, list[str]] = {}
     for wave in waves:
@@ -30,7 +32,7 @@ def to_long(table: Table, waves: tuple[str, ...], responded: pd.DataFrame) -> Ta
         renames: dict[str, str] = {}
         for name, variable in table.variables.items():
             if variable.per_wave and variable.wave == wave:
-                base = str(variable.source) + name[len(column_name(str(variable.source), wave)):]
+                base = str(variable.source) + name[len(column_name(str(variable.source), wave)) :]
                 renames[name] = base
                 if base not in variables:
                     merged = copy.deepcopy(variable)

@@ -44,8 +44,9 @@ class Release:
     table: Table
     risk: dict[str, Any]
     rules: Rules
-    generated_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(
-        timespec="seconds"))
+    generated_at: str = field(
+        default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds")
+    )
 
     def frame(self) -> pd.DataFrame:
         """The microdata as analysts see it in CSV/Parquet (see ``docs/export.md``)."""
@@ -91,8 +92,15 @@ def quasi_identifier_columns(table: Table, rules: Rules) -> list[str]:
     for name in rules.quasi_identifiers:
         if name in table.variables:
             result.append(name)
-        result += [c for c, v in table.variables.items() if v.per_wave and v.source == name
-                   and c not in result and v.kind == "categorical" and not c.endswith("_cur")]
+        result += [
+            c
+            for c, v in table.variables.items()
+            if v.per_wave
+            and v.source == name
+            and c not in result
+            and v.kind == "categorical"
+            and not c.endswith("_cur")
+        ]
     return result
 
 
@@ -130,22 +138,23 @@ def _l_diversity_report(
             continue
         band = table.data.get(f"{name}_band")
         if band is None:
-            band = quantile_bands(table.data[name], table.data[f"{name}_cur"],
-                                  rules.earnings_bands)
+            band = quantile_bands(table.data[name], table.data[f"{name}_cur"], rules.earnings_bands)
         sensitive = band.where(table.reason[name] == PRESENT)
         distinct = l_diversity(classes, sensitive)
         holders = distinct[distinct > 0]
         below = holders[holders < rules.l_diversity_l]
         keys = class_keys(classes)
-        results.append({
-            "variable": name,
-            "measured_on": f"{rules.earnings_bands} earnings bands within currency",
-            "l_required": rules.l_diversity_l,
-            "classes_with_values": int(len(holders)),
-            "min_l": int(holders.min()) if len(holders) else None,
-            "classes_below_l": int(len(below)),
-            "records_in_classes_below_l": int(keys.isin(below.index).sum()),
-        })
+        results.append(
+            {
+                "variable": name,
+                "measured_on": f"{rules.earnings_bands} earnings bands within currency",
+                "l_required": rules.l_diversity_l,
+                "classes_with_values": int(len(holders)),
+                "min_l": int(holders.min()) if len(holders) else None,
+                "classes_below_l": int(len(below)),
+                "records_in_classes_below_l": int(keys.isin(below.index).sum()),
+            }
+        )
     return results
 
 
@@ -176,20 +185,26 @@ def anonymise(
     rules = rules or default_rules(questionnaire)
     wave_ids = parse_waves(waves)
     today = rules.reference_date or date.today()
-    source = load_source(database_url, programme, wave_ids, questionnaire, grace_days,
-                         window_months)
+    source = load_source(
+        database_url, programme, wave_ids, questionnaire, grace_days, window_months
+    )
     n_records = len(source.trainees)
     if n_records == 0:
         raise ExportRefusedError(f"programme '{programme}' has no trainees (check the code)")
     if n_records < rules.k:
         raise ExportRefusedError(
             f"programme '{programme}' has {n_records} trainee(s): k={rules.k} needs at least "
-            f"{rules.k}; nothing can be released")
+            f"{rules.k}; nothing can be released"
+        )
     table = build_table(source, rules, questionnaire, programme, secret, today)
     qi_columns = quasi_identifier_columns(table, rules)
     qis = _qi_frame(table, qi_columns)
-    priority = [c for name in rules.suppression_priority for c in qi_columns
-                if c == name or table.variables[c].source == name]
+    priority = [
+        c
+        for name in rules.suppression_priority
+        for c in qi_columns
+        if c == name or table.variables[c].source == name
+    ]
     result = enforce_k(qis, rules.k, priority)
     mask = result.suppressed
     records_suppressed = int(mask.any(axis=1).sum())
@@ -199,9 +214,11 @@ def anonymise(
             f"reaching k={rules.k} would suppress quasi-identifiers of {records_suppressed} of "
             f"{n_records} trainees ({share:.1%} > the allowed {rules.max_suppression:.1%}); "
             "nothing was written. Try coarser rules (e.g. cohort_date_grain: year), fewer "
-            "waves, a lower --k or a higher --max-suppression.")
-    other_suppressed = {name: int((table.reason[name] == SUPPRESSED).sum())
-                        for name in table.variables}
+            "waves, a lower --k or a higher --max-suppression."
+        )
+    other_suppressed = {
+        name: int((table.reason[name] == SUPPRESSED).sum()) for name in table.variables
+    }
     counts = _apply_suppression(table, mask)
     sizes = match_counts(qis.where(~mask), mask)
     cells = {name: other_suppressed.get(name, 0) + counts.get(name, 0) for name in table.variables}
@@ -235,7 +252,8 @@ def anonymise(
         table = to_long(table, wave_ids, source.responded.loc[table.data.index])
         risk["rows"] = len(table.data)
     else:
-        table = Table(table.data.reset_index(drop=True), table.reason.reset_index(drop=True),
-                      table.variables)
+        table = Table(
+            table.data.reset_index(drop=True), table.reason.reset_index(drop=True), table.variables
+        )
         risk["rows"] = n_records
     return Release(programme, layout, wave_ids, table, risk, rules)

@@ -86,8 +86,9 @@ def _grid(answers: pd.DataFrame, index: pd.Index, names: list[str]) -> tuple[np.
     reasons = np.full(shape, NOT_ASKED, dtype=np.int8)
     ok = (rows >= 0) & (cols >= 0)
     rows, cols = rows[ok], cols[ok]
-    numbers[rows, cols] = pd.to_numeric(answers["value_number"], errors="coerce").to_numpy(
-        float)[ok]
+    numbers[rows, cols] = pd.to_numeric(answers["value_number"], errors="coerce").to_numpy(float)[
+        ok
+    ]
     texts[rows, cols] = answers["value_text"].to_numpy(object)[ok]
     periods[rows, cols] = answers["value_period"].to_numpy(object)[ok]
     reasons[rows, cols] = answers["reason"].to_numpy(np.int8)[ok]
@@ -102,8 +103,14 @@ def _drop_outside_window(
     first = answers.groupby(["trainee_id", "wave"], sort=False)["answered_at"].min()
     first = first.reset_index()
     dates = trainees.reindex(first["trainee_id"].to_numpy())
-    late = outside_window(first["wave"], dates["cohort_start"], dates["cohort_end"],
-                          first["answered_at"], grace_days, window_months)
+    late = outside_window(
+        first["wave"],
+        dates["cohort_start"],
+        dates["cohort_end"],
+        first["answered_at"],
+        grace_days,
+        window_months,
+    )
     if not late.any():
         return answers, {}
     pairs = pd.MultiIndex.from_frame(first.loc[late, ["trainee_id", "wave"]])
@@ -144,8 +151,8 @@ def load_source(
         reason=np.where(answers["status"] == "answered", PRESENT, SKIPPED).astype("int8"),
     )
     answers = answers[
-        codes.map(kinds).astype(object).to_numpy() == waves_cat.map(wave_kind).astype(object)
-        .to_numpy()
+        codes.map(kinds).astype(object).to_numpy()
+        == waves_cat.map(wave_kind).astype(object).to_numpy()
     ]
     index = trainees.index
     names = list(columns)
@@ -162,12 +169,13 @@ def load_source(
     values = pd.DataFrame(data, index=index)
     reason = pd.DataFrame(reason_grid, index=index, columns=names)
     responded = pd.DataFrame(
-        {wave: index.isin(answers.loc[answers["wave"] == wave, "trainee_id"].unique())
-         for wave in waves},
+        {
+            wave: index.isin(answers.loc[answers["wave"] == wave, "trainee_id"].unique())
+            for wave in waves
+        },
         index=index,
     )
-    return SourceData(trainees, values, reason, columns, tuple(waves), responded, profile,
-                      outside)
+    return SourceData(trainees, values, reason, columns, tuple(waves), responded, profile, outside)
 
 
 def _profile(trainees: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:

@@ -50,8 +50,9 @@ def _answer_days(cohorts: list[tuple[date, date]], cohort_index: np.ndarray) -> 
     return days
 
 
-def _rows(spec: SyntheticSpec, ids: np.ndarray, rng: np.random.Generator,
-          days: dict[str, np.ndarray]) -> list[dict]:
+def _rows(
+    spec: SyntheticSpec, ids: np.ndarray, rng: np.random.Generator, days: dict[str, np.ndarray]
+) -> list[dict]:
     n = len(ids)
     rows: list[dict] = []
     counter = [0]
@@ -59,46 +60,78 @@ def _rows(spec: SyntheticSpec, ids: np.ndarray, rng: np.random.Generator,
     def add(wave: str, code: str, who: np.ndarray, numbers=None, texts=None) -> None:
         for i, index in enumerate(np.flatnonzero(who)):
             counter[0] += 1
-            rows.append({
-                "trainee_id": int(ids[index]), "wave": wave, "question_code": code,
-                "status": "answered",
-                "value_number": None if numbers is None else float(numbers[index]),
-                "value_text": None if texts is None else str(texts[index]),
-                "value_json": None, "raw_text": None,
-                "source_message_id": f"syn-{wave}-{code}-{i}",
-                "answered_at": days[wave][index], "is_current": True,
-            })
+            rows.append(
+                {
+                    "trainee_id": int(ids[index]),
+                    "wave": wave,
+                    "question_code": code,
+                    "status": "answered",
+                    "value_number": None if numbers is None else float(numbers[index]),
+                    "value_text": None if texts is None else str(texts[index]),
+                    "value_json": None,
+                    "raw_text": None,
+                    "source_message_id": f"syn-{wave}-{code}-{i}",
+                    "answered_at": days[wave][index],
+                    "is_current": True,
+                }
+            )
 
     everyone = np.ones(n, bool)
     sex = _pick(rng, ["female", "male"], n)
     add("baseline", "bl_sex", everyone, texts=sex)
     born = rng.integers(spec.birth_years[0], spec.birth_years[1] + 1, n)
     add("baseline", "bl_birth_year", everyone, numbers=born)
-    add("baseline", "bl_education", everyone,
-        texts=_pick(rng, ["primary", "lower_secondary", "upper_secondary", "tvet"], n))
+    add(
+        "baseline",
+        "bl_education",
+        everyone,
+        texts=_pick(rng, ["primary", "lower_secondary", "upper_secondary", "tvet"], n),
+    )
     activity = _pick(rng, ["employee", "self_employed", "unemployed_looking", "studying"], n)
     add("baseline", "bl_activity_status", everyone, texts=activity)
     working = np.isin(activity, ["employee", "self_employed"])
-    add("baseline", "bl_earnings", working, numbers=rng.lognormal(11, 0.6, n).round(-3),
-        texts=np.full(n, "XOF", dtype=object))
+    add(
+        "baseline",
+        "bl_earnings",
+        working,
+        numbers=rng.lognormal(11, 0.6, n).round(-3),
+        texts=np.full(n, "XOF", dtype=object),
+    )
     add("baseline", "bl_work_experience", everyone, texts=_pick(rng, ["yes", "no"], n))
-    add("baseline", "bl_expectation_main", everyone,
-        texts=_pick(rng, ["get_job", "start_business", "learn_skill"], n))
+    add(
+        "baseline",
+        "bl_expectation_main",
+        everyone,
+        texts=_pick(rng, ["get_job", "start_business", "learn_skill"], n),
+    )
     add("baseline", "bl_desired_occupation", everyone, texts=np.full(n, "electrician", object))
     exited = rng.random(n) < 0.85
-    add("exit", "ex_completed", exited, texts=_pick(rng, ["completed", "dropped_out"], n,
-                                                        [0.9, 0.1]))
+    add(
+        "exit",
+        "ex_completed",
+        exited,
+        texts=_pick(rng, ["completed", "dropped_out"], n, [0.9, 0.1]),
+    )
     add("exit", "ex_satisfaction", exited, numbers=rng.integers(1, 6, n))
     for wave in ("followup_6", "followup_12"):
         answered = rng.random(n) < spec.followup_share
         worked = _pick(rng, ["yes", "no"], n, [0.6, 0.4])
         add(wave, "fu_worked_last_week", answered, texts=worked)
         job = answered & (worked == "yes")
-        add(wave, "fu_job_start", job,
-            texts=_pick(rng, ["2025-03", "2025-06", "2025-09", "2025-11"], n))
+        add(
+            wave,
+            "fu_job_start",
+            job,
+            texts=_pick(rng, ["2025-03", "2025-06", "2025-09", "2025-11"], n),
+        )
         add(wave, "fu_occupation", job, texts=np.full(n, "installing solar panels", object))
-        add(wave, "fu_earnings", job, numbers=rng.lognormal(11.3, 0.7, n).round(-3),
-            texts=np.full(n, "XOF", dtype=object))
+        add(
+            wave,
+            "fu_earnings",
+            job,
+            numbers=rng.lognormal(11.3, 0.7, n).round(-3),
+            texts=np.full(n, "XOF", dtype=object),
+        )
         add(wave, "fu_hours_week", job, numbers=rng.integers(10, 60, n))
         add(wave, "fu_satisfaction_hindsight", answered, numbers=rng.integers(1, 6, n))
     return rows
@@ -110,32 +143,52 @@ def generate(database_url: str, spec: SyntheticSpec) -> list[int]:
     engine = engine_for(database_url)
     with engine.begin() as connection:
         programme_id = connection.execute(
-            insert(Programme).values(code=spec.programme, name=f"Programme {spec.programme}",
-                                     created_at=NOW)
+            insert(Programme).values(
+                code=spec.programme, name=f"Programme {spec.programme}", created_at=NOW
+            )
         ).inserted_primary_key[0]
         cohort_ids, cohort_dates = [], []
         for index in range(spec.cohorts):
             start, end = date(2025, 1 + 3 * (index % 4), 6), date(2025, 3 + 3 * (index % 4), 28)
             cohort_dates.append((start, end))
-            cohort_ids.append(connection.execute(insert(Cohort).values(
-                programme_id=programme_id, code=f"{spec.programme}-c{index + 1}",
-                name=f"Cohort {index + 1}", start_date=start, end_date=end,
-                region=spec.regions[index % len(spec.regions)], created_at=NOW,
-            )).inserted_primary_key[0])
+            cohort_ids.append(
+                connection.execute(
+                    insert(Cohort).values(
+                        programme_id=programme_id,
+                        code=f"{spec.programme}-c{index + 1}",
+                        name=f"Cohort {index + 1}",
+                        start_date=start,
+                        end_date=end,
+                        region=spec.regions[index % len(spec.regions)],
+                        created_at=NOW,
+                    )
+                ).inserted_primary_key[0]
+            )
         cohort_of = rng.choice(np.array(cohort_ids), size=spec.trainees)
         cohort_index = np.searchsorted(np.array(cohort_ids), cohort_of)
         prefix = f"S{spec.programme[:3]}{spec.seed}"
         trainees = [
-            {"pseudo_id": f"{prefix}{i:09d}", "cohort_id": int(cohort_of[i]), "language": "en",
-             "status": "active", "created_at": NOW}
+            {
+                "pseudo_id": f"{prefix}{i:09d}",
+                "cohort_id": int(cohort_of[i]),
+                "language": "en",
+                "status": "active",
+                "created_at": NOW,
+            }
             for i in range(spec.trainees)
         ]
         for start in range(0, len(trainees), CHUNK):
-            connection.execute(insert(Trainee), trainees[start:start + CHUNK])
-        ids = np.array([row[0] for row in connection.exec_driver_sql(
-            "SELECT trainee.id FROM trainee JOIN cohort ON cohort.id = trainee.cohort_id "
-            f"WHERE cohort.programme_id = {int(programme_id)} ORDER BY trainee.id")])
+            connection.execute(insert(Trainee), trainees[start : start + CHUNK])
+        ids = np.array(
+            [
+                row[0]
+                for row in connection.exec_driver_sql(
+                    "SELECT trainee.id FROM trainee JOIN cohort ON cohort.id = trainee.cohort_id "
+                    f"WHERE cohort.programme_id = {int(programme_id)} ORDER BY trainee.id"
+                )
+            ]
+        )
         rows = _rows(spec, ids, rng, _answer_days(cohort_dates, cohort_index))
         for start in range(0, len(rows), CHUNK):
-            connection.execute(insert(Answer), rows[start:start + CHUNK])
+            connection.execute(insert(Answer), rows[start : start + CHUNK])
     return ids.tolist()

@@ -47,13 +47,16 @@ def _stata_frame(release: Release) -> tuple[pd.DataFrame, dict, dict]:
                 coded = coded.where(reason != reason_code, stata_code)
             columns[name] = coded.fillna(-2).astype("int16")
             value_labels[name] = {
-                **{i: label["en"][:32000] for (_, label), i in
-                   zip(variable.categories, mapping.values(), strict=True)},
+                **{
+                    i: label["en"][:32000]
+                    for (_, label), i in zip(variable.categories, mapping.values(), strict=True)
+                },
                 **STATA_MISSING_LABELS,
             }
         elif variable.kind == "numeric":
-            columns[name] = pd.to_numeric(values, errors="coerce").where(
-                reason == PRESENT).astype("float64")
+            columns[name] = (
+                pd.to_numeric(values, errors="coerce").where(reason == PRESENT).astype("float64")
+            )
         else:
             columns[name] = values.astype(object).where(reason == PRESENT).fillna("").astype(str)
     return pd.DataFrame(columns), value_labels, variable_labels
@@ -68,11 +71,16 @@ def _write_data(release: Release, fmt: str, path: Path) -> None:
         render(release.table).to_parquet(path, index=False)
     else:
         frame, value_labels, variable_labels = _stata_frame(release)
-        strl = [c for c in frame.columns if frame[c].dtype == object
-                and frame[c].str.len().max() > 244]
+        strl = [
+            c for c in frame.columns if frame[c].dtype == object and frame[c].str.len().max() > 244
+        ]
         frame.to_stata(
-            path, write_index=False, version=118, variable_labels=variable_labels,
-            value_labels=value_labels, convert_strl=strl,
+            path,
+            write_index=False,
+            version=118,
+            variable_labels=variable_labels,
+            value_labels=value_labels,
+            convert_strl=strl,
             data_label=f"Tracer {release.programme} ({release.layout})"[:80],
         )
 
@@ -105,10 +113,12 @@ def write_release(release: Release, out_dir: Path | str, fmt: str) -> list[Path]
         _write_data(release, fmt, staging / f"{stem}.{fmt}")
         book, risk = release_documents(release)
         (staging / "codebook.json").write_text(
-            json.dumps(book, indent=2, ensure_ascii=False), encoding="utf-8")
+            json.dumps(book, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
         (staging / "codebook.md").write_text(codebook_markdown(book), encoding="utf-8")
         (staging / "disclosure_risk.json").write_text(
-            json.dumps(risk, indent=2, ensure_ascii=False), encoding="utf-8")
+            json.dumps(risk, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
         (staging / "disclosure_risk.md").write_text(risk_markdown(risk), encoding="utf-8")
         target.mkdir(parents=True, exist_ok=True)
         written = []

@@ -41,8 +41,14 @@ def response_chart(report: Report) -> str | None:
     figure, axis = plt.subplots(figsize=(6, 2.8))
     bars = axis.bar([d[0] for d in data], [d[1] for d in data], color=COLOURS[0])
     for bar, (_, rate, responded, due) in zip(bars, data, strict=False):
-        axis.text(bar.get_x() + bar.get_width() / 2, rate + 1, f"{rate:.0f}%\n{responded}/{due}",
-                  ha="center", va="bottom", fontsize=8)
+        axis.text(
+            bar.get_x() + bar.get_width() / 2,
+            rate + 1,
+            f"{rate:.0f}%\n{responded}/{due}",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
     axis.set_ylim(0, 115)
     axis.set_ylabel("% of trainees due")
     axis.set_title("Response rate by wave")
@@ -66,8 +72,11 @@ def labour_chart(report: Report) -> str | None:
         n = int(of_wave["n"].iloc[0])
         stacks.append((f"{wave}\n(n={n})", employed, 100 - employed - outside, outside))
         low, high = _numeric(of_wave["ci_low"].iloc[0]), _numeric(of_wave["ci_high"].iloc[0])
-        errors.append((employed - low, high - employed) if low is not None and high is not None
-                      else (0.0, 0.0))
+        errors.append(
+            (employed - low, high - employed)
+            if low is not None and high is not None
+            else (0.0, 0.0)
+        )
     if not stacks:
         return None
     figure, axis = plt.subplots(figsize=(6, 2.8))
@@ -78,11 +87,25 @@ def labour_chart(report: Report) -> str | None:
         axis.barh(labels, values, left=left, color=COLOURS[index], label=name)
         for y, (start, value) in enumerate(zip(left, values, strict=False)):
             if value >= 6:
-                axis.text(start + value / 2, y, f"{value:.0f}%", ha="center", va="center",
-                          color="white", fontsize=8)
+                axis.text(
+                    start + value / 2,
+                    y,
+                    f"{value:.0f}%",
+                    ha="center",
+                    va="center",
+                    color="white",
+                    fontsize=8,
+                )
         left = [a + b for a, b in zip(left, values, strict=False)]
-    axis.errorbar([s[1] for s in stacks], labels, xerr=list(zip(*errors, strict=True)),
-                  fmt="none", ecolor="black", capsize=4, label="95% CI (employed)")
+    axis.errorbar(
+        [s[1] for s in stacks],
+        labels,
+        xerr=list(zip(*errors, strict=True)),
+        fmt="none",
+        ecolor="black",
+        capsize=4,
+        label="95% CI (employed)",
+    )
     axis.set_xlim(0, 100)
     axis.invert_yaxis()
     axis.set_xlabel("% of respondents")
@@ -107,10 +130,23 @@ def employment_by_group_chart(report: Report) -> str | None:
     low = [v - float(c) for v, c in zip(values, rows["ci_low"], strict=True)]
     high = [float(c) - v for v, c in zip(values, rows["ci_high"], strict=True)]
     figure, axis = plt.subplots(figsize=(6, 0.45 * len(labels) + 1.2))
-    axis.barh(labels[::-1], values[::-1], color=COLOURS[0], label="unweighted, 95% CI",
-              xerr=[low[::-1], high[::-1]], error_kw={"ecolor": "#555", "capsize": 3})
-    axis.scatter([float(v) for v in rows["value_weighted"]][::-1], labels[::-1], color="black",
-                 marker="|", s=200, label="weighted", zorder=3)
+    axis.barh(
+        labels[::-1],
+        values[::-1],
+        color=COLOURS[0],
+        label="unweighted, 95% CI",
+        xerr=[low[::-1], high[::-1]],
+        error_kw={"ecolor": "#555", "capsize": 3},
+    )
+    axis.scatter(
+        [float(v) for v in rows["value_weighted"]][::-1],
+        labels[::-1],
+        color="black",
+        marker="|",
+        s=200,
+        label="weighted",
+        zorder=3,
+    )
     axis.set_xlim(0, 100)
     axis.set_xlabel("% employed among respondents")
     axis.set_title(f"Employment rate by group ({wave})")
@@ -134,8 +170,9 @@ def expectations_chart(report: Report) -> str | None:
     for index, answer in enumerate(("yes", "partly", "no")):
         values = []
         for group in groups:
-            match = table[(table["group"] == group)
-                          & (table["indicator"] == f"Expectation met: {answer}")]
+            match = table[
+                (table["group"] == group) & (table["indicator"] == f"Expectation met: {answer}")
+            ]
             values.append(float(match["value"].iloc[0]) if len(match) else 0.0)
         labels = []
         for group in groups:
@@ -155,8 +192,7 @@ def expectations_chart(report: Report) -> str | None:
     axis.invert_yaxis()
     axis.set_xlabel("% of respondents with this expectation")
     axis.set_title(f"Expectations vs outcomes ({wave})")
-    axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4, fontsize=8,
-                frameon=False)
+    axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4, fontsize=8, frameon=False)
     axis.spines[["top", "right"]].set_visible(False)
     return _png(figure)
 

@@ -20,8 +20,17 @@ from bot.answers.result import ParseResult, accept, check_range, propose, reject
 
 __all__ = ["FRANC_ZONE", "currency_of", "parse_money"]
 
-_NOTHING = ("no income", "no salary", "no pay", "sin ingresos", "sin sueldo", "sin salario",
-            "pas de revenu", "aucun revenu", "pas de salaire")
+_NOTHING = (
+    "no income",
+    "no salary",
+    "no pay",
+    "sin ingresos",
+    "sin sueldo",
+    "sin salario",
+    "pas de revenu",
+    "aucun revenu",
+    "pas de salaire",
+)
 _IRREGULAR = re.compile(
     r"\b(?:sometimes|at times|some months|other months|it depends|depends|it varies|varies|"
     r"not fixed|not regular|irregular|parfois|des fois|quelquefois|certains mois|"
@@ -36,8 +45,7 @@ _SHORTHANDS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(r"\bmedio\s+palo\b"), 5e5),
 )
 _SHORTHAND_SUFFIX = re.compile(r"(\d+(?:[.,]\d+)?)\s*(lucas?|palos?|grand|grands)\b")
-_SUFFIX_FACTOR = {"luca": 1e3, "lucas": 1e3, "palo": 1e6, "palos": 1e6, "grand": 1e3,
-                  "grands": 1e3}
+_SUFFIX_FACTOR = {"luca": 1e3, "lucas": 1e3, "palo": 1e6, "palos": 1e6, "grand": 1e3, "grands": 1e3}
 
 
 def _expand_shorthands(converted: str) -> str:

@@ -16,18 +16,67 @@ LARGEST = 1e15
 """Numbers this large are digit soup, not answers."""
 
 _FILLERS = (
-    "more or less", "approximately", "approx", "about", "around", "roughly", "nearly", "almost",
-    "maybe", "probably", "circa", "just", "only", "exactly", "some",
-    "a peu pres", "plus ou moins", "autour de", "pres de", "environ", "presque", "vers",
-    "quasiment", "peut-etre", "peut etre", "exactement", "seulement", "juste",
-    "mas o menos", "alrededor de", "cerca de", "aproximadamente", "aprox", "unos", "unas",
-    "casi", "como", "tal vez", "quizas", "exactamente", "solo", "apenas",
+    "more or less",
+    "approximately",
+    "approx",
+    "about",
+    "around",
+    "roughly",
+    "nearly",
+    "almost",
+    "maybe",
+    "probably",
+    "circa",
+    "just",
+    "only",
+    "exactly",
+    "some",
+    "a peu pres",
+    "plus ou moins",
+    "autour de",
+    "pres de",
+    "environ",
+    "presque",
+    "vers",
+    "quasiment",
+    "peut-etre",
+    "peut etre",
+    "exactement",
+    "seulement",
+    "juste",
+    "mas o menos",
+    "alrededor de",
+    "cerca de",
+    "aproximadamente",
+    "aprox",
+    "unos",
+    "unas",
+    "casi",
+    "como",
+    "tal vez",
+    "quizas",
+    "exactamente",
+    "solo",
+    "apenas",
 )
 _FILLER_RE = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in _FILLERS) + r")\b")
 _ZERO_PHRASES = (
-    "none", "nothing", "nil", "no one", "nobody", "not any", "zero",
-    "aucun", "aucune", "rien",
-    "ninguno", "ninguna", "ningun", "nada", "nadie", "cero",
+    "none",
+    "nothing",
+    "nil",
+    "no one",
+    "nobody",
+    "not any",
+    "zero",
+    "aucun",
+    "aucune",
+    "rien",
+    "ninguno",
+    "ninguna",
+    "ningun",
+    "nada",
+    "nadie",
+    "cero",
 )
 _ZERO_RE = re.compile(r"\b(?:" + "|".join(re.escape(z) for z in _ZERO_PHRASES) + r")\b")
 # Number words text2num only knows with their accents; the folded text has lost them.
@@ -36,9 +85,19 @@ _ACCENTS = {
     "fr": {"zero": "zéro"},
 }
 _WORD_MULTIPLIERS = {
-    "thousand": 1e3, "thousands": 1e3, "mille": 1e3, "mil": 1e3, "milles": 1e3,
-    "million": 1e6, "millions": 1e6, "millon": 1e6, "millones": 1e6,
-    "milliard": 1e9, "milliards": 1e9, "billion": 1e9, "billions": 1e9,
+    "thousand": 1e3,
+    "thousands": 1e3,
+    "mille": 1e3,
+    "mil": 1e3,
+    "milles": 1e3,
+    "million": 1e6,
+    "millions": 1e6,
+    "millon": 1e6,
+    "millones": 1e6,
+    "milliard": 1e9,
+    "milliards": 1e9,
+    "billion": 1e9,
+    "billions": 1e9,
 }
 _SUFFIX_MULTIPLIERS = {"k": 1e3, "m": 1e6, "mn": 1e6, "mio": 1e6, "bn": 1e9}
 _NUM = r"\d+(?:[.,]\d+)?"
@@ -49,6 +108,7 @@ _FRACTION_RE = re.compile(r"(\d+)\s*(?:/|out of|of|sur|de|sobre)\s*(\d+)")
 _ARTICLES = frozenset({"one", "un", "une", "una", "uno"})
 _STARS = "★⭐🌟"
 _EMPTY_STARS = "☆"
+
 
 def to_number(token: str) -> float:
     """Read one digit token with thousands/decimal separators: ``2,001``, ``1 500``, ``1,5``."""

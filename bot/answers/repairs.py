@@ -29,10 +29,23 @@ AGES = (10, 100)
 
 _YEAR_RE = re.compile(r"\b(19[4-9]\d|20[0-4]\d)\b")
 _SINCE = frozenset({"since", "depuis", "desde", "pendant", "durante"})
-_WORKED = frozenset({
-    "worked", "working", "work", "job", "travaille", "travaillais", "boulot", "emploi", "trabaje",
-    "trabajo", "trabajaba", "trabajado", "empleo",
-})
+_WORKED = frozenset(
+    {
+        "worked",
+        "working",
+        "work",
+        "job",
+        "travaille",
+        "travaillais",
+        "boulot",
+        "emploi",
+        "trabaje",
+        "trabajo",
+        "trabajaba",
+        "trabajado",
+        "empleo",
+    }
+)
 
 
 def is_birth_year(question: Question) -> bool:
@@ -59,8 +72,11 @@ def implied_yes(text: str, language: str) -> ParseResult | None:
     """``propose("yes")`` when the text gives a duration, a year or "since ..." of work."""
     tokens = set(words(fold(text)))
     duration = parse_duration(text, language, 0, 1200)
-    if (duration.ok and duration.value > 0) or _YEAR_RE.search(text) or tokens & _SINCE or (
-        tokens & _WORKED and not tokens & {"no", "not", "never", "pas", "jamais", "nunca"}
+    if (
+        (duration.ok and duration.value > 0)
+        or _YEAR_RE.search(text)
+        or tokens & _SINCE
+        or (tokens & _WORKED and not tokens & {"no", "not", "never", "pas", "jamais", "nunca"})
     ):
         return propose("yes", implied=True)
     return None

@@ -63,9 +63,7 @@ def reject(error: str, **details: Any) -> ParseResult:
     return ParseResult(ok=False, error=error, details=dict(details))
 
 
-def check_range(
-    value: float, minimum: float | None, maximum: float | None
-) -> ParseResult | None:
+def check_range(value: float, minimum: float | None, maximum: float | None) -> ParseResult | None:
     """An ``out_of_range`` rejection when ``value`` is outside the bounds, else ``None``."""
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         return reject("out_of_range", min=_plain(minimum), max=_plain(maximum))

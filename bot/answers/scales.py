@@ -86,7 +86,8 @@ def _typo_candidates(lexicon: str) -> tuple[str, ...]:
     Negators and hedges are never guessed from a misspelling ("ever" is not "never").
     """
     return tuple(
-        p for p, roles in _roles(lexicon).items()
+        p
+        for p, roles in _roles(lexicon).items()
         if " " not in p and len(p) >= 4 and p.isalpha() and roles <= {"head", "modifier"}
     )
 
@@ -125,7 +126,7 @@ def _entries(tokens: list[str], lexicon: str) -> list[tuple[str, frozenset[str],
     i = 0
     while i < len(tokens):
         for size in range(min(LONGEST_PHRASE, len(tokens) - i), 0, -1):
-            phrase = " ".join(tokens[i:i + size])
+            phrase = " ".join(tokens[i : i + size])
             if phrase in roles:
                 found.append((phrase, roles[phrase], False))
                 i += size

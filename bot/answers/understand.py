@@ -41,16 +41,101 @@ MARGIN = 0.10
 MAX_WORDS = 30
 """Longer messages are not read as a choice (they are rarely a description of one)."""
 
-_STOP = frozenset({
-    "i", "im", "m", "am", "a", "an", "the", "it", "is", "was", "my", "me", "of", "and", "in",
-    "on", "at", "for", "so", "just", "s", "to", "be", "been", "do", "did", "ve", "ll", "d",
-    "this", "that", "some", "very", "really", "now", "still", "since", "because",
-    "je", "j", "suis", "un", "une", "le", "la", "les", "l", "de", "du", "des", "c",
-    "est", "etait", "et", "en", "ma", "mon", "mes", "moi", "que", "qu", "au", "aux", "y",
-    "depuis", "parce", "car", "ai", "dans", "pour", "tres",
-    "yo", "una", "el", "los", "las", "lo", "del", "es", "era", "mi", "mis", "al",
-    "porque", "desde", "muy", "por", "para", "con", "soy", "estoy",
-})
+_STOP = frozenset(
+    {
+        "i",
+        "im",
+        "m",
+        "am",
+        "a",
+        "an",
+        "the",
+        "it",
+        "is",
+        "was",
+        "my",
+        "me",
+        "of",
+        "and",
+        "in",
+        "on",
+        "at",
+        "for",
+        "so",
+        "just",
+        "s",
+        "to",
+        "be",
+        "been",
+        "do",
+        "did",
+        "ve",
+        "ll",
+        "d",
+        "this",
+        "that",
+        "some",
+        "very",
+        "really",
+        "now",
+        "still",
+        "since",
+        "because",
+        "je",
+        "j",
+        "suis",
+        "un",
+        "une",
+        "le",
+        "la",
+        "les",
+        "l",
+        "de",
+        "du",
+        "des",
+        "c",
+        "est",
+        "etait",
+        "et",
+        "en",
+        "ma",
+        "mon",
+        "mes",
+        "moi",
+        "que",
+        "qu",
+        "au",
+        "aux",
+        "y",
+        "depuis",
+        "parce",
+        "car",
+        "ai",
+        "dans",
+        "pour",
+        "tres",
+        "yo",
+        "una",
+        "el",
+        "los",
+        "las",
+        "lo",
+        "del",
+        "es",
+        "era",
+        "mi",
+        "mis",
+        "al",
+        "porque",
+        "desde",
+        "muy",
+        "por",
+        "para",
+        "con",
+        "soy",
+        "estoy",
+    }
+)
 _NEGATIONS = frozenset({"not", "no", "non", "pas", "ne", "n", "never", "jamais", "nunca", "t"})
 
 
@@ -93,7 +178,7 @@ def features(prepared: str) -> dict[str, float]:
     for token in tokens:
         padded = f" {token} "
         for size in (3, 4, 5):
-            grams.extend(padded[i:i + size] for i in range(max(1, len(padded) - size + 1)))
+            grams.extend(padded[i : i + size] for i in range(max(1, len(padded) - size + 1)))
     for gram in grams:
         counts[gram] = counts.get(gram, 0) + 1
     return {gram: 1.0 + math.log(count) for gram, count in counts.items()}
@@ -202,7 +287,6 @@ def understand_choice(choices: Sequence[Choice], text: str) -> ParseResult:
     if reading.confidence >= ACCEPT and reading.margin >= MARGIN:
         return ParseResult(ok=True, value=reading.code, echo=True, details={"free_text": True})
     return propose(reading.code, confidence=round(reading.confidence, 2), free_text=True)
-
 
 
 def train_readers(choice_sets: Iterable[Sequence[Choice]]) -> int:

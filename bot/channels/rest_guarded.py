@@ -38,9 +38,7 @@ def rest_refusal(settings: Settings, peer: str | None, authorization: str | None
     if not settings.rest_enabled:
         return "disabled"
     token = settings.rest_token
-    if token and hmac.compare_digest(
-        (authorization or "").encode(), f"Bearer {token}".encode()
-    ):
+    if token and hmac.compare_digest((authorization or "").encode(), f"Bearer {token}".encode()):
         return None
     if is_loopback(peer):
         return None
@@ -67,17 +65,13 @@ class GuardedRestInput(RestInput):
         """The client's metadata without keys only Rasa may set."""
         return client_metadata((request.json or {}).get("metadata"))
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[None]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         """Rasa's REST routes behind the guard."""
         blueprint = super().blueprint(on_new_message)
 
         @blueprint.middleware("request")
         async def guard(request: Request) -> Any:
-            refusal = rest_refusal(
-                get_settings(), request.ip, request.headers.get("authorization")
-            )
+            refusal = rest_refusal(get_settings(), request.ip, request.headers.get("authorization"))
             if refusal is None:
                 return None
             log.info("REST request refused: %s", refusal)

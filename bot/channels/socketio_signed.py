@@ -52,9 +52,7 @@ class SignedSocketIOInput(SocketIOInput):
         settings = get_settings()
         return WebSessionSigner(settings.secret_key, settings.web_session_days)
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The socket.io endpoint with signed sessions."""
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
         webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)

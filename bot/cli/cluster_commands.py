@@ -30,14 +30,23 @@ def cluster() -> None:
 
 @cluster.command("start")
 @click.option("--rasa", "rasa_count", type=click.IntRange(1, 20), default=2, show_default=True)
-@click.option("--actions", "actions_count", type=click.IntRange(1, 20), default=1,
-              show_default=True)
+@click.option(
+    "--actions", "actions_count", type=click.IntRange(1, 20), default=1, show_default=True
+)
 @click.option("--dir", "run_dir", default=None, help="Run dir (default var/cluster).")
 @click.option("--port", type=click.IntRange(1024, 65400), default=8080, show_default=True)
 def start(rasa_count: int, actions_count: int, run_dir: str | None, port: int) -> None:
     """Install what is missing, migrate the database, start everything; print the URL."""
-    _run("start", "--rasa", str(rasa_count), "--actions", str(actions_count), "--port",
-         str(port), *_dir_args(run_dir))
+    _run(
+        "start",
+        "--rasa",
+        str(rasa_count),
+        "--actions",
+        str(actions_count),
+        "--port",
+        str(port),
+        *_dir_args(run_dir),
+    )
 
 
 @cluster.command("status")

@@ -15,8 +15,13 @@ def occupations() -> None:
 
 
 @occupations.command("queue")
-@click.option("--language", type=click.Choice(["en", "fr", "es"]), default="en",
-              show_default=True, help="Language of the suggested titles.")
+@click.option(
+    "--language",
+    type=click.Choice(["en", "fr", "es"]),
+    default="en",
+    show_default=True,
+    help="Language of the suggested titles.",
+)
 @pass_cli
 def queue(ctx: CliContext, language: str) -> None:
     """Typed titles no trainee confirmed a code for, with three suggestions each."""
@@ -48,8 +53,10 @@ def code(ctx: CliContext, trainee_id: int, wave: str, question: str, isco: str) 
         code_title(ctx.store, default_questionnaire(), (trainee_id, wave, question), isco)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Coded {question} of trainee {trainee_id} ({wave}) as {isco} "
-               f"{default_index().title(isco, 'en')}.")
+    click.echo(
+        f"Coded {question} of trainee {trainee_id} ({wave}) as {isco} "
+        f"{default_index().title(isco, 'en')}."
+    )
 
 
 @occupations.command("programme")

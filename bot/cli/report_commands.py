@@ -18,29 +18,60 @@ LARGE = 5_000  # trainees above which progress is shown
 @click.option("--programme", required=True, help="Programme code (see `tracer programmes list`).")
 @click.option("--cohort", default=None, help="Only this cohort of the programme.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["html", "xlsx", "csv"]), default="html",
-    show_default=True, help="html: one self-contained file; xlsx: one sheet per table; "
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "xlsx", "csv"]),
+    default="html",
+    show_default=True,
+    help="html: one self-contained file; xlsx: one sheet per table; "
     "csv: a folder with one file per table.",
 )
-@click.option("--out", required=True, type=click.Path(path_type=Path),
-              help="Output file (html, xlsx) or folder (csv).")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Report date deciding which waves are due (default: today).")
-@click.option("--weight-cells", default="cohort,completion,sex,age_band", show_default=True,
-              help="Non-response weighting cells, comma-separated, in collapsing order "
-              "(cohort, completion, sex, age_band, region).")
-@click.option("--baseline-grace-days", type=click.IntRange(min=0), default=None,
-              help="Baseline answers count until the training start + this many days "
-              "(default: TRACER_BASELINE_GRACE_DAYS, 30).")
-@click.option("--window-months", type=click.IntRange(min=1), default=None,
-              help="Exit and follow-up answers count for this many months from the wave's "
-              "opening day (default: TRACER_FIELDWORK_WINDOW_MONTHS, 3).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Output file (html, xlsx) or folder (csv).",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Report date deciding which waves are due (default: today).",
+)
+@click.option(
+    "--weight-cells",
+    default="cohort,completion,sex,age_band",
+    show_default=True,
+    help="Non-response weighting cells, comma-separated, in collapsing order "
+    "(cohort, completion, sex, age_band, region).",
+)
+@click.option(
+    "--baseline-grace-days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Baseline answers count until the training start + this many days "
+    "(default: TRACER_BASELINE_GRACE_DAYS, 30).",
+)
+@click.option(
+    "--window-months",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Exit and follow-up answers count for this many months from the wave's "
+    "opening day (default: TRACER_FIELDWORK_WINDOW_MONTHS, 3).",
+)
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 @pass_cli
 def report(
-    ctx: CliContext, programme: str, cohort: str | None, fmt: str, out: Path,
-    as_of: datetime | None, weight_cells: str, baseline_grace_days: int | None,
-    window_months: int | None, quiet: bool,
+    ctx: CliContext,
+    programme: str,
+    cohort: str | None,
+    fmt: str,
+    out: Path,
+    as_of: datetime | None,
+    weight_cells: str,
+    baseline_grace_days: int | None,
+    window_months: int | None,
+    quiet: bool,
 ) -> None:
     """Outcome report of a programme: response, labour market, expectations, satisfaction."""
     from analytics.dataset import UnknownProgrammeError
@@ -54,8 +85,14 @@ def report(
         raise click.BadParameter(str(error), param_hint="--weight-cells") from None
 
     started = time.perf_counter()
-    bar = tqdm(total=4, desc="report", unit="step", disable=True if quiet else None,
-               file=click.get_text_stream("stderr"), leave=False)
+    bar = tqdm(
+        total=4,
+        desc="report",
+        unit="step",
+        disable=True if quiet else None,
+        file=click.get_text_stream("stderr"),
+        leave=False,
+    )
 
     def progress(message: str) -> None:
         bar.set_postfix_str(message)
@@ -64,15 +101,19 @@ def report(
 
     try:
         result = build_report(
-            ctx.settings.database_url, programme, cohort,
+            ctx.settings.database_url,
+            programme,
+            cohort,
             as_of=as_of.date() if as_of else None,
             followup_months=ctx.settings.followup_months,
             progress=progress,
             weight_cells=cells,
             grace_days=ctx.settings.baseline_grace_days
-            if baseline_grace_days is None else baseline_grace_days,
+            if baseline_grace_days is None
+            else baseline_grace_days,
             window_months=ctx.settings.fieldwork_window_months
-            if window_months is None else window_months,
+            if window_months is None
+            else window_months,
         )
         progress("rendering")
         bar.update(1)
@@ -91,13 +132,18 @@ def report(
 
 
 @click.command("demo-data")
-@click.option("--trainees", "count", type=click.IntRange(min=1), required=True,
-              help="Number of synthetic trainees.")
+@click.option(
+    "--trainees",
+    "count",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Number of synthetic trainees.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
-@click.option("--programme", default=None,
-              help="Put every trainee in one new programme with this code.")
-@click.option("--all-waves", is_flag=True,
-              help="Make every cohort old enough for all follow-ups.")
+@click.option(
+    "--programme", default=None, help="Put every trainee in one new programme with this code."
+)
+@click.option("--all-waves", is_flag=True, help="Make every cohort old enough for all follow-ups.")
 @pass_cli
 def demo_data(
     ctx: CliContext, count: int, seed: int, programme: str | None, all_waves: bool
@@ -109,12 +155,22 @@ def demo_data(
     url = ctx.settings.database_url
     started = time.perf_counter()
     hide = True if count < LARGE else None  # None: shown when stderr is a terminal
-    with tqdm(total=count, desc="demo data", unit="trainee", disable=hide,
-              file=click.get_text_stream("stderr"), leave=False) as bar:
+    with tqdm(
+        total=count,
+        desc="demo data",
+        unit="trainee",
+        disable=hide,
+        file=click.get_text_stream("stderr"),
+        leave=False,
+    ) as bar:
         try:
             upgrade_database(url)
             summary = generate_demo_data(
-                url, count, seed=seed, programme=programme, all_waves_due=all_waves,
+                url,
+                count,
+                seed=seed,
+                programme=programme,
+                all_waves_due=all_waves,
                 progress=bar.update,
             )
         except DemoDataError as error:

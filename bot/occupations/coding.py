@@ -62,7 +62,10 @@ def coding_queue(url: str, questionnaire: Questionnaire) -> list[QueueItem]:
     index = default_index()
     return [
         QueueItem(
-            r.trainee_id, r.wave, r.question_code, r.value_text or "",
+            r.trainee_id,
+            r.wave,
+            r.question_code,
+            r.value_text or "",
             tuple(code for code, _ in index.propose(r.value_text or "")),
         )
         for r in rows
@@ -86,7 +89,11 @@ def code_title(
     if questionnaire.question(question_code).wave != wave_kind(wave):
         raise ValueError(f"{question_code} is not asked in the {wave} wave")
     store.store_answer(
-        trainee_id, wave, code_answer(question_code), isco, raw_text=OFFICER,
+        trainee_id,
+        wave,
+        code_answer(question_code),
+        isco,
+        raw_text=OFFICER,
         source_message_id=f"officer:{question_code}:{wave}:{utcnow().isoformat()}",
     )
 
@@ -106,4 +113,4 @@ def programme_codes(url: str) -> dict[str, tuple[str, ...]]:
         rows = session.execute(
             select(Setting.key, Setting.value).where(Setting.key.like(f"{_PROGRAMME_KEY}%"))
         ).all()
-    return {key[len(_PROGRAMME_KEY):]: tuple(value.split()) for key, value in rows}
+    return {key[len(_PROGRAMME_KEY) :]: tuple(value.split()) for key, value in rows}

@@ -166,8 +166,13 @@ class Answer(Base):
         Index("ix_answer_question", "question_code", "wave"),
         # one current answer per question of a wave (migration 0005); superseded ones are kept
         Index(
-            "uq_answer_current", "trainee_id", "wave", "question_code", unique=True,
-            sqlite_where=text("is_current = 1"), postgresql_where=text("is_current"),
+            "uq_answer_current",
+            "trainee_id",
+            "wave",
+            "question_code",
+            unique=True,
+            sqlite_where=text("is_current = 1"),
+            postgresql_where=text("is_current"),
         ),
     )
 

@@ -288,9 +288,9 @@ class TracerStore:
         )
         target_waves = select(WaveProgress.wave).where(WaveProgress.trainee_id == target.id)
         session.execute(
-            delete(WaveProgress).where(
-                WaveProgress.trainee_id == source_id, WaveProgress.wave.in_(target_waves)
-            ).execution_options(synchronize_session=False)
+            delete(WaveProgress)
+            .where(WaveProgress.trainee_id == source_id, WaveProgress.wave.in_(target_waves))
+            .execution_options(synchronize_session=False)
         )
         for table in (Answer, Consent, WaveProgress, Contact, Outreach):
             session.execute(

@@ -101,7 +101,7 @@ def read_confirm_step(step: str) -> tuple[str, Any] | None:
     """``(question code, proposed value)`` of a confirm step, or ``None`` when malformed."""
     if not is_confirm_step(step):
         return None
-    code, sep, encoded = step[len(CONFIRM_PREFIX):].partition(":")
+    code, sep, encoded = step[len(CONFIRM_PREFIX) :].partition(":")
     if not code or not sep:
         return None
     try:

@@ -47,7 +47,7 @@ def is_occupation_step(step: str | None) -> bool:
 
 def read_occupation_step(step: str) -> tuple[str, list[str]] | None:
     """``(question code, proposed unit groups)``, or ``None`` when malformed or unknown."""
-    code, sep, proposals = step[len(PREFIX):].partition(":")
+    code, sep, proposals = step[len(PREFIX) :].partition(":")
     index = default_index()
     codes = [c for c in proposals.split(",") if c in index.groups]
     return (code, codes) if code and sep and codes else None
@@ -85,7 +85,11 @@ def store_code(
     if value == NONE:
         return []
     store.store_answer(
-        trainee_id, wave, code_answer(question_code), value, raw_text=None,
+        trainee_id,
+        wave,
+        code_answer(question_code),
+        value,
+        raw_text=None,
         source_message_id=message_id,
     )
     title = f"{default_index().title(value, language)} ({value})"

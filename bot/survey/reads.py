@@ -15,8 +15,14 @@ from contextvars import ContextVar
 from typing import Any, Callable, Iterator
 
 READS = frozenset(
-    {"find_trainee", "trainee_by_id", "wave_progress", "current_answers", "programmes",
-     "cohorts_of"}
+    {
+        "find_trainee",
+        "trainee_by_id",
+        "wave_progress",
+        "current_answers",
+        "programmes",
+        "cohorts_of",
+    }
 )
 # write method → the reads it can change (absent: all of them)
 INVALIDATES = {

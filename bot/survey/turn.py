@@ -167,9 +167,7 @@ class SurveyTurn:
             declared = guess_language(incoming.text)
         language = normalise_language(declared)
         try:
-            return self._run(
-                incoming, TurnResult(language=language, language_known=bool(declared))
-            )
+            return self._run(incoming, TurnResult(language=language, language_known=bool(declared)))
         except OperationalError:
             log.warning("database unavailable; asking the trainee to retry")
             result = TurnResult(
@@ -316,8 +314,15 @@ class SurveyTurn:
         if proposed is not None and parsed.ok and trainee is not None:
             wave = self._current_wave(trainee)
             if wave:
-                note = store_code(self.store, trainee.id, wave, proposed[0], parsed.value,
-                                  incoming.message_id, result.language)
+                note = store_code(
+                    self.store,
+                    trainee.id,
+                    wave,
+                    proposed[0],
+                    parsed.value,
+                    incoming.message_id,
+                    result.language,
+                )
                 result.messages.extend(note)
             return None
         if parsed.confirm and step.startswith("q:"):
@@ -658,8 +663,10 @@ class SurveyTurn:
         if when is not None:
             month = format_date(when, "MMMM y", locale=result.language)
             # baseline and exit thanks already say "I will write again": add the date only
-            key = "next_contact" if result.outcome.startswith("completed_followup") else (
-                "next_contact_date"
+            key = (
+                "next_contact"
+                if result.outcome.startswith("completed_followup")
+                else ("next_contact_date")
             )
             result.messages.append(t(key, result.language, when=month))
 

@@ -97,8 +97,7 @@ def outside_window(
     cohort — then numpy compares the days. A missing day is never outside.
     """
     keys = pd.DataFrame(
-        {"wave": waves.to_numpy(), "start": cohort_starts.to_numpy(),
-         "end": cohort_ends.to_numpy()}
+        {"wave": waves.to_numpy(), "start": cohort_starts.to_numpy(), "end": cohort_ends.to_numpy()}
     )
     if not len(keys):
         return np.zeros(0, dtype=bool)
@@ -107,8 +106,9 @@ def outside_window(
     far_past, far_future = np.datetime64("0001-01-01"), np.datetime64("9999-12-31")
     opens, last = [], []
     for wave, start, end in uniques:
-        window = fieldwork_window(str(wave), _as_date(start), _as_date(end), grace_days,
-                                  window_months)
+        window = fieldwork_window(
+            str(wave), _as_date(start), _as_date(end), grace_days, window_months
+        )
         opens.append(np.datetime64(window.opens) if window.opens else far_past)
         last.append(np.datetime64(window.last_day) if window.last_day else far_future)
     first = np.array(opens, dtype="datetime64[D]")[codes]

@@ -95,8 +95,17 @@ def start_cluster(
     env.update(extra_env or {})
     base = free_port_block()
     done = _run(
-        "start", "--rasa", str(rasa), "--actions", str(actions), "--dir", str(rundir),
-        "--port", str(base), env=env, timeout=600,
+        "start",
+        "--rasa",
+        str(rasa),
+        "--actions",
+        str(actions),
+        "--dir",
+        str(rundir),
+        "--port",
+        str(base),
+        env=env,
+        timeout=600,
     )
     if done.returncode != 0:
         raise RuntimeError(f"cluster start failed:\n{done.stdout}\n{done.stderr}")

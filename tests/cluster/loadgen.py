@@ -45,8 +45,14 @@ class LoadRecord:
     messages: int = 0
 
 
-async def _post(session: aiohttp.ClientSession, url: str, sender: str, text: str,
-                record: LoadRecord, attempts: int = 6) -> list[dict]:
+async def _post(
+    session: aiohttp.ClientSession,
+    url: str,
+    sender: str,
+    text: str,
+    record: LoadRecord,
+    attempts: int = 6,
+) -> list[dict]:
     """POST one message; retry when the balancer could not get an answer from any process."""
     for attempt in range(attempts):
         try:

@@ -29,7 +29,9 @@ def cluster() -> Iterator[Cluster]:
     # A killed process leaves its Redis ticket behind until the lock lifetime ends; 15 s keeps
     # the conversations it was serving waiting briefly instead of Rasa's default 60 s.
     running = start_cluster(
-        rundir, rasa=2, actions=1,
+        rundir,
+        rasa=2,
+        actions=1,
         extra_env={"TICKET_LOCK_LIFETIME": "15", "TRACER_REST_ENABLED": "1"},
     )
     try:
@@ -57,14 +59,15 @@ def test_conversations_survive_a_killed_rasa_process(cluster: Cluster) -> None:
             killed.append(count)
             cluster.kill("rasa-1")
 
-    record = asyncio.run(
-        run_conversations(cluster.url, CHATS, QUESTIONS, on_message=kill_midway)
-    )
+    record = asyncio.run(run_conversations(cluster.url, CHATS, QUESTIONS, on_message=kill_midway))
     assert killed, "rasa-1 was never killed"
     assert record.failures == []
     assert len(record.finished) == CHATS
     assert check_answers(cluster.settings, record) == {
-        "lost": 0, "wrong_value": 0, "unexpected": 0, "duplicated_current": 0,
+        "lost": 0,
+        "wrong_value": 0,
+        "unexpected": 0,
+        "duplicated_current": 0,
     }
     assert "rasa-1: DOWN" in cluster.status().stdout
     print(f"\n{record.messages} messages, {record.retries} client retries after the kill")

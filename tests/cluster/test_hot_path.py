@@ -26,28 +26,50 @@ def turn(tmp_path: Path) -> SurveyTurn:
     url = f"sqlite:///{tmp_path / 'hot.db'}"
     upgrade_database(url)
     seed_demo_programme(url)
-    settings = load_settings({"TRACER_DATABASE_URL": url, "TRACER_SECRET_KEY": "k",
-                              "TRACER_ENCRYPTION_KEY": KEY,
-                              "TRACER_ENV_FILE": str(tmp_path / "none.env")})
+    settings = load_settings(
+        {
+            "TRACER_DATABASE_URL": url,
+            "TRACER_SECRET_KEY": "k",
+            "TRACER_ENCRYPTION_KEY": KEY,
+            "TRACER_ENV_FILE": str(tmp_path / "none.env"),
+        }
+    )
     return SurveyTurn(settings, default_questionnaire(), TracerStore(settings))
 
 
 def _messages() -> list[tuple[str, str]]:
-    script = [("hello", "greet"), ("yes", "affirm"), ("English", "inform"),
-              ('/inform{"choice":"demo"}', "inform")]
+    script = [
+        ("hello", "greet"),
+        ("yes", "affirm"),
+        ("English", "inform"),
+        ('/inform{"choice":"demo"}', "inform"),
+    ]
     return script + [(t.text, t.intent) for _code, t in wave_script("baseline", "en")[:6]]
 
 
 def _converse(turn: SurveyTurn, sender: str, statements: list[int]) -> list[TurnResult]:
     """Run the scripted messages as the action does; SQL statements per turn appended."""
     counter = [0]
-    event.listen(engine_for(turn.settings.database_url), "before_cursor_execute",
-                 lambda *_args: counter.__setitem__(0, counter[0] + 1))
+    event.listen(
+        engine_for(turn.settings.database_url),
+        "before_cursor_execute",
+        lambda *_args: counter.__setitem__(0, counter[0] + 1),
+    )
     step, language, results = None, None, []
     for index, (text, intent) in enumerate(_messages()):
-        entities = json.loads(text[len("/inform"):]) if text.startswith("/inform") else {}
-        incoming = Incoming(sender, "rest", text, intent, 0.99, entities, f"{sender}:{index}",
-                            step, language, answers_step=step is not None)
+        entities = json.loads(text[len("/inform") :]) if text.startswith("/inform") else {}
+        incoming = Incoming(
+            sender,
+            "rest",
+            text,
+            intent,
+            0.99,
+            entities,
+            f"{sender}:{index}",
+            step,
+            language,
+            answers_step=step is not None,
+        )
         before = counter[0]
         with turn_reads():
             result = turn.run(incoming)
@@ -86,10 +108,12 @@ def test_a_stored_message_is_never_stored_twice(turn: SurveyTurn) -> None:
     store = turn.store
     trainee = store.find_trainee("hot-3")
     code = next(iter(store.current_answers(trainee.id)["baseline"]))
-    assert store.store_answer(trainee.id, "baseline", code, "x", raw_text="x",
-                              source_message_id="m-1")
-    assert not store.store_answer(trainee.id, "baseline", code, "y", raw_text="y",
-                                  source_message_id="m-1")
+    assert store.store_answer(
+        trainee.id, "baseline", code, "x", raw_text="x", source_message_id="m-1"
+    )
+    assert not store.store_answer(
+        trainee.id, "baseline", code, "y", raw_text="y", source_message_id="m-1"
+    )
     assert store.current_answers(trainee.id)["baseline"][code].value == "x"
 
 
@@ -98,8 +122,9 @@ def test_reads_inside_a_turn_see_the_turns_own_writes(turn: SurveyTurn) -> None:
     trainee = turn.store.find_trainee("hot-4")
     with turn_reads():
         before = turn.store.current_answers(trainee.id)["baseline"]
-        turn.store.store_answer(trainee.id, "baseline", "bl_extra_test", 1, raw_text=None,
-                                source_message_id="m-2")
+        turn.store.store_answer(
+            trainee.id, "baseline", "bl_extra_test", 1, raw_text=None, source_message_id="m-2"
+        )
         after = turn.store.current_answers(trainee.id)["baseline"]
         assert "bl_extra_test" in after and "bl_extra_test" not in before
         turn.store.set_language(trainee.id, "fr")
@@ -115,8 +140,10 @@ def test_rasa_action_response_check_is_cached_and_unchanged() -> None:
 
     assert RemoteAction._validate_action_result is validate_action_result
     action = RemoteAction.__new__(RemoteAction)
-    good = {"events": [{"event": "slot", "name": "step", "value": "q:x"}],
-            "responses": [{"text": "hi", "buttons": [{"title": "a", "payload": "/b"}]}]}
+    good = {
+        "events": [{"event": "slot", "name": "step", "value": "q:x"}],
+        "responses": [{"text": "hi", "buttons": [{"title": "a", "payload": "/b"}]}],
+    }
     assert action._validate_action_result(good)
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result({"events": [{"event": 5}]})

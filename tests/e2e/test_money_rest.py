@@ -24,12 +24,36 @@ W = 52 / 12
 # language → country of the programme, then for trainee A: daily wage, days, weekly amount
 # (no currency typed), days; for trainee B: a range, and an amount without currency.
 CASES = {
-    "en": ("KE", "KES", "1,200 shillings a day", "5", "20000 a week", "6",
-           "between 30000 and 40000 shillings", "45000"),
-    "fr": ("SN", "XOF", "3 000 francs par jour", "6", "25 000 par semaine", "5",
-           "entre 90 000 et 140 000 FCFA", "80 000"),
-    "es": ("CO", "COP", "50 mil pesos diarios", "6", "300 mil a la semana", "5",
-           "entre 1 y 1,5 millones de pesos", "900.000"),
+    "en": (
+        "KE",
+        "KES",
+        "1,200 shillings a day",
+        "5",
+        "20000 a week",
+        "6",
+        "between 30000 and 40000 shillings",
+        "45000",
+    ),
+    "fr": (
+        "SN",
+        "XOF",
+        "3 000 francs par jour",
+        "6",
+        "25 000 par semaine",
+        "5",
+        "entre 90 000 et 140 000 FCFA",
+        "80 000",
+    ),
+    "es": (
+        "CO",
+        "COP",
+        "50 mil pesos diarios",
+        "6",
+        "300 mil a la semana",
+        "5",
+        "entre 1 y 1,5 millones de pesos",
+        "900.000",
+    ),
 }
 DAYS_NOTED = {"en": "{} days a week", "fr": "{} jours par semaine", "es": "{} días a la semana"}
 
@@ -51,9 +75,15 @@ def demo_country(stack):
 def answer_baseline(stack, sender: str, language: str, money: dict[str, list[str]]) -> list[str]:
     """Register and answer the baseline as a wage earner; ``money`` gives the messages sent for
     each money question (the amount, then yes or the days worked). Returns every bot text."""
-    said = [texts(stack.say(sender, text)) for text in (
-        {"en": "hello", "fr": "bonjour", "es": "hola"}[language], YES[language],
-        LANGUAGE_REPLY[language], '/inform{"choice":"demo"}')]
+    said = [
+        texts(stack.say(sender, text))
+        for text in (
+            {"en": "hello", "fr": "bonjour", "es": "hola"}[language],
+            YES[language],
+            LANGUAGE_REPLY[language],
+            '/inform{"choice":"demo"}',
+        )
+    ]
     for code, turn in wave_script("baseline", language, WAGE_EARNER):
         for text in money.get(code, [turn.text]):
             said.append(texts(stack.say(sender, text)))
@@ -63,9 +93,13 @@ def answer_baseline(stack, sender: str, language: str, money: dict[str, list[str
 def current(stack, stack_store, sender: str) -> dict[str, Answer]:
     trainee = stack_store.find_trainee(sender)
     with session_scope(stack.database_url) as session:
-        rows = session.execute(
-            select(Answer).where(Answer.trainee_id == trainee.id, Answer.is_current.is_(True))
-        ).scalars().all()
+        rows = (
+            session.execute(
+                select(Answer).where(Answer.trainee_id == trainee.id, Answer.is_current.is_(True))
+            )
+            .scalars()
+            .all()
+        )
         for row in rows:
             session.expunge(row)
     return {row.question_code: row for row in rows}
@@ -85,9 +119,15 @@ def test_earnings_in_the_period_people_are_paid(stack, stack_store, demo_country
     yes = YES[language]
 
     first = f"money-a-{uuid.uuid4().hex[:12]}"
-    said = answer_baseline(stack, first, language, {
-        "bl_earnings": [daily, days], "bl_expected_earnings": [weekly, days_weekly],
-    })
+    said = answer_baseline(
+        stack,
+        first,
+        language,
+        {
+            "bl_earnings": [daily, days],
+            "bl_expected_earnings": [weekly, days_weekly],
+        },
+    )
     assert any(DAYS_NOTED[language].format(days) in line for line in said), said
     rows = current(stack, stack_store, first)
     day_amount = rows["bl_earnings"].value_json["amount"]
@@ -98,9 +138,15 @@ def test_earnings_in_the_period_people_are_paid(stack, stack_store, demo_country
     assert rows["bl_expected_earnings_days"].value_json == int(days_weekly)
 
     second = f"money-b-{uuid.uuid4().hex[:12]}"
-    said = answer_baseline(stack, second, language, {
-        "bl_earnings": [ranged, yes], "bl_expected_earnings": [bare],
-    })
+    said = answer_baseline(
+        stack,
+        second,
+        language,
+        {
+            "bl_earnings": [ranged, yes],
+            "bl_expected_earnings": [bare],
+        },
+    )
     rows = current(stack, stack_store, second)
     low, high = rows["bl_earnings"].value_json["range"]
     assert_money(rows["bl_earnings"], (low + high) / 2, "month", currency, (low + high) / 2)

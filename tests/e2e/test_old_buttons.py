@@ -44,9 +44,7 @@ def test_a_payload_of_an_earlier_question_changes_it_and_never_answers_the_pendi
     # the old "No" of the yes/no question, sent while "why did you enrol" is pending
     replies = stack.say(sender, payload_for(work_experience, "no"))
     question = default_questionnaire().question("bl_work_experience").label_in(language)
-    assert t("tap_changed", language, question=question, answer=t("no", language)) in texts(
-        replies
-    )
+    assert t("tap_changed", language, question=question, answer=t("no", language)) in texts(replies)
     assert texts(replies)[-1] == texts(pending)[-1]  # the pending question, asked again
     answers = _current(stack_store, sender)
     assert answers["bl_work_experience"] == "no" and "bl_enrol_reason" not in answers
@@ -65,9 +63,7 @@ def test_a_payload_of_an_earlier_question_changes_it_and_never_answers_the_pendi
 
 def _payloads(messages: list[dict], choice: str) -> str:
     """The payload of the button (socket.io: quick reply) answering ``choice``."""
-    replies = [
-        {"buttons": m.get("quick_replies") or m.get("buttons") or []} for m in messages
-    ]
+    replies = [{"buttons": m.get("quick_replies") or m.get("buttons") or []} for m in messages]
     return payload_for(replies, choice)
 
 

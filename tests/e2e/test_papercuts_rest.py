@@ -31,16 +31,14 @@ def test_a_greeting_at_the_consent_question_repeats_it_kindly(stack, sender, lan
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "es"])
-def test_after_the_baseline_the_trainee_is_told_when_tracer_writes_again(
-    stack, sender, language
-):
+def test_after_the_baseline_the_trainee_is_told_when_tracer_writes_again(stack, sender, language):
     end = date.today() + timedelta(days=120)
     code = f"nc{uuid.uuid4().hex[:6]}"
     add_programme(load_settings(stack.env), code, {"c1": (end, None)})
     stack.say(sender, HELLO[language])
     stack.say(sender, YES[language])
     stack.say(sender, LANGUAGE_REPLY[language])
-    stack.say(sender, '/inform' + json.dumps({"choice": code}))
+    stack.say(sender, "/inform" + json.dumps({"choice": code}))
     replies: list[dict] = []
     for _code, turn in wave_script("baseline", language):
         replies = stack.say(sender, turn.text)

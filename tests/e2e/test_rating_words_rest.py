@@ -17,12 +17,27 @@ pytestmark = pytest.mark.e2e
 YES_NO = ["yes", "no"]
 CASES = {
     # language: (negated phrase, its echo, unsure phrase, its confirmation question, value)
-    "en": ("not very happy with it", "Noted: 2 out of 5",
-           "maybe quite useful", "I understood 4 out of 5 — is that right?", 4),
-    "fr": ("pas vraiment satisfaite", "Noté : 2 sur 5",
-           "un peu déçue", "J'ai compris 2 sur 5 — c'est bien ça ?", 2),
-    "es": ("no estoy nada contento", "Anotado: 1 de 5",
-           "no está mal", "Entendí 3 de 5, ¿es correcto?", 3),
+    "en": (
+        "not very happy with it",
+        "Noted: 2 out of 5",
+        "maybe quite useful",
+        "I understood 4 out of 5 — is that right?",
+        4,
+    ),
+    "fr": (
+        "pas vraiment satisfaite",
+        "Noté : 2 sur 5",
+        "un peu déçue",
+        "J'ai compris 2 sur 5 — c'est bien ça ?",
+        2,
+    ),
+    "es": (
+        "no estoy nada contento",
+        "Anotado: 1 de 5",
+        "no está mal",
+        "Entendí 3 de 5, ¿es correcto?",
+        3,
+    ),
 }
 NEGATED_VALUE = {"en": 2, "fr": 2, "es": 1}
 
@@ -46,9 +61,7 @@ def _current(store, sender: str, wave: str, code: str):
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "es"])
-def test_ratings_in_words_are_echoed_or_confirmed_and_stored(
-    stack, stack_store, sender, language
-):
+def test_ratings_in_words_are_echoed_or_confirmed_and_stored(stack, stack_store, sender, language):
     negated, echo, unsure, question, value = CASES[language]
     _at_question(stack, sender, language, "exit", "ex_satisfaction")
 

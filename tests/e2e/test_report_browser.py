@@ -36,12 +36,36 @@ def browser():  # type: ignore[no-untyped-def]
 def test_demo_report_renders_without_console_errors(browser, tmp_path: Path):  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     runner = CliRunner()
-    result = runner.invoke(cli, ["--database-url", url, "demo-data", "--trainees", "2000",
-                                 "--seed", "42", "--programme", "solar"])
+    result = runner.invoke(
+        cli,
+        [
+            "--database-url",
+            url,
+            "demo-data",
+            "--trainees",
+            "2000",
+            "--seed",
+            "42",
+            "--programme",
+            "solar",
+        ],
+    )
     assert result.exit_code == 0, result.output
     out = tmp_path / "report.html"
-    result = runner.invoke(cli, ["--database-url", url, "report", "--programme", "solar",
-                                 "--format", "html", "--out", str(out)])
+    result = runner.invoke(
+        cli,
+        [
+            "--database-url",
+            url,
+            "report",
+            "--programme",
+            "solar",
+            "--format",
+            "html",
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
 
     page = browser.new_page(viewport={"width": 1100, "height": 1400})

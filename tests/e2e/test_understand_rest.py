@@ -20,26 +20,41 @@ pytestmark = pytest.mark.e2e
 
 YES = '/inform{"choice":"yes"}'
 AGE = {"en": "I'm 19", "fr": "j'ai 19 ans", "es": "tengo 19 años"}
-BORN = {"en": "19 years old, so born in {year}", "fr": "19 ans, donc né·e en {year}",
-        "es": "19 años, o sea nacido/a en {year}"}
+BORN = {
+    "en": "19 years old, so born in {year}",
+    "fr": "19 ans, donc né·e en {year}",
+    "es": "19 años, o sea nacido/a en {year}",
+}
 NUMBERED = {"en": "1. No schooling", "fr": "1. Aucune scolarité", "es": "1. Sin estudios"}
 NOTED = {"en": "Noted: ", "fr": "Noté : ", "es": "Anotado: "}
 CONFIRM = {"en": "I understood ", "fr": "J'ai compris ", "es": "Entendí "}
 # (question, typed description, stored choice, "echo" or "confirm")
 DESCRIBED = {
-    "en": [("bl_activity_status", "im fixing phones for people, my own thing", "self_employed",
-            "echo"),
-           ("bl_enrol_reason", "to find a better life", "better_job", "confirm")],
-    "fr": [("bl_activity_status", "je vends des habits", "self_employed", "confirm"),
-           ("bl_enrol_reason", "je veux être embauchée dans une entreprise", "get_job", "echo")],
-    "es": [("bl_activity_status", "ando buscando chamba", "unemployed_looking", "echo"),
-           ("bl_enrol_reason", "para conseguir trabajo", "get_job", "confirm")],
+    "en": [
+        (
+            "bl_activity_status",
+            "im fixing phones for people, my own thing",
+            "self_employed",
+            "echo",
+        ),
+        ("bl_enrol_reason", "to find a better life", "better_job", "confirm"),
+    ],
+    "fr": [
+        ("bl_activity_status", "je vends des habits", "self_employed", "confirm"),
+        ("bl_enrol_reason", "je veux être embauchée dans une entreprise", "get_job", "echo"),
+    ],
+    "es": [
+        ("bl_activity_status", "ando buscando chamba", "unemployed_looking", "echo"),
+        ("bl_enrol_reason", "para conseguir trabajo", "get_job", "confirm"),
+    ],
 }
 IMPLIED_YES = {"en": "since 2019", "fr": "deux ans", "es": "desde 2020"}
 TITLE = {"en": "electrician", "fr": "électricien", "es": "electricista"}
-FIRST_TITLE = {"en": "Building and related electricians (7411)",
-               "fr": "Électriciens du bâtiment et assimilés (7411)",
-               "es": "Electricistas de obras y afines (7411)"}
+FIRST_TITLE = {
+    "en": "Building and related electricians (7411)",
+    "fr": "Électriciens du bâtiment et assimilés (7411)",
+    "es": "Electricistas de obras y afines (7411)",
+}
 
 
 def _value(store, sender: str, code: str):
@@ -90,8 +105,12 @@ def test_a_baseline_typed_in_words_is_understood_repaired_and_coded(
         if code == "bl_activity_status" and stored == "self_employed":
             stack.say(sender, "150 000 FCFA")  # bl_earnings
             assert _value(stack_store, sender, "bl_earnings") == {
-                "amount": 150000.0, "currency": "XOF", "period": "month", "follow_up": None,
-                "monthly": 150000.0}
+                "amount": 150000.0,
+                "currency": "XOF",
+                "period": "month",
+                "follow_up": None,
+                "monthly": 150000.0,
+            }
         if code == "bl_activity_status":
             # an implied yes to "have you ever done paid work?", confirmed
             replies = stack.say(sender, IMPLIED_YES[language])
@@ -107,8 +126,9 @@ def test_a_baseline_typed_in_words_is_understood_repaired_and_coded(
     replies = stack.say(sender, TITLE[language])
     assert catalog()["isco_question"][language] in texts(replies)
     assert choices(replies)[0] == "7411" and len(choices(replies)) == 4
-    assert any(FIRST_TITLE[language] == b.get("title") for r in replies
-               for b in r.get("buttons", []))
+    assert any(
+        FIRST_TITLE[language] == b.get("title") for r in replies for b in r.get("buttons", [])
+    )
     replies = stack.say(sender, '/inform{"choice":"7411"}')
     assert _starts(replies, NOTED[language])
     assert catalog()["wave_done_baseline"][language] in texts(replies)

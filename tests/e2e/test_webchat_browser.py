@@ -183,9 +183,10 @@ def test_browser_language_is_used_without_lang_parameter(web_stack: Stack, brows
         reply.focus()
         spanish.page.keyboard.press("Enter")
         _expect_text(spanish.page, "Seguimos en español")  # confirmed in passing, not asked
-        assert "¿Qué idioma prefiere?" not in spanish.page.locator(
-            ".rw-messages-container"
-        ).inner_text()
+        assert (
+            "¿Qué idioma prefiere?"
+            not in spanish.page.locator(".rw-messages-container").inner_text()
+        )
         assert spanish.errors == [] and spanish.remote_urls() == []
     finally:
         spanish.close()

@@ -57,8 +57,13 @@ def plan_for(index: int) -> dict[str, tuple[str, Any]]:
     amount = 1000 * (index + 1)
     plan["bl_earnings"] = (
         f"{amount} USD",
-        {"amount": float(amount), "currency": "USD", "period": "month", "follow_up": None,
-         "monthly": float(amount)},
+        {
+            "amount": float(amount),
+            "currency": "USD",
+            "period": "month",
+            "follow_up": None,
+            "monthly": float(amount),
+        },
     )
     plan["bl_expected_months_to_job"] = ("6 months", 6)
     return plan

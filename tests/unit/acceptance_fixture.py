@@ -35,8 +35,7 @@ from tests.unit.analytics_fixture import SKIP, _row
 
 AS_OF = date(2026, 6, 1)
 WOMEN = set(range(1, 21)) | {35, 36, 37, 38}
-BORN = {**{i: 2002 for i in range(1, 35)}, **{i: 1990 for i in range(35, 39)}, 39: 1985,
-        40: 1985}
+BORN = {**{i: 2002 for i in range(1, 35)}, **{i: 1990 for i in range(35, 39)}, 39: 1985, 40: 1985}
 REGISTRY = {
     **{i: "completed" for i in [*range(1, 17), *range(21, 29), *range(35, 40)]},
     **{i: "dropped_out" for i in [*range(17, 21), *range(29, 33), 40]},
@@ -44,32 +43,54 @@ REGISTRY = {
 
 
 def _employed(sie: str, months: int, relevance: str, skills: str, **extra: Any) -> dict:
-    return {"fu_worked_last_week": "yes", "fu_status_in_employment": sie,
-            "fu_months_to_first_job": months, "fu_job_relevance": relevance,
-            "fu_skills_use": skills, "fu_satisfaction_hindsight": 4, **extra}
+    return {
+        "fu_worked_last_week": "yes",
+        "fu_status_in_employment": sie,
+        "fu_months_to_first_job": months,
+        "fu_job_relevance": relevance,
+        "fu_skills_use": skills,
+        "fu_satisfaction_hindsight": 4,
+        **extra,
+    }
 
 
-def _employee(months: int, social: str, earnings: Any, relevance: str, skills: str,
-              contract: str = "written") -> dict:
-    return _employed("employee", months, relevance, skills, fu_contract=contract,
-                     fu_social_security=social, fu_earnings=earnings)
+def _employee(
+    months: int, social: str, earnings: Any, relevance: str, skills: str, contract: str = "written"
+) -> dict:
+    return _employed(
+        "employee",
+        months,
+        relevance,
+        skills,
+        fu_contract=contract,
+        fu_social_security=social,
+        fu_earnings=earnings,
+    )
 
 
-def _business(sie: str, months: int, registered: str, earnings: Any, relevance: str,
-              skills: str) -> dict:
-    return _employed(sie, months, relevance, skills, fu_business_registered=registered,
-                     fu_earnings=earnings)
+def _business(
+    sie: str, months: int, registered: str, earnings: Any, relevance: str, skills: str
+) -> dict:
+    return _employed(
+        sie, months, relevance, skills, fu_business_registered=registered, fu_earnings=earnings
+    )
 
 
 def _family(months: int, earnings: Any, relevance: str, skills: str) -> dict:
     return _employed("family_worker", months, relevance, skills, fu_earnings=earnings)
 
 
-def _not_working(looked: str, available: str, had_job: str, months: int | None = None,
-                 reason: str | None = None) -> dict:
-    answers = {"fu_worked_last_week": "no", "fu_temp_absent": "no", "fu_looked_for_work": looked,
-               "fu_available": available, "fu_had_job_since": had_job,
-               "fu_satisfaction_hindsight": 2}
+def _not_working(
+    looked: str, available: str, had_job: str, months: int | None = None, reason: str | None = None
+) -> dict:
+    answers = {
+        "fu_worked_last_week": "no",
+        "fu_temp_absent": "no",
+        "fu_looked_for_work": looked,
+        "fu_available": available,
+        "fu_had_job_since": had_job,
+        "fu_satisfaction_hindsight": 2,
+    }
     if months is not None:
         answers["fu_months_to_first_job"] = months
     if reason is not None:
@@ -126,36 +147,116 @@ FOLLOWUP_12: dict[int, dict[str, Any]] = {
     34: _outside("discouraged"),
 }
 HOURS = {7: 20, 8: 20, 26: 30}  # every other employed respondent: 40
-EXPECTED_MONTHS = {1: 3, 2: 2, 7: 6, 8: 3, 9: 4, 10: 6, 13: 6, 17: 12, 21: 1, 22: 2, 24: 3,
-                   26: 6, 30: 3, 33: 1}
-EXPECTED_EARNINGS = {1: (150, XOF), 2: (200, XOF), 4: (300, XOF), 13: (300, XOF),
-                     21: (250, XOF), 22: (400, XOF), 35: (400, XOF), 37: (100, XOF),
-                     9: (200, XOF), 23: (100, "USD")}
+EXPECTED_MONTHS = {
+    1: 3,
+    2: 2,
+    7: 6,
+    8: 3,
+    9: 4,
+    10: 6,
+    13: 6,
+    17: 12,
+    21: 1,
+    22: 2,
+    24: 3,
+    26: 6,
+    30: 3,
+    33: 1,
+}
+EXPECTED_EARNINGS = {
+    1: (150, XOF),
+    2: (200, XOF),
+    4: (300, XOF),
+    13: (300, XOF),
+    21: (250, XOF),
+    22: (400, XOF),
+    35: (400, XOF),
+    37: (100, XOF),
+    9: (200, XOF),
+    23: (100, "USD"),
+}
 NOT_RECOMMENDING = {6, 14, 18, 30}
 STUDYING_NOW = {5, 11, 21, 25}
 MET = {
-    1: "yes", 2: "partly", 3: "yes", 4: "no", 5: "yes", 6: "partly", 7: "yes", 8: "partly",
-    9: "no", 10: "no", 11: "yes", 12: "no", 13: "yes", 14: "no", 17: "no", 21: "yes",
-    22: "yes", 23: "yes", 24: "no", 25: "partly", 26: "partly", 29: "partly", 30: "no",
-    33: "yes", 34: "no", 35: "yes", 36: "yes", 37: "partly", 39: "yes",
+    1: "yes",
+    2: "partly",
+    3: "yes",
+    4: "no",
+    5: "yes",
+    6: "partly",
+    7: "yes",
+    8: "partly",
+    9: "no",
+    10: "no",
+    11: "yes",
+    12: "no",
+    13: "yes",
+    14: "no",
+    17: "no",
+    21: "yes",
+    22: "yes",
+    23: "yes",
+    24: "no",
+    25: "partly",
+    26: "partly",
+    29: "partly",
+    30: "no",
+    33: "yes",
+    34: "no",
+    35: "yes",
+    36: "yes",
+    37: "partly",
+    39: "yes",
 }
 EXPECTATION = {
     **{i: "get_job" for i in (1, 2, 7, 8, 9, 10, 13, 15, 17, 18, 21, 22, 24, 26, 27, 30, 33)},
     **{i: "earn_more" for i in (3, 4, 14, 29, 35, 37)},
     **{i: "start_business" for i in (5, 6, 23, 36, 39)},
-    11: "learn_skill", 25: "learn_skill", 12: "get_certificate", 34: "learn_skill",
+    11: "learn_skill",
+    25: "learn_skill",
+    12: "get_certificate",
+    34: "learn_skill",
 }
 ACTIVITY = {
-    **{i: ("employee", (amount, XOF)) for i, amount in
-       ((3, 100), (4, 300), (14, 100), (22, 250), (29, 150), (35, 400), (37, 100))},
+    **{
+        i: ("employee", (amount, XOF))
+        for i, amount in ((3, 100), (4, 300), (14, 100), (22, 250), (29, 150), (35, 400), (37, 100))
+    },
     36: ("self_employed", (200, XOF)),
     6: ("self_employed", SKIP),
-    8: ("unemployed_looking", None), 13: ("unemployed_looking", None),
-    33: ("unemployed_looking", None), 12: ("not_working_other", None),
+    8: ("unemployed_looking", None),
+    13: ("unemployed_looking", None),
+    33: ("unemployed_looking", None),
+    12: ("not_working_other", None),
 }
 EXIT_SATISFACTION = {
-    1: 5, 2: 4, 3: 4, 4: 3, 5: 5, 6: 2, 7: 4, 8: 3, 9: 2, 10: 3, 11: 5, 12: 4, 13: 5, 14: 1,
-    17: 3, 18: 1, 21: 4, 22: 5, 23: 3, 24: 2, 25: 4, 26: 3, 29: 2, 30: 1, 35: 5, 36: 4, 37: 3,
+    1: 5,
+    2: 4,
+    3: 4,
+    4: 3,
+    5: 5,
+    6: 2,
+    7: 4,
+    8: 3,
+    9: 2,
+    10: 3,
+    11: 5,
+    12: 4,
+    13: 5,
+    14: 1,
+    17: 3,
+    18: 1,
+    21: 4,
+    22: 5,
+    23: 3,
+    24: 2,
+    25: 4,
+    26: 3,
+    29: 2,
+    30: 1,
+    35: 5,
+    36: 4,
+    37: 3,
     39: 4,
 }
 EXIT_DROPOUT = {18: "financial", 29: "financial", 30: "found_job"}
@@ -163,10 +264,19 @@ EXIT_DROPOUT = {18: "financial", 29: "financial", 30: "found_job"}
 
 LATE_BASELINE_DAY = datetime(2025, 6, 1)  # trainee 16, after the training ended
 LATE_FOLLOWUP_6_DAY = datetime(2026, 3, 15)  # trainee 15, month 14 of a 6-month wave
-LATE_BASELINE = {"bl_sex": "female", "bl_birth_year": 2002, "bl_activity_status": "employee",
-                 "bl_earnings": (999, XOF), "bl_expectation_main": "get_job"}
-LATE_FOLLOWUP_6 = {**_employee(1, "yes", (900, XOF), "same_field", "often"),
-                   "fu_further_study": "no", "fu_expectation_met": "yes", "fu_hours_week": 40}
+LATE_BASELINE = {
+    "bl_sex": "female",
+    "bl_birth_year": 2002,
+    "bl_activity_status": "employee",
+    "bl_earnings": (999, XOF),
+    "bl_expectation_main": "get_job",
+}
+LATE_FOLLOWUP_6 = {
+    **_employee(1, "yes", (900, XOF), "same_field", "often"),
+    "fu_further_study": "no",
+    "fu_expectation_met": "yes",
+    "fu_hours_week": 40,
+}
 
 
 def _baseline(trainee_id: int) -> dict:
@@ -191,8 +301,9 @@ def _exit(trainee_id: int) -> dict:
     if trainee_id in EXIT_DROPOUT:
         answers.update(ex_completed="dropped_out", ex_dropout_reason=EXIT_DROPOUT[trainee_id])
     else:
-        answers.update(ex_completed="completed",
-                       ex_certificate="no" if trainee_id in (4, 23) else "yes")
+        answers.update(
+            ex_completed="completed", ex_certificate="no" if trainee_id in (4, 23) else "yes"
+        )
     if trainee_id <= 14:
         answers["ex_usefulness"] = 2 if trainee_id == 14 else 4
         answers["ex_workplace_learning"] = "yes" if trainee_id <= 7 else "no"
@@ -209,31 +320,51 @@ def build_acceptance_database(database_url: str) -> None:
     Base.metadata.create_all(engine)
     with engine.begin() as connection:
         connection.execute(insert(Programme).values(id=1, code="acc", name="Acceptance"))
-        connection.execute(insert(Cohort).values(
-            id=1, programme_id=1, code="2024", name="Acceptance 2024",
-            start_date=date(2024, 4, 1), end_date=date(2025, 1, 15), region="South"))
-        connection.execute(insert(Trainee), [
-            {"id": i, "pseudo_id": f"A{i:016x}", "cohort_id": 1, "status": "active",
-             "sex": "female" if i in WOMEN else "male", "birth_year": BORN[i],
-             "completion_status": REGISTRY.get(i)}
-            for i in range(1, 41)
-        ])
+        connection.execute(
+            insert(Cohort).values(
+                id=1,
+                programme_id=1,
+                code="2024",
+                name="Acceptance 2024",
+                start_date=date(2024, 4, 1),
+                end_date=date(2025, 1, 15),
+                region="South",
+            )
+        )
+        connection.execute(
+            insert(Trainee),
+            [
+                {
+                    "id": i,
+                    "pseudo_id": f"A{i:016x}",
+                    "cohort_id": 1,
+                    "status": "active",
+                    "sex": "female" if i in WOMEN else "male",
+                    "birth_year": BORN[i],
+                    "completion_status": REGISTRY.get(i),
+                }
+                for i in range(1, 41)
+            ],
+        )
         rows = []
         for trainee_id in sorted(set(FOLLOWUP_6) | {15, 18, 27}):
-            rows += [_row(trainee_id, "baseline", c, v)
-                     for c, v in _baseline(trainee_id).items()]
+            rows += [_row(trainee_id, "baseline", c, v) for c, v in _baseline(trainee_id).items()]
         for trainee_id in EXIT_SATISFACTION:
             rows += [_row(trainee_id, "exit", c, v) for c, v in _exit(trainee_id).items()]
         for wave, answers_of in (("followup_6", FOLLOWUP_6), ("followup_12", FOLLOWUP_12)):
             for trainee_id, answers in answers_of.items():
-                answers = {**answers, "fu_further_study": "yes" if trainee_id in STUDYING_NOW
-                           else "no", "fu_expectation_met": MET[trainee_id]}
+                answers = {
+                    **answers,
+                    "fu_further_study": "yes" if trainee_id in STUDYING_NOW else "no",
+                    "fu_expectation_met": MET[trainee_id],
+                }
                 if answers["fu_worked_last_week"] == "yes":
                     answers["fu_hours_week"] = HOURS.get(trainee_id, 40)
                 rows += [_row(trainee_id, wave, c, v) for c, v in answers.items()]
         rows += [_row(16, "baseline", c, v, LATE_BASELINE_DAY) for c, v in LATE_BASELINE.items()]
-        rows += [_row(15, "followup_6", c, v, LATE_FOLLOWUP_6_DAY)
-                 for c, v in LATE_FOLLOWUP_6.items()]
+        rows += [
+            _row(15, "followup_6", c, v, LATE_FOLLOWUP_6_DAY) for c, v in LATE_FOLLOWUP_6.items()
+        ]
         for row in rows:
             row["source_message_id"] = f"{row['trainee_id']}:{row['source_message_id']}"
         connection.execute(insert(Answer), rows)

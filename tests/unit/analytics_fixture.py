@@ -25,12 +25,18 @@ BASELINE: dict[int, dict[str, Any]] = {
     4: {"bl_expectation_main": "get_job", "bl_activity_status": "studying"},
     5: {"bl_expectation_main": "start_business", "bl_activity_status": "studying"},
     6: {"bl_expectation_main": "start_business", "bl_activity_status": "studying"},
-    7: {"bl_expectation_main": "earn_more", "bl_activity_status": "employee",
-        "bl_earnings": (100, "XOF")},
+    7: {
+        "bl_expectation_main": "earn_more",
+        "bl_activity_status": "employee",
+        "bl_earnings": (100, "XOF"),
+    },
     8: {"bl_expectation_main": "earn_more", "bl_activity_status": "unemployed_looking"},
     11: {"bl_expectation_main": "get_job", "bl_activity_status": "studying"},
-    12: {"bl_expectation_main": "start_business", "bl_activity_status": "self_employed",
-         "bl_earnings": (100, "USD")},
+    12: {
+        "bl_expectation_main": "start_business",
+        "bl_activity_status": "self_employed",
+        "bl_earnings": (100, "USD"),
+    },
     13: {"bl_expectation_main": "earn_more", "bl_activity_status": "unemployed_looking"},
 }
 EXIT: dict[int, dict[str, Any]] = {
@@ -44,45 +50,112 @@ EXIT: dict[int, dict[str, Any]] = {
 _EMPLOYED = {"fu_worked_last_week": "yes"}
 _NOT_WORKING = {"fu_worked_last_week": "no", "fu_temp_absent": "no"}
 FOLLOWUP_6: dict[int, dict[str, Any]] = {
-    1: {**_EMPLOYED, "fu_status_in_employment": "employee", "fu_contract": "written",
-        "fu_social_security": "yes", "fu_earnings": (200, "XOF"), "fu_months_to_first_job": 2,
-        "fu_job_relevance": "same_field", "fu_skills_use": "often", "fu_expectation_met": "yes",
-        "fu_satisfaction_hindsight": 5},
-    2: {**_EMPLOYED, "fu_status_in_employment": "own_account", "fu_business_registered": "no",
-        "fu_earnings": SKIP, "fu_months_to_first_job": 8, "fu_job_relevance": "unrelated",
-        "fu_skills_use": "never", "fu_expectation_met": "partly",
-        "fu_satisfaction_hindsight": 4},
-    3: {"fu_worked_last_week": "no", "fu_temp_absent": "yes",
-        "fu_status_in_employment": "employee", "fu_contract": "verbal",
-        "fu_social_security": "no", "fu_earnings": (100, "XOF"), "fu_months_to_first_job": 0,
-        "fu_job_relevance": "related_field", "fu_skills_use": "sometimes",
-        "fu_expectation_met": "yes", "fu_satisfaction_hindsight": 3},
-    4: {**_NOT_WORKING, "fu_looked_for_work": "yes", "fu_available": "yes",
-        "fu_had_job_since": "no", "fu_expectation_met": "no", "fu_satisfaction_hindsight": 2},
-    5: {**_NOT_WORKING, "fu_looked_for_work": "no", "fu_available": "no",
-        "fu_inactive_reason": "studying", "fu_had_job_since": "yes",
-        "fu_months_to_first_job": 3, "fu_expectation_met": "no",
-        "fu_satisfaction_hindsight": 1},
-    6: {**_NOT_WORKING, "fu_looked_for_work": "yes", "fu_available": "no",
-        "fu_had_job_since": "no", "fu_expectation_met": "partly",
-        "fu_satisfaction_hindsight": 3},
-    7: {**_EMPLOYED, "fu_status_in_employment": "employer", "fu_business_registered": "yes",
-        "fu_earnings": (150, "XOF"), "fu_months_to_first_job": 1,
-        "fu_job_relevance": "same_field", "fu_skills_use": "often", "fu_expectation_met": "yes",
-        "fu_satisfaction_hindsight": 5},
-    11: {**_EMPLOYED, "fu_status_in_employment": "employee", "fu_contract": "written",
-         "fu_social_security": "no", "fu_earnings": (300, "XOF"), "fu_months_to_first_job": 5,
-         "fu_job_relevance": "same_field", "fu_skills_use": "often",
-         "fu_expectation_met": "yes", "fu_satisfaction_hindsight": 4},
-    12: {**_EMPLOYED, "fu_status_in_employment": "own_account",
-         "fu_business_registered": "yes", "fu_earnings": (120, "USD"),
-         "fu_months_to_first_job": 7, "fu_job_relevance": "related_field",
-         "fu_skills_use": "sometimes", "fu_expectation_met": "yes",
-         "fu_satisfaction_hindsight": 4},
-    13: {**_EMPLOYED, "fu_status_in_employment": "family_worker",
-         "fu_earnings": (50, "XOF"), "fu_months_to_first_job": 4,
-         "fu_job_relevance": "unrelated", "fu_skills_use": "never",
-         "fu_expectation_met": "no", "fu_satisfaction_hindsight": 3},
+    1: {
+        **_EMPLOYED,
+        "fu_status_in_employment": "employee",
+        "fu_contract": "written",
+        "fu_social_security": "yes",
+        "fu_earnings": (200, "XOF"),
+        "fu_months_to_first_job": 2,
+        "fu_job_relevance": "same_field",
+        "fu_skills_use": "often",
+        "fu_expectation_met": "yes",
+        "fu_satisfaction_hindsight": 5,
+    },
+    2: {
+        **_EMPLOYED,
+        "fu_status_in_employment": "own_account",
+        "fu_business_registered": "no",
+        "fu_earnings": SKIP,
+        "fu_months_to_first_job": 8,
+        "fu_job_relevance": "unrelated",
+        "fu_skills_use": "never",
+        "fu_expectation_met": "partly",
+        "fu_satisfaction_hindsight": 4,
+    },
+    3: {
+        "fu_worked_last_week": "no",
+        "fu_temp_absent": "yes",
+        "fu_status_in_employment": "employee",
+        "fu_contract": "verbal",
+        "fu_social_security": "no",
+        "fu_earnings": (100, "XOF"),
+        "fu_months_to_first_job": 0,
+        "fu_job_relevance": "related_field",
+        "fu_skills_use": "sometimes",
+        "fu_expectation_met": "yes",
+        "fu_satisfaction_hindsight": 3,
+    },
+    4: {
+        **_NOT_WORKING,
+        "fu_looked_for_work": "yes",
+        "fu_available": "yes",
+        "fu_had_job_since": "no",
+        "fu_expectation_met": "no",
+        "fu_satisfaction_hindsight": 2,
+    },
+    5: {
+        **_NOT_WORKING,
+        "fu_looked_for_work": "no",
+        "fu_available": "no",
+        "fu_inactive_reason": "studying",
+        "fu_had_job_since": "yes",
+        "fu_months_to_first_job": 3,
+        "fu_expectation_met": "no",
+        "fu_satisfaction_hindsight": 1,
+    },
+    6: {
+        **_NOT_WORKING,
+        "fu_looked_for_work": "yes",
+        "fu_available": "no",
+        "fu_had_job_since": "no",
+        "fu_expectation_met": "partly",
+        "fu_satisfaction_hindsight": 3,
+    },
+    7: {
+        **_EMPLOYED,
+        "fu_status_in_employment": "employer",
+        "fu_business_registered": "yes",
+        "fu_earnings": (150, "XOF"),
+        "fu_months_to_first_job": 1,
+        "fu_job_relevance": "same_field",
+        "fu_skills_use": "often",
+        "fu_expectation_met": "yes",
+        "fu_satisfaction_hindsight": 5,
+    },
+    11: {
+        **_EMPLOYED,
+        "fu_status_in_employment": "employee",
+        "fu_contract": "written",
+        "fu_social_security": "no",
+        "fu_earnings": (300, "XOF"),
+        "fu_months_to_first_job": 5,
+        "fu_job_relevance": "same_field",
+        "fu_skills_use": "often",
+        "fu_expectation_met": "yes",
+        "fu_satisfaction_hindsight": 4,
+    },
+    12: {
+        **_EMPLOYED,
+        "fu_status_in_employment": "own_account",
+        "fu_business_registered": "yes",
+        "fu_earnings": (120, "USD"),
+        "fu_months_to_first_job": 7,
+        "fu_job_relevance": "related_field",
+        "fu_skills_use": "sometimes",
+        "fu_expectation_met": "yes",
+        "fu_satisfaction_hindsight": 4,
+    },
+    13: {
+        **_EMPLOYED,
+        "fu_status_in_employment": "family_worker",
+        "fu_earnings": (50, "XOF"),
+        "fu_months_to_first_job": 4,
+        "fu_job_relevance": "unrelated",
+        "fu_skills_use": "never",
+        "fu_expectation_met": "no",
+        "fu_satisfaction_hindsight": 3,
+    },
 }
 FURTHER_STUDY_YES = {5, 12}
 
@@ -90,12 +163,17 @@ FURTHER_STUDY_YES = {5, 12}
 # Answer days inside each wave's fieldwork window of the cohorts 2024-04-01 → 2025-01-15
 # (baseline until 2024-05-01; exit 2025-01-15 → 04-14; 6 months 2025-07-15 → 10-14; 12 months
 # 2026-01-15 → 04-14).
-WAVE_DAYS = {"baseline": datetime(2024, 3, 20), "exit": datetime(2025, 1, 20),
-             "followup_6": datetime(2025, 8, 1), "followup_12": datetime(2026, 2, 1)}
+WAVE_DAYS = {
+    "baseline": datetime(2024, 3, 20),
+    "exit": datetime(2025, 1, 20),
+    "followup_6": datetime(2025, 8, 1),
+    "followup_12": datetime(2026, 2, 1),
+}
 
 
-def _row(trainee_id: int, wave: str, code: str, value: Any,
-         answered_at: datetime | None = None) -> dict:
+def _row(
+    trainee_id: int, wave: str, code: str, value: Any, answered_at: datetime | None = None
+) -> dict:
     number = text = None
     status = "answered"
     if value is SKIP:
@@ -108,9 +186,15 @@ def _row(trainee_id: int, wave: str, code: str, value: Any,
     else:
         text = value
     return {
-        "trainee_id": trainee_id, "wave": wave, "question_code": code, "status": status,
-        "value_json": value, "value_number": number, "value_text": text,
-        "source_message_id": f"{wave}:{code}", "answered_at": answered_at or WAVE_DAYS[wave],
+        "trainee_id": trainee_id,
+        "wave": wave,
+        "question_code": code,
+        "status": status,
+        "value_json": value,
+        "value_number": number,
+        "value_text": text,
+        "source_message_id": f"{wave}:{code}",
+        "answered_at": answered_at or WAVE_DAYS[wave],
         "is_current": True,
     }
 
@@ -122,17 +206,30 @@ def build_fixture_database(database_url: str) -> None:
     with engine.begin() as connection:
         connection.execute(insert(Programme).values(id=1, code="weld", name="Welding"))
         connection.execute(insert(Programme).values(id=2, code="other", name="Other"))
-        connection.execute(insert(Cohort).values(
-            id=1, programme_id=1, code="2024", name="Welding 2024", start_date=date(2024, 4, 1),
-            end_date=date(2025, 1, 15), region="North"))
+        connection.execute(
+            insert(Cohort).values(
+                id=1,
+                programme_id=1,
+                code="2024",
+                name="Welding 2024",
+                start_date=date(2024, 4, 1),
+                end_date=date(2025, 1, 15),
+                region="North",
+            )
+        )
         trainees = []
         for trainee_id in range(1, 14):
             male = trainee_id in (7, 8, 9, 10, 13)
-            trainees.append({
-                "id": trainee_id, "pseudo_id": f"T{trainee_id:016x}", "cohort_id": 1,
-                "status": "active", "sex": "male" if male else "female",
-                "birth_year": 1990 if trainee_id in (9, 10) else 2000,
-            })
+            trainees.append(
+                {
+                    "id": trainee_id,
+                    "pseudo_id": f"T{trainee_id:016x}",
+                    "cohort_id": 1,
+                    "status": "active",
+                    "sex": "male" if male else "female",
+                    "birth_year": 1990 if trainee_id in (9, 10) else 2000,
+                }
+            )
         connection.execute(insert(Trainee), trainees)
         rows = []
         for trainee_id, answers in BASELINE.items():

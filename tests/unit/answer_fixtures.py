@@ -14,8 +14,13 @@ def _text(en: str) -> dict[str, str]:
 def question(kind: str, code: str = "q_test", **fields: Any) -> Question:
     """A question of answer type ``kind`` with throwaway wording; ``fields`` override the rest."""
     return Question(
-        code=code, wave="followup", type=kind, text=_text(f"{kind}?"), label=_text(code),
-        help=_text("help"), **fields,
+        code=code,
+        wave="followup",
+        type=kind,
+        text=_text(f"{kind}?"),
+        label=_text(code),
+        help=_text("help"),
+        **fields,
     )
 
 
@@ -27,8 +32,12 @@ def choices(*rows: tuple[str, str, str, str]) -> tuple[Choice, ...]:
 SEX = choices(
     ("female", "Woman", "Femme", "Mujer"),
     ("male", "Man", "Homme", "Hombre"),
-    ("other", "Other / prefer not to say", "Autre / je préfère ne pas répondre",
-     "Otro / prefiero no decir"),
+    (
+        "other",
+        "Other / prefer not to say",
+        "Autre / je préfère ne pas répondre",
+        "Otro / prefiero no decir",
+    ),
 )
 COMPLETED = choices(
     ("completed", "Completed", "Terminée", "Terminada"),
@@ -36,10 +45,18 @@ COMPLETED = choices(
 )
 ACTIVITY = choices(
     ("wage_employed", "Employed for a wage", "Salarié·e", "Empleado/a asalariado/a"),
-    ("self_employed", "Self-employed / own business", "À mon compte / entreprise",
-     "Por cuenta propia / negocio"),
+    (
+        "self_employed",
+        "Self-employed / own business",
+        "À mon compte / entreprise",
+        "Por cuenta propia / negocio",
+    ),
     ("studying", "Studying", "Études", "Estudiando"),
     ("looking", "Looking for work", "À la recherche d'un emploi", "Buscando trabajo"),
-    ("not_working", "Not working and not looking", "Ni en emploi ni en recherche",
-     "No trabaja ni busca"),
+    (
+        "not_working",
+        "Not working and not looking",
+        "Ni en emploi ni en recherche",
+        "No trabaja ni busca",
+    ),
 )

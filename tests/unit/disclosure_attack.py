@@ -46,8 +46,11 @@ def _cells(tables: dict[str, pd.DataFrame]) -> tuple[dict, list]:
                 values[(*base, "count")] = _number(row["count"])
                 mean = row.get("kind") == "mean"
                 value = _number(row["value"])
-                values[(*base, "sum")] = (value * n if value is not None and n else
-                                          0.0 if n == 0 else None) if mean else None
+                values[(*base, "sum")] = (
+                    (value * n if value is not None and n else 0.0 if n == 0 else None)
+                    if mean
+                    else None
+                )
                 if row["n"] == HIDDEN:
                     hidden.update({(*base, "n"), (*base, "count")})
                     if mean:
@@ -65,8 +68,9 @@ def _cells(tables: dict[str, pd.DataFrame]) -> tuple[dict, list]:
                     members = [(name, indicator, wave, breakdown, g, q) for g in groups["group"]]
                     relations.append((total, members))
     relations += _identities(tables)
-    return {k: (None if k in hidden else v) for k, v in values.items()
-            if v is not None or k in hidden}, relations
+    return {
+        k: (None if k in hidden else v) for k, v in values.items() if v is not None or k in hidden
+    }, relations
 
 
 def _identities(tables: dict[str, pd.DataFrame]) -> list[tuple[tuple, list[tuple]]]:
@@ -77,17 +81,33 @@ def _identities(tables: dict[str, pd.DataFrame]) -> list[tuple[tuple, list[tuple
         return names[0] if names else None
 
     specs = [
-        (("labour", "Unemployment rate", "n"),
-         [("labour", "Employment rate", "count"), ("labour", "Unemployment rate", "count")]),
-        (("labour", "Employment rate", "n"),
-         [("labour", "Employment rate", "count"), ("labour", "Unemployment rate", "count"),
-          ("labour", "Outside the labour force", "count")]),
-        (("formality", "Formal (all", "count"),
-         [("formality", "Formal employees", "count"),
-          ("formality", "Registered businesses", "count")]),
-        (("formality", "Formal (all", "n"),
-         [("formality", "Formal employees", "n"), ("formality", "Registered businesses", "n"),
-          ("employment_type", "Contributing family", "count")]),
+        (
+            ("labour", "Unemployment rate", "n"),
+            [("labour", "Employment rate", "count"), ("labour", "Unemployment rate", "count")],
+        ),
+        (
+            ("labour", "Employment rate", "n"),
+            [
+                ("labour", "Employment rate", "count"),
+                ("labour", "Unemployment rate", "count"),
+                ("labour", "Outside the labour force", "count"),
+            ],
+        ),
+        (
+            ("formality", "Formal (all", "count"),
+            [
+                ("formality", "Formal employees", "count"),
+                ("formality", "Registered businesses", "count"),
+            ],
+        ),
+        (
+            ("formality", "Formal (all", "n"),
+            [
+                ("formality", "Formal employees", "n"),
+                ("formality", "Registered businesses", "n"),
+                ("employment_type", "Contributing family", "count"),
+            ],
+        ),
     ]
     relations = []
     for (table, prefix, q), parts in specs:
@@ -98,8 +118,9 @@ def _identities(tables: dict[str, pd.DataFrame]) -> list[tuple[tuple, list[tuple
         rows = tables[table][tables[table]["indicator"] == total_name]
         for row in rows.to_dict("records"):
             where = (row["wave"], row["breakdown"], row["group"])
-            relations.append(((table, total_name, *where, q),
-                              [(t, n, *where, pq) for t, n, pq in part_names]))
+            relations.append(
+                ((table, total_name, *where, q), [(t, n, *where, pq) for t, n, pq in part_names])
+            )
     return relations
 
 

@@ -57,7 +57,7 @@ class Chat:
                 text=text,
                 intent=intent,
                 confidence=0.99,
-                entities=json.loads(text[len("/inform"):]) if payload else {},
+                entities=json.loads(text[len("/inform") :]) if payload else {},
                 message_id=f"m{next(_ids)}",
                 step=self.step,
                 language=self.language,

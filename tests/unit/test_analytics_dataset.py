@@ -17,11 +17,23 @@ from tests.unit.analytics_fixture import AS_OF, WAVE_DAYS, build_fixture_databas
 EXACT = 1234.5678901234567  # needs 17 significant digits to read back exactly
 
 
-def _answer(trainee_id: int, wave: str, code: str, *, text: str | None = None,
-            number: float | None = None, status: str = "answered") -> dict:
+def _answer(
+    trainee_id: int,
+    wave: str,
+    code: str,
+    *,
+    text: str | None = None,
+    number: float | None = None,
+    status: str = "answered",
+) -> dict:
     return {
-        "trainee_id": trainee_id, "wave": wave, "question_code": code, "status": status,
-        "value_json": None, "value_number": number, "value_text": text,
+        "trainee_id": trainee_id,
+        "wave": wave,
+        "question_code": code,
+        "status": status,
+        "value_json": None,
+        "value_number": number,
+        "value_text": text,
         "source_message_id": f"extra:{trainee_id}:{wave}:{code}:{text}:{number}",
         # ten days after the fixture's answers, inside the wave's fieldwork window
         "answered_at": WAVE_DAYS.get(wave, datetime(2027, 1, 20)) + timedelta(days=10),
@@ -50,8 +62,11 @@ def responses(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
         for row in extra:
             connection.execute(
                 update(Answer)
-                .where(Answer.trainee_id == row["trainee_id"], Answer.wave == row["wave"],
-                       Answer.question_code == row["question_code"])
+                .where(
+                    Answer.trainee_id == row["trainee_id"],
+                    Answer.wave == row["wave"],
+                    Answer.question_code == row["question_code"],
+                )
                 .values(is_current=False)
             )
         connection.execute(insert(Answer), extra)

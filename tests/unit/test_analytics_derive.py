@@ -14,50 +14,75 @@ NA = None
 
 
 def test_labour_status_missing_answers_stay_unknown():
-    frame = pd.DataFrame({
-        "fu_worked_last_week": ["yes", "no", "no", "no", "no", "no", NA],
-        "fu_temp_absent": [NA, "yes", "no", "no", "no", NA, NA],
-        "fu_looked_for_work": [NA, NA, "yes", "yes", "no", NA, NA],
-        "fu_available": [NA, NA, "yes", "no", "yes", NA, NA],
-    })
+    frame = pd.DataFrame(
+        {
+            "fu_worked_last_week": ["yes", "no", "no", "no", "no", "no", NA],
+            "fu_temp_absent": [NA, "yes", "no", "no", "no", NA, NA],
+            "fu_looked_for_work": [NA, NA, "yes", "yes", "no", NA, NA],
+            "fu_available": [NA, NA, "yes", "no", "yes", NA, NA],
+        }
+    )
     assert labour_status(frame).tolist() == [
-        "employed", "employed", "unemployed", "outside", "outside", None, None
+        "employed",
+        "employed",
+        "unemployed",
+        "outside",
+        "outside",
+        None,
+        None,
     ]
 
 
 def test_formality_rules_follow_the_ilo():
-    frame = pd.DataFrame({
-        "fu_status_in_employment": ["employee", "employee", "employee", "own_account",
-                                    "family_worker", "employee"],
-        "fu_contract": ["written", "written", "none", NA, NA, "written"],
-        "fu_social_security": ["yes", "no", "yes", NA, NA, NA],
-        "fu_business_registered": [NA, NA, NA, "yes", NA, NA],
-    })
+    frame = pd.DataFrame(
+        {
+            "fu_status_in_employment": [
+                "employee",
+                "employee",
+                "employee",
+                "own_account",
+                "family_worker",
+                "employee",
+            ],
+            "fu_contract": ["written", "written", "none", NA, NA, "written"],
+            "fu_social_security": ["yes", "no", "yes", NA, NA, NA],
+            "fu_business_registered": [NA, NA, NA, "yes", NA, NA],
+        }
+    )
     # the contract does not decide; family workers are informal; unknown stays unknown
-    assert formality(frame).tolist() == ["formal", "informal", "formal", "formal", "informal",
-                                         None]
+    assert formality(frame).tolist() == ["formal", "informal", "formal", "formal", "informal", None]
 
 
 def test_paid_leave_makes_an_employee_formal_when_the_questionnaire_asks_it():
-    frame = pd.DataFrame({
-        "fu_status_in_employment": ["employee", "employee", "employee"],
-        "fu_social_security": ["no", "no", "no"],
-        "fu_business_registered": [NA, NA, NA],
-        "fu_paid_annual_leave": ["yes", "yes", "no"],
-        "fu_paid_sick_leave": ["yes", "no", "yes"],
-    })
+    frame = pd.DataFrame(
+        {
+            "fu_status_in_employment": ["employee", "employee", "employee"],
+            "fu_social_security": ["no", "no", "no"],
+            "fu_business_registered": [NA, NA, NA],
+            "fu_paid_annual_leave": ["yes", "yes", "no"],
+            "fu_paid_sick_leave": ["yes", "no", "yes"],
+        }
+    )
     assert formality(frame).tolist() == ["formal", "informal", "informal"]
 
 
 def test_earnings_change_needs_an_observed_baseline_amount():
-    frame = pd.DataFrame({
-        "bl_earnings": [np.nan, 100.0, 100.0, 100.0, np.nan, 100.0],
-        "bl_earnings_currency": [NA, "XOF", "XOF", "XOF", NA, "XOF"],
-        "labour_status": ["employed", "employed", "unemployed", "employed", "outside",
-                          "employed"],
-        "fu_earnings": [50.0, 80.0, np.nan, 300.0, np.nan, np.nan],
-        "fu_earnings_currency": ["XOF", "XOF", NA, "USD", NA, NA],
-    })
+    frame = pd.DataFrame(
+        {
+            "bl_earnings": [np.nan, 100.0, 100.0, 100.0, np.nan, 100.0],
+            "bl_earnings_currency": [NA, "XOF", "XOF", "XOF", NA, "XOF"],
+            "labour_status": [
+                "employed",
+                "employed",
+                "unemployed",
+                "employed",
+                "outside",
+                "employed",
+            ],
+            "fu_earnings": [50.0, 80.0, np.nan, 300.0, np.nan, np.nan],
+            "fu_earnings_currency": ["XOF", "XOF", NA, "USD", NA, NA],
+        }
+    )
     change = earnings_change(frame)
     # no baseline amount (student with a side income now): missing, not "earns more"
     assert pd.isna(change.iloc[0]) and pd.isna(change.iloc[4])
@@ -93,12 +118,14 @@ def test_small_cells_are_collapsed_by_dropping_the_last_variable():
         index=pd.Index(range(1, 21), name="trainee_id"),
     )
     responded = np.array([True] * 10 + [True] + [False] * 9)
-    weights = response_weights(people, np.ones(20, bool), responded, ("cohort", "completion"),
-                               trim=0)
+    weights = response_weights(
+        people, np.ones(20, bool), responded, ("cohort", "completion"), trim=0
+    )
     assert weights.to_numpy() == pytest.approx([20 / 11] * 11)
     # with min 1 respondent: weight 10 for the lone dropout, then trimmed at 3.5 × mean
-    weights = response_weights(people, np.ones(20, bool), responded, ("cohort", "completion"),
-                               min_respondents=1)
+    weights = response_weights(
+        people, np.ones(20, bool), responded, ("cohort", "completion"), min_respondents=1
+    )
     mean = 20 / 11
     assert weights.iloc[-1] == pytest.approx(3.5 * mean)
     assert weights.sum() == pytest.approx(20)
@@ -109,8 +136,12 @@ def test_weighting_by_completion_corrects_what_sex_and_age_cannot():
     # issue 14: 20 trainees in one sex × age cell, 10 completers (all answered, 9 employed)
     # and 10 dropouts (2 answered, none employed): 75 % unweighted, 45 % weighted
     people = pd.DataFrame(
-        {"cohort": "2024", "w_completion": ["completed"] * 10 + ["dropped_out"] * 10,
-         "w_sex": "female", "w_age_band": "20-24"},
+        {
+            "cohort": "2024",
+            "w_completion": ["completed"] * 10 + ["dropped_out"] * 10,
+            "w_sex": "female",
+            "w_age_band": "20-24",
+        },
         index=pd.Index(range(1, 21), name="trainee_id"),
     )
     responded = np.array([True] * 12 + [False] * 8)

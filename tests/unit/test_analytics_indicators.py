@@ -19,8 +19,12 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
 
 
 def cell(
-    table: pd.DataFrame, indicator: str, wave: str = "followup_6", breakdown: str = "all",
-    group: str = "all", column: str = "value",
+    table: pd.DataFrame,
+    indicator: str,
+    wave: str = "followup_6",
+    breakdown: str = "all",
+    group: str = "all",
+    column: str = "value",
 ) -> object:
     rows = table[
         table["indicator"].str.startswith(indicator)
@@ -58,14 +62,16 @@ def test_weighted_completion_carries_the_empty_cell(tables):
     # women 20-24: 8 due, 6 answered → 8/6; men: 20-24 cell 3 due / 2 answered, 30-34 cell
     # (2 due) has nobody, so the men's weights are scaled to 5 due → 2.5 each.
     expected = 100 * (6 * 8 / 6 + 2.5) / 13
-    assert cell(tables["satisfaction"], "Satisfaction with training: rated", "exit",
-                column="n") == 8
+    assert (
+        cell(tables["satisfaction"], "Satisfaction with training: rated", "exit", column="n") == 8
+    )
     rated = {1: 5, 2: 4, 3: 4, 4: 3, 5: 2, 6: 5, 7: 4, 8: 1}
     women = sum(8 / 6 for i, r in rated.items() if r >= 4 and i <= 6)
     men = sum(2.5 for i, r in rated.items() if r >= 4 and i > 6)
     assert expected == pytest.approx(100 * (8 + 2.5) / 13)
-    assert cell(tables["satisfaction"], "Satisfaction with training: rated", "exit",
-                column="value_weighted") == pytest.approx(100 * (women + men) / 13)
+    assert cell(
+        tables["satisfaction"], "Satisfaction with training: rated", "exit", column="value_weighted"
+    ) == pytest.approx(100 * (women + men) / 13)
 
 
 def test_labour_status(tables):
@@ -75,9 +81,7 @@ def test_labour_status(tables):
     assert cell(table, "Unemployment rate") == pytest.approx(12.5)  # 1 / (7 + 1)
     assert cell(table, "Unemployment rate", column="n") == 8
     assert cell(table, "Outside the labour force") == pytest.approx(20.0)
-    assert cell(table, "Employment rate", column="value_weighted") == pytest.approx(
-        100 * 10 / 13
-    )
+    assert cell(table, "Employment rate", column="value_weighted") == pytest.approx(100 * 10 / 13)
     assert cell(table, "Employment rate", breakdown="age_band", group="20-24") == pytest.approx(70)
     assert cell(table, "Employment rate", column="response_rate") == pytest.approx(100 * 10 / 13)
 
@@ -87,8 +91,10 @@ def test_small_cells_are_suppressed_with_a_complement(tables):
     # men: 2 respondents; women (8) are hidden too, else men = all − women
     assert cell(table, "Employment rate", breakdown="sex", group="female") == SUPPRESSED
     for column in ("n", "value", "value_weighted", "count", "ci_low", "deff"):
-        assert cell(table, "Employment rate", breakdown="sex", group="male",
-                    column=column) == SUPPRESSED
+        assert (
+            cell(table, "Employment rate", breakdown="sex", group="male", column=column)
+            == SUPPRESSED
+        )
 
 
 def test_wage_and_self_employment(tables):
@@ -150,8 +156,10 @@ def test_expectations_vs_outcomes(tables):
     assert cell(table, "Expectation met: partly", **args) == pytest.approx(20.0)
     assert cell(table, "Expectation met: no", **args) == pytest.approx(20.0)
     assert cell(table, "Objective check: employed", **args) == pytest.approx(80.0)
-    assert cell(table, "Expectation met: yes", breakdown="expectation",
-                group="start_business") == SUPPRESSED
+    assert (
+        cell(table, "Expectation met: yes", breakdown="expectation", group="start_business")
+        == SUPPRESSED
+    )
 
 
 def test_unknown_programme_and_cohort(tmp_path):

@@ -20,7 +20,9 @@ from tests.unit.analytics_fixture import AS_OF, build_fixture_database
 # trainee → (typed at follow-up, days worked per week or None); the fixture's other XOF amounts
 # (trainees 7 and 13) stay 150 and 50 per month.
 TYPED = {
-    1: ("2000 FCFA par jour", 5), 3: ("1000 FCFA par jour", 6), 11: ("300 FCFA par semaine", 5)
+    1: ("2000 FCFA par jour", 5),
+    3: ("1000 FCFA par jour", 6),
+    11: ("300 FCFA par semaine", 5),
 }
 MONTHLY = {1: 2000 * 5 * 52 / 12, 3: 1000 * 6 * 52 / 12, 11: 300 * 52 / 12}
 
@@ -30,11 +32,14 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> str:
     workdir = tmp_path_factory.mktemp("monthly")
     url = f"sqlite:///{workdir / 'fixture.db'}"
     build_fixture_database(url)
-    settings = load_settings({
-        "TRACER_ENV_FILE": str(workdir / "none.env"), "TRACER_SECRET_KEY": "k",
-        "TRACER_DATABASE_URL": url,
-        "TRACER_ENCRYPTION_KEY": "M2R0ZXN0a2V5LXRlc3RrZXktdGVzdGtleS10ZXN0a2U=",
-    })
+    settings = load_settings(
+        {
+            "TRACER_ENV_FILE": str(workdir / "none.env"),
+            "TRACER_SECRET_KEY": "k",
+            "TRACER_DATABASE_URL": url,
+            "TRACER_ENCRYPTION_KEY": "M2R0ZXN0a2V5LXRlc3RrZXktdGVzdGtleS10ZXN0a2U=",
+        }
+    )
     store = TracerStore(settings)
     question = default_questionnaire().question("fu_earnings")
     for trainee_id, (text, days) in TYPED.items():
@@ -73,6 +78,14 @@ def test_the_export_carries_the_monthly_amount_the_period_and_the_rule(database)
     assert sorted(periods) == ["day", "day", "month", "month", "week"]
     recoding = release.table.variables["fu_earnings_f6"].recoding
     assert any("3 amounts converted from another pay period" in r for r in recoding)
-    book = codebook(release.table, {"programme": "weld", "layout": "wide", "waves": [],
-                                    "generated_at": "now", "questionnaire_version": "1"})
+    book = codebook(
+        release.table,
+        {
+            "programme": "weld",
+            "layout": "wide",
+            "waves": [],
+            "generated_at": "now",
+            "questionnaire_version": "1",
+        },
+    )
     assert "× days worked in a usual week × 52/12" in codebook_markdown(book)

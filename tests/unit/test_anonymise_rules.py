@@ -13,8 +13,14 @@ from bot.questionnaire.loader import default_questionnaire
 
 def test_age_bands_are_five_years_wide_with_open_ends():
     born = pd.Series([2012, 2006, 2002, 1999, 1950, None])
-    assert list(age_bands(born, 2026, 5, 15, 60)) == ["<15", "20-24", "20-24", "25-29", "60+",
-                                                      pd.NA]
+    assert list(age_bands(born, 2026, 5, 15, 60)) == [
+        "<15",
+        "20-24",
+        "20-24",
+        "25-29",
+        "60+",
+        pd.NA,
+    ]
 
 
 def test_dates_become_quarters_or_years():
@@ -32,10 +38,12 @@ def test_rare_values_are_merged_and_earnings_top_coded_per_currency():
 
 
 def test_greedy_suppression_reaches_k_with_few_cells():
-    frame = pd.DataFrame({
-        "age": ["20-24"] * 6 + ["25-29"] * 5 + ["60+"],
-        "region": ["N"] * 6 + ["S"] * 5 + ["N"],
-    })
+    frame = pd.DataFrame(
+        {
+            "age": ["20-24"] * 6 + ["25-29"] * 5 + ["60+"],
+            "region": ["N"] * 6 + ["S"] * 5 + ["N"],
+        }
+    )
     result = enforce_k(frame, 5, ["age", "region"])
     assert int(result.suppressed.to_numpy().sum()) == 1
     assert result.suppressed.loc[11, "age"]

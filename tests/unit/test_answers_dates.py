@@ -101,8 +101,9 @@ def test_not_dates(language, text):
     assert parse_answer(MONTH, text, language, today=TODAY).error == "not_a_date"
 
 
-@pytest.mark.parametrize(("language", "text"), [("en", "2024"), ("fr", "l'année dernière"),
-                                                 ("es", "en 2023")])
+@pytest.mark.parametrize(
+    ("language", "text"), [("en", "2024"), ("fr", "l'année dernière"), ("es", "en 2023")]
+)
 def test_a_year_alone_asks_for_the_month(language, text):
     result = parse_answer(MONTH, text, language, today=TODAY)
     assert result.error == "not_a_date" and result.details.get("need_month")

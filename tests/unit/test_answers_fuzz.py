@@ -52,10 +52,33 @@ NASTY = [
     "k" * 999,
     "9k" * 333,
     "1 000 " * 160,
-    "/answer{\"value\": " * 50,
+    '/answer{"value": ' * 50,
 ]
-WORDS = ["un ", "mil ", "cent ", "y ", "medio ", "mois ", "an ", "half ", "k", "1", "0", " ",
-         "/", ",", ".", "francs ", "mars ", "no ", "oui ", "ago ", "il y a ", "hace ", "-"]
+WORDS = [
+    "un ",
+    "mil ",
+    "cent ",
+    "y ",
+    "medio ",
+    "mois ",
+    "an ",
+    "half ",
+    "k",
+    "1",
+    "0",
+    " ",
+    "/",
+    ",",
+    ".",
+    "francs ",
+    "mars ",
+    "no ",
+    "oui ",
+    "ago ",
+    "il y a ",
+    "hace ",
+    "-",
+]
 TEXTS = st.one_of(
     st.text(max_size=60),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
@@ -63,14 +86,18 @@ TEXTS = st.one_of(
     st.lists(st.sampled_from(WORDS), max_size=12).map("".join),
     st.sampled_from(NASTY),
 )
-FAST = settings(max_examples=200, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 TODAY = date(2025, 6, 15)
 
 
 @FAST
-@given(text=TEXTS, language=st.sampled_from(["en", "fr", "es", "xx", ""]),
-       index=st.integers(0, len(QUESTIONS) - 1))
+@given(
+    text=TEXTS,
+    language=st.sampled_from(["en", "fr", "es", "xx", ""]),
+    index=st.integers(0, len(QUESTIONS) - 1),
+)
 def test_parse_answer_never_raises(text, language, index):
     result = parse_answer(QUESTIONS[index], text, language, today=TODAY)
     assert result.ok or result.error in ERROR_KEYS

@@ -67,8 +67,14 @@ def test_years(language, text, expected):
 
 @pytest.mark.parametrize(
     ("language", "text", "expected"),
-    [("fr", "1 500", 1500), ("en", "1,500", 1500), ("es", "1.500", 1500), ("en", "-5", -5),
-     ("fr", "2 mille", 2000), ("es", "dos mil", 2000)],
+    [
+        ("fr", "1 500", 1500),
+        ("en", "1,500", 1500),
+        ("es", "1.500", 1500),
+        ("en", "-5", -5),
+        ("fr", "2 mille", 2000),
+        ("es", "dos mil", 2000),
+    ],
 )
 def test_unbounded_integers(language, text, expected):
     assert parse_answer(ANY_INT, text, language).value == expected

@@ -173,9 +173,7 @@ def test_an_old_button_changes_its_own_question_and_the_pending_one_is_asked_aga
     result = chat.tap(t("no", language), step="q:bl_work_experience")  # the old keyboard
     assert result.step == "q:bl_enrol_reason"  # asked again, not answered
     label = engine.questionnaire.question("bl_work_experience").label_in(language)
-    assert chat.said == [
-        t("tap_changed", language, question=label, answer=t("no", language))
-    ]
+    assert chat.said == [t("tap_changed", language, question=label, answer=t("no", language))]
     assert chat.answers()["bl_work_experience"] == "no"
     assert "bl_enrol_reason" not in chat.answers()
     assert chat.rows("bl_work_experience") == [("yes", False), ("no", True)]  # history kept

@@ -132,9 +132,7 @@ NOTED = {"en": "Noted: '{}'", "fr": "Noté : « {} »", "es": "Anotado: «{}»"}
         ("es", "ando buscando chamba", "Buscando trabajo"),
     ],
 )
-def test_a_description_is_stored_and_echoed_with_the_choice_label(
-    tmp_path, language, text, label
-):
+def test_a_description_is_stored_and_echoed_with_the_choice_label(tmp_path, language, text, label):
     engine = survey_chat.make_engine(tmp_path, BASELINE_DAY)
     chat = Chat(engine, language, until="bl_activity_status")
     chat.wave = "baseline"

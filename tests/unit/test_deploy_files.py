@@ -48,13 +48,25 @@ def test_compose_services_match_the_topology() -> None:
 
 
 def test_compose_env_uses_the_names_the_code_reads() -> None:
-    known = _config_variables() | _endpoint_variables() | {
-        "TELEGRAM_MODE", "TICKET_LOCK_LIFETIME", "TRACER_LOG_LEVEL",
-    }
+    known = (
+        _config_variables()
+        | _endpoint_variables()
+        | {
+            "TELEGRAM_MODE",
+            "TICKET_LOCK_LIFETIME",
+            "TRACER_LOG_LEVEL",
+        }
+    )
     unknown = set(ENV) - known
     assert not unknown, f"compose sets variables nothing reads: {unknown}"
-    required = {"TRACER_DATABASE_URL", "TRACER_SECRET_KEY", "TRACER_ENCRYPTION_KEY",
-                "TRACER_RASA_TOKEN", "TRACER_ACTION_SERVER_URL", "TRACER_LOCK_STORE"}
+    required = {
+        "TRACER_DATABASE_URL",
+        "TRACER_SECRET_KEY",
+        "TRACER_ENCRYPTION_KEY",
+        "TRACER_RASA_TOKEN",
+        "TRACER_ACTION_SERVER_URL",
+        "TRACER_LOCK_STORE",
+    }
     assert required | _endpoint_variables() <= set(ENV)
     assert ENV["TRACER_LOCK_STORE"] == "redis"
     assert ENV["TRACER_DATABASE_URL"].startswith("postgresql://")
@@ -64,8 +76,14 @@ def test_compose_env_uses_the_names_the_code_reads() -> None:
 def test_local_cluster_env_sets_the_same_names() -> None:
     written = set(re.findall(r"^(TRACER_[A-Z_]+)=", CLUSTER_SH, flags=re.M))
     assert _endpoint_variables() <= written
-    assert {"TRACER_DATABASE_URL", "TRACER_SECRET_KEY", "TRACER_ENCRYPTION_KEY",
-            "TRACER_RASA_TOKEN", "TRACER_ACTION_SERVER_URL", "TRACER_LOCK_STORE"} <= written
+    assert {
+        "TRACER_DATABASE_URL",
+        "TRACER_SECRET_KEY",
+        "TRACER_ENCRYPTION_KEY",
+        "TRACER_RASA_TOKEN",
+        "TRACER_ACTION_SERVER_URL",
+        "TRACER_LOCK_STORE",
+    } <= written
     assert written <= _config_variables() | _endpoint_variables()
 
 
@@ -103,9 +121,17 @@ def test_endpoints_use_rasas_redis_lock_store() -> None:
 def _render(tmp_path: Path, *extra: str) -> str:
     out = tmp_path / "nginx.conf"
     subprocess.run(
-        ["sh", str(DEPLOY / "render-nginx.sh"), str(DEPLOY / "nginx.conf.template"), str(out),
-         "127.0.0.1:8080", str(tmp_path), str(tmp_path / "error.log"),
-         "127.0.0.1:9001,127.0.0.1:9002", *extra],
+        [
+            "sh",
+            str(DEPLOY / "render-nginx.sh"),
+            str(DEPLOY / "nginx.conf.template"),
+            str(out),
+            "127.0.0.1:8080",
+            str(tmp_path),
+            str(tmp_path / "error.log"),
+            "127.0.0.1:9001,127.0.0.1:9002",
+            *extra,
+        ],
         check=True,
     )
     return out.read_text()
@@ -124,15 +150,26 @@ def test_nginx_config_balances_rest_and_pins_socketio(tmp_path: Path) -> None:
     assert with_actions.count("server 127.0.0.1:910") == 2
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
-                    reason="nginx is not installed")
+@pytest.mark.skipif(
+    shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
+    reason="nginx is not installed",
+)
 def test_rendered_nginx_config_is_valid(tmp_path: Path) -> None:
     _render(tmp_path, "127.0.0.1:8081", "127.0.0.1:9101")
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     done = subprocess.run(
-        [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
-         "-e", str(tmp_path / "error.log")],
-        capture_output=True, text=True,
+        [
+            nginx,
+            "-t",
+            "-p",
+            str(tmp_path),
+            "-c",
+            str(tmp_path / "nginx.conf"),
+            "-e",
+            str(tmp_path / "error.log"),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
 
@@ -181,9 +218,18 @@ def test_public_nginx_server_publishes_only_trainee_paths(tmp_path: Path) -> Non
     env = {**os.environ, "NGINX_INTERNAL_LISTEN": "127.0.0.1:8084"}
     out = tmp_path / "nginx.conf"
     subprocess.run(
-        ["sh", str(DEPLOY / "render-nginx.sh"), str(DEPLOY / "nginx.conf.template"), str(out),
-         "127.0.0.1:8080", str(tmp_path), str(tmp_path / "error.log"), "127.0.0.1:9001"],
-        check=True, env=env,
+        [
+            "sh",
+            str(DEPLOY / "render-nginx.sh"),
+            str(DEPLOY / "nginx.conf.template"),
+            str(out),
+            "127.0.0.1:8080",
+            str(tmp_path),
+            str(tmp_path / "error.log"),
+            "127.0.0.1:9001",
+        ],
+        check=True,
+        env=env,
     )
     blocks = _server_blocks(out.read_text())
     public = blocks["127.0.0.1:8080"]
@@ -200,8 +246,12 @@ def test_rasa_image_refuses_to_start_without_a_token(tmp_path: Path) -> None:
 
     env = {k: v for k, v in os.environ.items() if k != "TRACER_RASA_TOKEN"}
     done = subprocess.run(
-        ["sh", str(DEPLOY / "rasa-entrypoint.sh")], capture_output=True, text=True, env=env,
-        cwd=tmp_path, timeout=30,
+        ["sh", str(DEPLOY / "rasa-entrypoint.sh")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=30,
     )
     assert done.returncode == 64
     assert "TRACER_RASA_TOKEN" in done.stderr

@@ -97,8 +97,11 @@ def test_a_later_follow_up_is_not_steered_by_an_earlier_one():
         "baseline": stored(bl_activity_status="employee"),
         "followup_6": stored(fu_worked_last_week="yes", fu_status_in_employment="employee"),
         "followup_12": stored(
-            fu_worked_last_week="no", fu_temp_absent="no", fu_looked_for_work="yes",
-            fu_available="yes", fu_had_job_since="no",
+            fu_worked_last_week="no",
+            fu_temp_absent="no",
+            fu_looked_for_work="yes",
+            fu_available="yes",
+            fu_had_job_since="no",
         ),
     }
     context = engine.skip_context(all_answers, "followup_12")

@@ -36,10 +36,16 @@ def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> dict:
     url = f"sqlite:///{workdir / 'tracer.db'}"
     upgrade_database(url)
     ids = generate(url, SyntheticSpec(trainees=150, seed=3))
-    store = TracerStore(load_settings({
-        "TRACER_SECRET_KEY": SECRET, "TRACER_ENCRYPTION_KEY": ENCRYPTION,
-        "TRACER_DATABASE_URL": url, "TRACER_ENV_FILE": str(workdir / "none.env"),
-    }))
+    store = TracerStore(
+        load_settings(
+            {
+                "TRACER_SECRET_KEY": SECRET,
+                "TRACER_ENCRYPTION_KEY": ENCRYPTION,
+                "TRACER_DATABASE_URL": url,
+                "TRACER_ENV_FILE": str(workdir / "none.env"),
+            }
+        )
+    )
     codes = []
     with session_scope(url) as session:
         for trainee_id, (name, phone, email, chat) in zip(ids, PEOPLE, strict=False):
@@ -49,13 +55,19 @@ def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> dict:
             store.add_contact(session, trainee_id, "telegram", chat)
             code = new_invite_code()
             codes.append(code)
-            session.execute(insert(Invitation).values(
-                trainee_id=trainee_id, code_hash=keyed_hash(SECRET, code, purpose="invite")))
+            session.execute(
+                insert(Invitation).values(
+                    trainee_id=trainee_id, code_hash=keyed_hash(SECRET, code, purpose="invite")
+                )
+            )
         session.execute(
             Answer.__table__.update()
             .where(Answer.trainee_id == ids[0], Answer.question_code == "bl_desired_occupation")
-            .values(value_text=f"tailor like my uncle {FREE_TEXT_NAME}",
-                    raw_text=f"I am {PEOPLE[0][0]}, tailor like my uncle {FREE_TEXT_NAME}"))
+            .values(
+                value_text=f"tailor like my uncle {FREE_TEXT_NAME}",
+                raw_text=f"I am {PEOPLE[0][0]}, tailor like my uncle {FREE_TEXT_NAME}",
+            )
+        )
         pseudo_ids = list(session.execute(select(Trainee.pseudo_id)).scalars())
     identifiers = [value for person in PEOPLE for value in person] + codes + pseudo_ids
     return {"url": url, "identifiers": identifiers, "n": len(ids)}
@@ -75,8 +87,18 @@ def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def run_export(db: dict, out: Path, *extra: str, env: dict | None = None):
     """Invoke ``tracer export`` with CliRunner; the click Result."""
-    args = ["--database-url", db["url"], "export", "--programme", "solar",
-            "--max-suppression", "0.3", "--out", str(out), *extra]
+    args = [
+        "--database-url",
+        db["url"],
+        "export",
+        "--programme",
+        "solar",
+        "--max-suppression",
+        "0.3",
+        "--out",
+        str(out),
+        *extra,
+    ]
     return CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
 
 
@@ -128,8 +150,9 @@ def test_every_record_is_k_anonymous_on_its_visible_quasi_identifiers(
     codebook = json.loads((tmp_path / "out" / "codebook.json").read_text())
     by_name = {v["name"]: v for v in codebook["variables"]}
     assert "5-year age bands" in by_name["age_band"]["recoding"][0]
-    assert any("top-coded at the 99th percentile" in r for r in by_name["fu_earnings_f6"]
-               ["recoding"])
+    assert any(
+        "top-coded at the 99th percentile" in r for r in by_name["fu_earnings_f6"]["recoding"]
+    )
     assert by_name["sex"]["label"]["fr"] == "Sexe"
     assert (tmp_path / "out" / "codebook.md").read_text().count("| fu_earnings_f6 |") == 1
 
@@ -139,22 +162,27 @@ def test_pseudonyms_are_stable_per_secret_and_differ_across_secrets(
 ):
     for name in ("a", "b"):
         assert run_export(fixture_db, tmp_path / name, "--format", "csv").exit_code == 0
-    other = run_export(fixture_db, tmp_path / "c", "--format", "csv", "--secret-env",
-                       "OTHER_PROJECT_SECRET", env={"OTHER_PROJECT_SECRET": "another-project"})
+    other = run_export(
+        fixture_db,
+        tmp_path / "c",
+        "--format",
+        "csv",
+        "--secret-env",
+        "OTHER_PROJECT_SECRET",
+        env={"OTHER_PROJECT_SECRET": "another-project"},
+    )
     assert other.exit_code == 0, other.stderr
-    ids = {n: pd.read_csv(tmp_path / n / "tracer_solar_wide.csv", dtype=str)["pid"]
-           for n in "abc"}
+    ids = {n: pd.read_csv(tmp_path / n / "tracer_solar_wide.csv", dtype=str)["pid"] for n in "abc"}
     assert list(ids["a"]) == list(ids["b"])
     assert ids["a"].str.fullmatch(r"[0-9a-f]{16}").all() and ids["a"].is_unique
     assert not set(ids["a"]) & set(ids["c"])
 
 
-def test_export_refuses_when_suppression_would_exceed_the_limit(
-    fixture_db: dict, tmp_path: Path
-):
+def test_export_refuses_when_suppression_would_exceed_the_limit(fixture_db: dict, tmp_path: Path):
     out = tmp_path / "refused"
-    result = run_export(fixture_db, out, "--format", "dta", "--k", "60",
-                        "--max-suppression", "0.01")
+    result = run_export(
+        fixture_db, out, "--format", "dta", "--k", "60", "--max-suppression", "0.01"
+    )
     assert result.exit_code != 0
     assert "nothing was written" in result.stderr and "Traceback" not in result.stderr
     assert not out.exists()
@@ -184,8 +212,9 @@ def test_stata_file_reads_back_with_variable_and_value_labels(fixture_db: dict, 
 
 
 def test_free_text_only_with_flag_and_a_warning(fixture_db: dict, tmp_path: Path):
-    result = run_export(fixture_db, tmp_path / "out", "--format", "csv", "--include-free-text",
-                        "--layout", "long")
+    result = run_export(
+        fixture_db, tmp_path / "out", "--format", "csv", "--include-free-text", "--layout", "long"
+    )
     assert result.exit_code == 0, result.stderr
     assert "free-text" in result.stderr
     data = pd.read_csv(tmp_path / "out" / "tracer_solar_long.csv", dtype=str)
@@ -199,13 +228,35 @@ def test_free_text_only_with_flag_and_a_warning(fixture_db: dict, tmp_path: Path
 def test_unknown_programme_and_unmigrated_database_are_clear_errors(
     fixture_db: dict, tmp_path: Path
 ):
-    unknown = CliRunner().invoke(cli, ["--database-url", fixture_db["url"], "export",
-                                       "--programme", "nope", "--format", "csv",
-                                       "--out", str(tmp_path / "o")])
+    unknown = CliRunner().invoke(
+        cli,
+        [
+            "--database-url",
+            fixture_db["url"],
+            "export",
+            "--programme",
+            "nope",
+            "--format",
+            "csv",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
     assert unknown.exit_code == 1 and "has no trainees" in unknown.stderr
-    empty = CliRunner().invoke(cli, ["--database-url", f"sqlite:///{tmp_path / 'e.db'}",
-                                     "export", "--programme", "x", "--format", "csv",
-                                     "--out", str(tmp_path / "o")])
+    empty = CliRunner().invoke(
+        cli,
+        [
+            "--database-url",
+            f"sqlite:///{tmp_path / 'e.db'}",
+            "export",
+            "--programme",
+            "x",
+            "--format",
+            "csv",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
     assert empty.exit_code == 1 and "tracer db upgrade" in empty.stderr
     assert empty.exception is None or isinstance(empty.exception, SystemExit)
     assert not (tmp_path / "o").exists()

@@ -56,25 +56,32 @@ def test_window_edges(wave, start, end, grace, months, day, inside):
 
 
 def test_vectorised_flags_agree_with_the_window_and_ignore_missing_days():
-    frame = pd.DataFrame(CASES, columns=["wave", "start", "end", "grace", "months", "day",
-                                         "inside"])
+    frame = pd.DataFrame(
+        CASES, columns=["wave", "start", "end", "grace", "months", "day", "inside"]
+    )
     defaults = frame[(frame["grace"] == 30) & (frame["months"] == 3)]
-    flags = outside_window(defaults["wave"], defaults["start"], defaults["end"],
-                           defaults["day"], 30, 3)
+    flags = outside_window(
+        defaults["wave"], defaults["start"], defaults["end"], defaults["day"], 30, 3
+    )
     assert flags.tolist() == (~defaults["inside"]).tolist()
-    missing = outside_window(pd.Series(["baseline"]), pd.Series([START]), pd.Series([END]),
-                             pd.Series([None]))
+    missing = outside_window(
+        pd.Series(["baseline"]), pd.Series([START]), pd.Series([END]), pd.Series([None])
+    )
     assert missing.tolist() == [False]
     assert outside_window(*(pd.Series([], dtype=object),) * 4).dtype == np.bool_
 
 
 def test_settings_read_the_windows_from_the_environment():
-    env = {"TRACER_SECRET_KEY": "s", "TRACER_ENCRYPTION_KEY": "e",
-           "TRACER_ENV_FILE": "/nonexistent/tracer.env"}
+    env = {
+        "TRACER_SECRET_KEY": "s",
+        "TRACER_ENCRYPTION_KEY": "e",
+        "TRACER_ENV_FILE": "/nonexistent/tracer.env",
+    }
     default = load_settings(env)
     assert (default.baseline_grace_days, default.fieldwork_window_months) == (30, 3)
-    custom = load_settings({**env, "TRACER_BASELINE_GRACE_DAYS": "14",
-                            "TRACER_FIELDWORK_WINDOW_MONTHS": "6"})
+    custom = load_settings(
+        {**env, "TRACER_BASELINE_GRACE_DAYS": "14", "TRACER_FIELDWORK_WINDOW_MONTHS": "6"}
+    )
     assert (custom.baseline_grace_days, custom.fieldwork_window_months) == (14, 6)
 
 
@@ -91,9 +98,11 @@ def test_export_leaves_late_responses_out_like_the_report(tmp_path):
     Base.metadata.create_all(engine_for(url))
     ids = generate(url, SyntheticSpec(trainees=150, seed=3))
     with engine_for(url).begin() as connection:  # a late joiner: baseline after the training
-        connection.execute(update(Answer).where(Answer.trainee_id == ids[0],
-                                                Answer.wave == "baseline")
-                           .values(answered_at=date(2026, 6, 1)))
+        connection.execute(
+            update(Answer)
+            .where(Answer.trainee_id == ids[0], Answer.wave == "baseline")
+            .values(answered_at=date(2026, 6, 1))
+        )
 
     def baseline_respondents(**window) -> tuple[int, dict]:
         release = anonymise(url, "solar", secret="s", waves=["baseline"], **window)
@@ -103,7 +112,8 @@ def test_export_leaves_late_responses_out_like_the_report(tmp_path):
     kept, risk = baseline_respondents()
     assert kept == 149 and risk["outside_fieldwork_window"] == {"baseline": 1}
     assert "outside the fieldwork window, as in the report): baseline 1" in risk_markdown(
-        {**risk, "generated_at": "now"})
+        {**risk, "generated_at": "now"}
+    )
     assert baseline_respondents(grace_days=3650)[0] == 150
 
 

@@ -44,9 +44,14 @@ def test_the_data_file_names_its_source():
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("electrician", "7411"), ("I fix solar panels for a company", "7411"),
-        ("électricien", "7411"), ("couturière", "7531"), ("je répare des motos", "7231"),
-        ("plomero", "7126"), ("mecanico de motos", "7231"), ("trabajo en una panadería", "7512"),
+        ("electrician", "7411"),
+        ("I fix solar panels for a company", "7411"),
+        ("électricien", "7411"),
+        ("couturière", "7531"),
+        ("je répare des motos", "7231"),
+        ("plomero", "7126"),
+        ("mecanico de motos", "7231"),
+        ("trabajo en una panadería", "7512"),
     ],
 )
 def test_the_right_unit_group_is_proposed_first(text, code):
@@ -66,12 +71,16 @@ def test_at_least_80_percent_of_the_test_titles_get_their_unit_group_among_three
 # -- in the conversation ------------------------------------------------------------------------
 
 TODAY = date(2026, 10, 1)
-QUESTION = {"en": "Which of these is closest to that job?",
-            "fr": "Lequel de ces métiers est le plus proche ?",
-            "es": "¿Cuál de estos oficios se parece más?"}
-FIRST = {"en": "Building and related electricians (7411)",
-         "fr": "Électriciens du bâtiment et assimilés (7411)",
-         "es": "Electricistas de obras y afines (7411)"}
+QUESTION = {
+    "en": "Which of these is closest to that job?",
+    "fr": "Lequel de ces métiers est le plus proche ?",
+    "es": "¿Cuál de estos oficios se parece más?",
+}
+FIRST = {
+    "en": "Building and related electricians (7411)",
+    "fr": "Électriciens du bâtiment et assimilés (7411)",
+    "es": "Electricistas de obras y afines (7411)",
+}
 NONE = {"en": "None of these", "fr": "Aucun de ceux-ci", "es": "Ninguno de estos"}
 
 
@@ -121,6 +130,7 @@ def test_the_option_number_can_be_typed(tmp_path):
 
 # -- officer coding queue, programmes' trained-for codes, the match indicator -------------------
 
+
 def _cli_env(tmp_path, engine) -> dict[str, str]:
     env = outreach_env(tmp_path / "cli")
     env["TRACER_DATABASE_URL"] = engine.settings.database_url
@@ -138,11 +148,13 @@ def test_an_unconfirmed_title_waits_in_the_queue_until_an_officer_codes_it(tmp_p
     listed = run_cli(env, "occupations", "queue", "--language", "fr")
     assert "'je fais des tresses'" in listed.output and "5141 Coiffeurs" in listed.output
     trainee = chat.engine.store.find_trainee(chat.sender).id
-    bad = run_cli(env, "occupations", "code", str(trainee), "baseline", "bl_desired_occupation",
-                  "1234")
+    bad = run_cli(
+        env, "occupations", "code", str(trainee), "baseline", "bl_desired_occupation", "1234"
+    )
     assert bad.exit_code != 0 and "not an ISCO-08 unit group" in bad.output
-    done = run_cli(env, "occupations", "code", str(trainee), "baseline", "bl_desired_occupation",
-                   "5141")
+    done = run_cli(
+        env, "occupations", "code", str(trainee), "baseline", "bl_desired_occupation", "5141"
+    )
     assert done.exit_code == 0 and "Hairdressers" in done.output
     assert chat.stored("bl_desired_occupation_isco") == "5141"
     assert run_cli(env, "occupations", "queue").output.strip() == "Nothing to code."

@@ -70,7 +70,10 @@ def add_programme(
         ids = {}
         for cohort_code, (end, tz) in cohorts.items():
             cohort = Cohort(
-                programme_id=programme.id, code=cohort_code, name=cohort_code, end_date=end,
+                programme_id=programme.id,
+                code=cohort_code,
+                name=cohort_code,
+                end_date=end,
                 timezone=tz,
             )
             session.add(cohort)

@@ -20,9 +20,15 @@ TODAY = date(2026, 10, 1)  # before the end of the demo cohort: the baseline is 
 @pytest.mark.parametrize(
     ("language", "text", "year"),
     [
-        ("en", "I'm 19", 2007), ("en", "19 years old", 2007), ("en", "25", 2001),
-        ("fr", "j'ai 19 ans", 2007), ("fr", "vingt ans", 2006), ("fr", "30 ans", 1996),
-        ("es", "tengo 19 años", 2007), ("es", "veintidós", 2004), ("es", "40 años", 1986),
+        ("en", "I'm 19", 2007),
+        ("en", "19 years old", 2007),
+        ("en", "25", 2001),
+        ("fr", "j'ai 19 ans", 2007),
+        ("fr", "vingt ans", 2006),
+        ("fr", "30 ans", 1996),
+        ("es", "tengo 19 años", 2007),
+        ("es", "veintidós", 2004),
+        ("es", "40 años", 1986),
     ],
 )
 def test_an_age_given_for_the_year_of_birth_is_offered_back_as_a_year(language, text, year):
@@ -33,8 +39,11 @@ def test_an_age_given_for_the_year_of_birth_is_offered_back_as_a_year(language, 
 @pytest.mark.parametrize(
     ("language", "text", "ok", "value"),
     [
-        ("en", "2001", True, 2001), ("fr", "deux mille un", True, 2001),
-        ("es", "5", False, None), ("en", "150", False, None), ("fr", "bonjour", False, None),
+        ("en", "2001", True, 2001),
+        ("fr", "deux mille un", True, 2001),
+        ("es", "5", False, None),
+        ("en", "150", False, None),
+        ("fr", "bonjour", False, None),
     ],
 )
 def test_years_are_stored_and_other_numbers_are_not_ages(language, text, ok, value):
@@ -46,9 +55,15 @@ def test_years_are_stored_and_other_numbers_are_not_ages(language, text, ok, val
 @pytest.mark.parametrize(
     ("language", "text"),
     [
-        ("en", "since 2019"), ("en", "3 years"), ("en", "I worked in a bakery"),
-        ("fr", "deux ans"), ("fr", "depuis 2020"), ("fr", "j'ai travaillé comme maçon"),
-        ("es", "dos años"), ("es", "desde 2018"), ("es", "trabajé en una tienda"),
+        ("en", "since 2019"),
+        ("en", "3 years"),
+        ("en", "I worked in a bakery"),
+        ("fr", "deux ans"),
+        ("fr", "depuis 2020"),
+        ("fr", "j'ai travaillé comme maçon"),
+        ("es", "dos años"),
+        ("es", "desde 2018"),
+        ("es", "trabajé en una tienda"),
     ],
 )
 def test_an_implied_yes_about_having_worked_is_offered_for_confirmation(language, text):
@@ -87,6 +102,7 @@ def test_failures_are_the_repeats_of_the_newest_step():
 
 # -- through the engine ----------------------------------------------------------------------
 
+
 def _chat(tmp_path, language: str, until: str) -> Chat:
     engine = survey_chat.make_engine(tmp_path, TODAY)
     chat = Chat(engine, language, until=until)
@@ -97,12 +113,27 @@ def _chat(tmp_path, language: str, until: str) -> Chat:
 @pytest.mark.parametrize(
     ("language", "text", "asked", "yes", "noted"),
     [
-        ("en", "I'm 19", "I understood {age} years old, so born in 2007 — is that right?", "yes",
-         "Noted: {age} years old, so born in 2007"),
-        ("fr", "j'ai 19 ans", "J'ai compris {age} ans, donc né·e en 2007 — c'est bien ça ?",
-         "oui", "Noté : {age} ans, donc né·e en 2007"),
-        ("es", "tengo 19 años", "Entendí {age} años, o sea nacido/a en 2007, ¿es correcto?", "sí",
-         "Anotado: {age} años, o sea nacido/a en 2007"),
+        (
+            "en",
+            "I'm 19",
+            "I understood {age} years old, so born in 2007 — is that right?",
+            "yes",
+            "Noted: {age} years old, so born in 2007",
+        ),
+        (
+            "fr",
+            "j'ai 19 ans",
+            "J'ai compris {age} ans, donc né·e en 2007 — c'est bien ça ?",
+            "oui",
+            "Noté : {age} ans, donc né·e en 2007",
+        ),
+        (
+            "es",
+            "tengo 19 años",
+            "Entendí {age} años, o sea nacido/a en 2007, ¿es correcto?",
+            "sí",
+            "Anotado: {age} años, o sea nacido/a en 2007",
+        ),
     ],
 )
 def test_the_age_to_year_repair_is_confirmed_then_stored_as_the_year(
@@ -121,8 +152,8 @@ def test_the_age_to_year_repair_is_confirmed_then_stored_as_the_year(
 
 
 @pytest.mark.parametrize(
-    ("language", "text", "yes"), [("en", "since 2019", "yes"), ("fr", "deux ans", "oui"),
-                                  ("es", "desde 2020", "sí")],
+    ("language", "text", "yes"),
+    [("en", "since 2019", "yes"), ("fr", "deux ans", "oui"), ("es", "desde 2020", "sí")],
 )
 def test_an_implied_yes_is_confirmed_and_stored_as_yes(tmp_path, language, text, yes):
     chat = _chat(tmp_path, language, "bl_work_experience")
@@ -135,8 +166,8 @@ def test_an_implied_yes_is_confirmed_and_stored_as_yes(tmp_path, language, text,
 
 
 @pytest.mark.parametrize(
-    ("language", "example"), [("en", "for example 1977"), ("fr", "par exemple 1977"),
-                              ("es", "por ejemplo 1977")],
+    ("language", "example"),
+    [("en", "for example 1977"), ("fr", "par exemple 1977"), ("es", "por ejemplo 1977")],
 )
 def test_the_hint_for_a_year_question_gives_a_year_as_example(tmp_path, language, example):
     chat = _chat(tmp_path, language, "bl_birth_year")
@@ -146,8 +177,11 @@ def test_the_hint_for_a_year_question_gives_a_year_as_example(tmp_path, language
 
 @pytest.mark.parametrize(
     ("language", "first_option", "skip"),
-    [("en", "1. No schooling", None), ("fr", "1. Aucune scolarité", None),
-     ("es", "1. Sin estudios", None)],
+    [
+        ("en", "1. No schooling", None),
+        ("fr", "1. Aucune scolarité", None),
+        ("es", "1. Sin estudios", None),
+    ],
 )
 def test_after_two_failed_tries_the_options_are_numbered(tmp_path, language, first_option, skip):
     chat = _chat(tmp_path, language, "bl_education")
@@ -160,7 +194,8 @@ def test_after_two_failed_tries_the_options_are_numbered(tmp_path, language, fir
 
 
 @pytest.mark.parametrize(
-    ("language", "skip"), [("en", "type 'skip'"), ("fr", "« passer »"), ("es", "«saltar»")],
+    ("language", "skip"),
+    [("en", "type 'skip'"), ("fr", "« passer »"), ("es", "«saltar»")],
 )
 def test_after_two_failed_tries_an_optional_question_offers_skip(tmp_path, language, skip):
     chat = _chat(tmp_path, language, "bl_expected_months_to_job")

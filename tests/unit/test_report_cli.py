@@ -46,8 +46,18 @@ def test_report_in_all_three_formats(demo_db: str, tmp_path: Path):
         assert f'name="{sheet}"' in workbook
 
     folder = tmp_path / "csv"
-    result = run(demo_db, "report", "--programme", "solar", "--cohort",
-                 _first_cohort(demo_db), "--format", "csv", "--out", str(folder))
+    result = run(
+        demo_db,
+        "report",
+        "--programme",
+        "solar",
+        "--cohort",
+        _first_cohort(demo_db),
+        "--format",
+        "csv",
+        "--out",
+        str(folder),
+    )
     assert result.exit_code == 0, result.output
     with (folder / "labour.csv").open(encoding="utf-8") as handle:
         header = next(csv.reader(handle))
@@ -70,13 +80,31 @@ def test_unknown_programme_is_a_clear_error(demo_db: str, tmp_path: Path):
 
 
 def test_weighting_cells_are_chosen_on_the_command_line(demo_db: str, tmp_path: Path):
-    result = run(demo_db, "report", "--programme", "solar", "--weight-cells", "sex,shoe_size",
-                 "--out", str(tmp_path / "x.html"))
+    result = run(
+        demo_db,
+        "report",
+        "--programme",
+        "solar",
+        "--weight-cells",
+        "sex,shoe_size",
+        "--out",
+        str(tmp_path / "x.html"),
+    )
     assert result.exit_code == 2
     assert "unknown weighting variable 'shoe_size'" in result.output
     assert not (tmp_path / "x.html").exists()
-    result = run(demo_db, "report", "--programme", "solar", "--weight-cells", "region,sex",
-                 "--format", "csv", "--out", str(tmp_path / "csv"))
+    result = run(
+        demo_db,
+        "report",
+        "--programme",
+        "solar",
+        "--weight-cells",
+        "region,sex",
+        "--format",
+        "csv",
+        "--out",
+        str(tmp_path / "csv"),
+    )
     assert result.exit_code == 0, result.output
     about = (tmp_path / "csv" / "about.csv").read_text(encoding="utf-8")
     assert "region × sex" in about
@@ -98,8 +126,9 @@ def test_demo_data_is_seeded_and_follows_skip_logic(tmp_path: Path):
         answers = answers_long(url)
         counts.append(len(answers))
     assert counts[0] == counts[1]
-    wide = answers.pivot_table(index=["trainee_id", "wave"], columns="question_code",
-                               values="value_text", aggfunc="first")
+    wide = answers.pivot_table(
+        index=["trainee_id", "wave"], columns="question_code", values="value_text", aggfunc="first"
+    )
     not_working = wide["fu_worked_last_week"].eq("no") & wide["fu_temp_absent"].eq("no")
     assert not_working.any()
     followups = answers[answers["wave"].str.startswith("followup")]
@@ -107,29 +136,53 @@ def test_demo_data_is_seeded_and_follows_skip_logic(tmp_path: Path):
         wide[wide["fu_worked_last_week"].eq("yes") | wide["fu_temp_absent"].eq("yes")].index
     )
     earnings_keys = set(
-        map(tuple, followups[followups["question_code"] == "fu_earnings"][["trainee_id", "wave"]]
-            .itertuples(index=False))
+        map(
+            tuple,
+            followups[followups["question_code"] == "fu_earnings"][
+                ["trainee_id", "wave"]
+            ].itertuples(index=False),
+        )
     )
     assert earnings_keys and earnings_keys <= employed_ids
 
 
 def _baseline_row(folder: Path) -> dict:
     with (folder / "response.csv").open(encoding="utf-8") as handle:
-        return next(r for r in csv.DictReader(handle)
-                    if r["wave"] == "baseline" and r["breakdown"] == "all")
+        return next(
+            r for r in csv.DictReader(handle) if r["wave"] == "baseline" and r["breakdown"] == "all"
+        )
 
 
 def test_fieldwork_window_options_leave_late_answers_out(demo_db: str, tmp_path: Path):
     # demo answers come 0-20 days after a wave opens: all inside the default windows; with no
     # grace at all, baselines given after the first day of training are late
-    result = run(demo_db, "report", "--programme", "solar", "--format", "csv",
-                 "--out", str(tmp_path / "default"))
+    result = run(
+        demo_db,
+        "report",
+        "--programme",
+        "solar",
+        "--format",
+        "csv",
+        "--out",
+        str(tmp_path / "default"),
+    )
     assert result.exit_code == 0, result.output
     default = _baseline_row(tmp_path / "default")
     assert default["outside_window"] == "0"
-    result = run(demo_db, "report", "--programme", "solar", "--format", "csv",
-                 "--baseline-grace-days", "0", "--window-months", "6",
-                 "--out", str(tmp_path / "strict"))
+    result = run(
+        demo_db,
+        "report",
+        "--programme",
+        "solar",
+        "--format",
+        "csv",
+        "--baseline-grace-days",
+        "0",
+        "--window-months",
+        "6",
+        "--out",
+        str(tmp_path / "strict"),
+    )
     assert result.exit_code == 0, result.output
     strict = _baseline_row(tmp_path / "strict")
     assert int(strict["outside_window"]) > 0
@@ -137,6 +190,14 @@ def test_fieldwork_window_options_leave_late_answers_out(demo_db: str, tmp_path:
     about = (tmp_path / "strict" / "about.csv").read_text(encoding="utf-8")
     assert "training start + 0 days" in about and "for 6 months" in about
     assert "answers outside the fieldwork window were left out" in about
-    result = run(demo_db, "report", "--programme", "solar", "--window-months", "0",
-                 "--out", str(tmp_path / "x.html"))
+    result = run(
+        demo_db,
+        "report",
+        "--programme",
+        "solar",
+        "--window-months",
+        "0",
+        "--out",
+        str(tmp_path / "x.html"),
+    )
     assert result.exit_code == 2

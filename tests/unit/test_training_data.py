@@ -38,7 +38,14 @@ def test_every_user_intent_has_training_data_in_every_language():
 def test_survey_questions_are_not_hard_coded_in_the_domain():
     """The questionnaire is the only place questions live: no per-question slots or responses."""
     domain = _domain()
-    assert set(domain["slots"]) == {"answer", "language", "invite_code", "wave", "step",
-                                    "outcome", "prompt"}
+    assert set(domain["slots"]) == {
+        "answer",
+        "language",
+        "invite_code",
+        "wave",
+        "step",
+        "outcome",
+        "prompt",
+    }
     assert domain["forms"]["survey_form"]["required_slots"] == ["answer"]
     assert "responses" not in domain

@@ -22,9 +22,7 @@ def engine(tmp_path) -> SurveyTurn:
 class Chat(survey_chat.Chat):
     """A trainee in ``language`` who has answered everything before question ``until``."""
 
-    def __init__(
-        self, engine: SurveyTurn, language: str, until: str = "ex_satisfaction"
-    ) -> None:
+    def __init__(self, engine: SurveyTurn, language: str, until: str = "ex_satisfaction") -> None:
         super().__init__(engine, f"chat-{language}")
         self.wave = "exit" if until.startswith("ex_") else "followup_6"
         self.start(language, until)
@@ -90,8 +88,11 @@ def test_a_confirm_step_is_asked_as_yes_no_with_the_value(engine):
 
 @pytest.mark.parametrize(
     ("language", "yes", "noted"),
-    [("en", "yes", "Noted: 2 out of 5"), ("fr", "oui", "Noté : 2 sur 5"),
-     ("es", "sí", "Anotado: 2 de 5")],
+    [
+        ("en", "yes", "Noted: 2 out of 5"),
+        ("fr", "oui", "Noté : 2 sur 5"),
+        ("es", "sí", "Anotado: 2 de 5"),
+    ],
 )
 def test_yes_to_a_confirmation_stores_the_proposed_value_and_echoes_it(
     engine, language, yes, noted

@@ -88,12 +88,13 @@ def test_a_daily_wage_asks_the_days_and_stores_the_monthly_equivalent(
 
 @pytest.mark.parametrize(
     ("language", "text", "monthly"),
-    [("en", "3000 a week", 13000), ("fr", "3000 par semaine", 13000),
-     ("es", "3000 a la semana", 13000)],
+    [
+        ("en", "3000 a week", 13000),
+        ("fr", "3000 par semaine", 13000),
+        ("es", "3000 a la semana", 13000),
+    ],
 )
-def test_a_weekly_amount_is_converted_and_the_days_are_still_asked(
-    engine, language, text, monthly
-):
+def test_a_weekly_amount_is_converted_and_the_days_are_still_asked(engine, language, text, monthly):
     set_country(engine, "KE")
     chat = Chat(engine, language)
     chat.send(text)
@@ -106,9 +107,11 @@ def test_a_weekly_amount_is_converted_and_the_days_are_still_asked(
 
 @pytest.mark.parametrize(
     ("language", "text", "yes"),
-    [("en", "between 20000 and 30000 shillings", "yes"),
-     ("fr", "entre 20 000 et 30 000 shillings", "oui"),
-     ("es", "entre 20 mil y 30 mil chelines", "sí")],
+    [
+        ("en", "between 20000 and 30000 shillings", "yes"),
+        ("fr", "entre 20 000 et 30 000 shillings", "oui"),
+        ("es", "entre 20 mil y 30 mil chelines", "sí"),
+    ],
 )
 def test_a_range_is_confirmed_as_its_midpoint_before_it_is_stored(engine, language, text, yes):
     set_country(engine, "KE")
@@ -117,9 +120,12 @@ def test_a_range_is_confirmed_as_its_midpoint_before_it_is_stored(engine, langua
     assert chat.step.startswith("confirm:bl_earnings:")
     prompt = prompt_for_step(engine, chat.sender, chat.step, language).text
     assert format_amount(25000, language) in prompt and "KES" in prompt
-    assert engine.store.current_answers(engine.store.find_trainee(chat.sender).id).get(
-        "baseline", {}
-    ).get("bl_earnings") is None  # nothing stored before the trainee says yes
+    assert (
+        engine.store.current_answers(engine.store.find_trainee(chat.sender).id)
+        .get("baseline", {})
+        .get("bl_earnings")
+        is None
+    )  # nothing stored before the trainee says yes
     chat.send(yes, "affirm")
     row = chat.row()
     assert (row.value_json["amount"], row.value_text, row.value_number) == (25000, "KES", 25000)
@@ -154,8 +160,11 @@ def test_without_a_country_the_currency_is_asked_and_nothing_is_stored(engine, l
 
 @pytest.mark.parametrize(
     ("language", "text"),
-    [("en", "sometimes 300, sometimes 700 dollars"), ("fr", "parfois 20 000, parfois 50 000"),
-     ("es", "a veces 100 mil, a veces 300 mil")],
+    [
+        ("en", "sometimes 300, sometimes 700 dollars"),
+        ("fr", "parfois 20 000, parfois 50 000"),
+        ("es", "a veces 100 mil, a veces 300 mil"),
+    ],
 )
 def test_an_irregular_income_is_asked_for_a_usual_month(engine, language, text):
     set_country(engine, "SN")
@@ -165,11 +174,13 @@ def test_an_irregular_income_is_asked_for_a_usual_month(engine, language, text):
     assert result.messages == [t("hint_irregular_amount", language)]
 
 
-
 @pytest.mark.parametrize(
     ("language", "text", "hours"),
-    [("en", "$4 an hour", "40"), ("fr", "4 dollars de l'heure", "40"),
-     ("es", "4 dólares por hora", "40")],
+    [
+        ("en", "$4 an hour", "40"),
+        ("fr", "4 dollars de l'heure", "40"),
+        ("es", "4 dólares por hora", "40"),
+    ],
 )
 def test_an_hourly_rate_asks_the_hours_worked_in_a_usual_week(engine, language, text, hours):
     set_country(engine, "SN")
