@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -160,6 +161,8 @@ class Answer(Base):
     answered_at = Column(DateTime, nullable=False, default=utcnow)
     is_current = Column(Boolean, nullable=False, default=True)
     superseded_at = Column(DateTime, nullable=True)
+    # the questionnaire (or module) version the question was asked in (issue 17)
+    questionnaire_version = Column(String(64), nullable=True)
     __table_args__ = (
         UniqueConstraint("trainee_id", "source_message_id", name="uq_answer_source_message"),
         Index("ix_answer_trainee_wave", "trainee_id", "wave", "is_current"),
@@ -232,3 +235,19 @@ class Erasure(Base):
     subject_hash = Column(String(64), nullable=False)
     erased_at = Column(DateTime, nullable=False, default=utcnow)
     __table_args__ = (UniqueConstraint("kind", "subject_hash", name="uq_erasure_subject"),)
+
+
+class QuestionnaireVersion(Base):
+    """One imported questionnaire (``scope`` core) or programme module (scope = programme code).
+
+    ``workbook`` holds the XLSForm as imported (stable bytes), so any version can be re-read.
+    """
+
+    __tablename__ = "questionnaire_version"
+    id = Column(Integer, primary_key=True)
+    scope = Column(String(64), nullable=False)
+    version = Column(String(64), nullable=False)
+    sha256 = Column(String(64), nullable=False)
+    workbook = Column(LargeBinary, nullable=False)
+    imported_at = Column(DateTime, nullable=False, default=utcnow)
+    __table_args__ = (UniqueConstraint("scope", "version", name="uq_questionnaire_version"),)

@@ -10,6 +10,7 @@ from sqlalchemy import and_, case, delete, func, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
+from bot.questionnaire.versions import asked_version
 from bot.security.crypto import Cipher, keyed_hash, new_pseudo_id
 from bot.storage.db import session_scope
 from bot.storage.erasure import ErasureReport, erase_trainee
@@ -376,6 +377,7 @@ class TracerStore:
                         source_message_id=source_message_id,
                         answered_at=now,
                         is_current=True,
+                        questionnaire_version=asked_version(question_code),
                         **_answer_columns(value if status == "answered" else None),
                     )
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -185,8 +186,10 @@ def read_workbook(data: bytes | Path | str) -> ReadForm:
     source = io.BytesIO(data) if isinstance(data, bytes) else Path(data)
     try:
         workbook = load_workbook(source, data_only=True)
-    except (OSError, ValueError, KeyError) as error:
-        raise QuestionnaireError(f"cannot read the workbook: {error}") from error
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+        raise QuestionnaireError(
+            "cannot read the workbook: it is not an .xlsx file (save it as Excel .xlsx)"
+        ) from error
     settings = dict(_rows(workbook, "settings")[0][1]) if _rows(workbook, "settings") else {}
     programme = str(settings.get("tracer::programme") or "") or None
     form = ReadForm(questionnaire=None, programme=programme)  # type: ignore[arg-type]
