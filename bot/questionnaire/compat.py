@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable
 
 from bot.questionnaire.model import Question, Questionnaire
+from bot.questionnaire.xlsform.export import languages_of, survey_rows
 from bot.questionnaire.xlsform.read import ReadForm, SheetRow
 
 ANALYTICS_DIR = Path(__file__).resolve().parents[2] / "analytics"
@@ -35,6 +36,13 @@ def indicator_codes(questionnaire: Questionnaire, root: Path = ANALYTICS_DIR) ->
     return {q.code for q in questionnaire.questions} & _analytics_literals(root)
 
 
+def survey_row_numbers(questionnaire: Questionnaire) -> dict[str, int]:
+    """Question code → its row on the survey sheet of this questionnaire's export."""
+    languages = languages_of(questionnaire)
+    rows = survey_rows(questionnaire, languages)
+    return {row[1]: number for number, row in enumerate(rows, start=1) if number > 1}
+
+
 def _where(form: ReadForm, code: str) -> SheetRow | str:
     return form.question_rows.get(code) or f"question {code}"
 
@@ -43,7 +51,7 @@ def _type_and_choices(old: Question, new: Question, form: ReadForm) -> list[str]
     where = _where(form, new.code)
     if old.type != new.type:
         return [
-            f"{where}: code '{new.code}' was a {old.type} question; stored answers would be "
+            f"{where}: code '{new.code}' had type {old.type}; stored answers would be "
             f"read as {new.type}. Give the new question a new code."
         ]
     missing = [c for c in old.choice_codes if c not in new.choice_codes]
@@ -59,7 +67,11 @@ def _type_and_choices(old: Question, new: Question, form: ReadForm) -> list[str]
 
 
 def _removed(
-    removed: set[str], form: ReadForm, readers: Iterable[Question], indicators: set[str]
+    removed: set[str],
+    form: ReadForm,
+    readers: Iterable[Question],
+    indicators: set[str],
+    old_rows: dict[str, int],
 ) -> list[str]:
     faults = []
     for question in readers:
@@ -71,8 +83,9 @@ def _removed(
             )
     for code in sorted(removed & indicators):
         faults.append(
-            f"sheet 'survey': question '{code}' is removed but the standard indicators use it; "
-            "keep its row (you may change its wording)"
+            f"sheet 'survey' row {old_rows.get(code, '?')} of the current version: question "
+            f"'{code}' is removed but the standard indicators use it; keep its row (you may "
+            "change its wording)"
         )
     return faults
 
@@ -102,5 +115,5 @@ def breaking_changes(
     if current is not None:
         removed = {q.code for q in current.questions} - {q.code for q in new.questions}
         readers = [*new.questions, *(q for m in other_modules for q in m.questions)]
-        faults += _removed(removed, form, readers, indicators or set())
+        faults += _removed(removed, form, readers, indicators or set(), survey_row_numbers(current))
     return faults
