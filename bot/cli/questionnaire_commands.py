@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from bot.cli.common import CliContext, pass_cli
-from bot.questionnaire.loader import default_questionnaire
+from bot.questionnaire.loader import core_questionnaire
 from bot.questionnaire.model import QuestionnaireError
+from bot.questionnaire.modules import installed_modules
 from bot.questionnaire.xlsform.export import export_bytes
 
 
@@ -25,13 +26,22 @@ def questionnaire() -> None:
 
 @questionnaire.command("export")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def export(out: Path) -> None:
-    """Write the active questionnaire as an XLSForm workbook."""
+@click.option("--programme", help="Export this programme's installed module instead of the core.")
+def export(out: Path, programme: str | None) -> None:
+    """Write the core questionnaire (or a programme module) as an XLSForm workbook."""
     try:
-        out.write_bytes(export_bytes(default_questionnaire()))
-    except (OSError, QuestionnaireError) as error:
+        form = core_questionnaire()
+        if programme:
+            found = dict(installed_modules())
+            if programme not in found:
+                raise QuestionnaireError(f"no module is installed for programme '{programme}'")
+            form = found[programme]
+        out.write_bytes(export_bytes(form, programme))
+    except OSError as error:
+        _fail(f"cannot write {out}: {error.strerror or error}")
+    except QuestionnaireError as error:
         _fail(str(error))
-    click.echo(f"wrote {out} ({len(default_questionnaire().questions)} questions)")
+    click.echo(f"wrote {out} ({len(form.questions)} questions)")
 
 
 @questionnaire.command("import")

@@ -200,6 +200,14 @@ def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
 
 
 @lru_cache(maxsize=1)
-def default_questionnaire() -> Questionnaire:
-    """The project's questionnaire, parsed once per process."""
+def core_questionnaire() -> Questionnaire:
+    """The project's core questionnaire (without programme modules), parsed once per process."""
     return load_questionnaire(DEFAULT_PATH)
+
+
+@lru_cache(maxsize=1)
+def default_questionnaire() -> Questionnaire:
+    """The active questionnaire: the core plus every installed programme module (issue 17)."""
+    from bot.questionnaire.modules import installed_modules, with_modules
+
+    return with_modules(core_questionnaire(), installed_modules())

@@ -22,6 +22,8 @@ ANSWER_TYPES: tuple[str, ...] = (
     "text",
 )
 WAVE_KINDS: tuple[str, ...] = ("baseline", "exit", "followup")
+PROGRAMME_KEY = "_programme"
+"""Skip-logic context key holding the trainee's programme code (module questions read it)."""
 
 
 class QuestionnaireError(ValueError):
@@ -117,6 +119,8 @@ class Question:
     sensitive: bool = False
     unit: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    programme: str | None = None
+    """Set on a programme module's questions: asked only to that programme's trainees."""
 
     def text_in(self, language: str) -> str:
         """The question wording in ``language`` (English when missing)."""
@@ -140,7 +144,12 @@ class Question:
         return tuple(c.code for c in self.choices)
 
     def applies(self, answers: Mapping[str, Any]) -> bool:
-        """True when skip logic says this question is asked given ``answers``."""
+        """True when skip logic says this question is asked given ``answers``.
+
+        A module question also needs ``answers[PROGRAMME_KEY]`` to be its programme.
+        """
+        if self.programme is not None and answers.get(PROGRAMME_KEY) != self.programme:
+            return False
         return self.ask_if is None or self.ask_if.holds(answers)
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from bot.questionnaire.compat import breaking_changes, indicator_codes
-from bot.questionnaire.loader import default_questionnaire
+from bot.questionnaire.loader import core_questionnaire, default_questionnaire
 from bot.questionnaire.model import Questionnaire, QuestionnaireError
+from bot.questionnaire.modules import install_module
 from bot.questionnaire.xlsform.read import ReadForm, read_workbook
 from bot.storage.db import session_scope
 from bot.storage.models import QuestionnaireVersion
@@ -28,9 +29,14 @@ class ImportResult:
 
 
 def asked_version(question_code: str) -> str:
-    """The version an answer to ``question_code`` is recorded with (the active core version)."""
-    del question_code  # one active core; module codes carry their programme prefix
-    return default_questionnaire().version
+    """The version an answer to ``question_code`` is recorded with: the core version, or
+    ``<programme>:<module version>`` for a module question."""
+    questionnaire = default_questionnaire()
+    if questionnaire.has_question(question_code):
+        question = questionnaire.question(question_code)
+        if question.programme:
+            return f"{question.programme}:{question.extra.get('x_module_version', '?')}"
+    return questionnaire.version
 
 
 def stored_versions(url: str, scope: str) -> list[tuple[str, bytes]]:
@@ -62,7 +68,7 @@ def check_import(url: str, data: bytes) -> tuple[ReadForm, list[str]]:
         read_workbook(b).questionnaire for _, b in stored_versions(url, scope)
     ]
     if scope == CORE:
-        previous.insert(0, default_questionnaire())
+        previous.insert(0, core_questionnaire())
         modules = [
             read_workbook(b).questionnaire
             for other in _module_scopes(url)
@@ -110,5 +116,7 @@ def store_import(url: str, data: bytes) -> ImportResult:
             session.add(
                 QuestionnaireVersion(scope=scope, version=version, sha256=digest, workbook=data)
             )
+    if scope != CORE:
+        install_module(scope, data)
     count = len(form.questionnaire.questions)
     return ImportResult(scope=scope, version=version, questions=count, stored=same is None)

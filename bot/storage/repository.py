@@ -40,6 +40,7 @@ class TraineeInfo:
     consented: bool
     cohort_end: date | None
     country: str | None = None  # of the cohort, else of the programme (ISO 3166 alpha-2)
+    programme: str | None = None  # programme code: its module's questions are asked too
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class TracerStore:
             consented=consented,
             cohort_end=cohort_end,
             country=country,
+            programme=cohort.programme.code if cohort is not None else None,
         )
 
     def _chat_contact(self, address: str, channel: str | None) -> Any:
@@ -169,6 +171,7 @@ class TracerStore:
                     latest_consent,
                     Cohort.end_date,
                     func.coalesce(Cohort.country, Programme.country),
+                    Programme.code,
                 )
                 .join(Contact, Contact.trainee_id == Trainee.id)
                 .outerjoin(Cohort, Cohort.id == Trainee.cohort_id)
@@ -178,7 +181,9 @@ class TracerStore:
             ).first()
         if row is None:
             return None
-        trainee_id, pseudo_id, status, language, cohort_id, consented, cohort_end, country = row
+        trainee_id, pseudo_id, status, language, cohort_id, consented, cohort_end, country, code = (
+            row
+        )
         return TraineeInfo(
             id=trainee_id,
             pseudo_id=pseudo_id,
@@ -188,6 +193,7 @@ class TracerStore:
             consented=bool(consented),
             cohort_end=cohort_end,
             country=country,
+            programme=code,
         )
 
     def trainee_by_id(self, trainee_id: int) -> TraineeInfo:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 
 from bot.questionnaire.loader import followup_wave_id, wave_kind
-from bot.questionnaire.model import Question, Questionnaire
+from bot.questionnaire.model import PROGRAMME_KEY, Question, Questionnaire
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
@@ -74,16 +74,18 @@ def answered_values(answers: Mapping[str, Any]) -> dict[str, Any]:
     return {code: a.value for code, a in answers.items() if a.status == "answered"}
 
 
-def skip_context(all_answers: Mapping[str, Mapping[str, Any]], wave: str) -> dict[str, Any]:
+def skip_context(
+    all_answers: Mapping[str, Mapping[str, Any]], wave: str, programme: str | None = None
+) -> dict[str, Any]:
     """Values skip logic and placeholders may read while asking ``wave``: code → value.
 
     The current wave's answers, plus those of waves of *other* kinds (the baseline's, the
     exit's), never those of another wave of the same kind: a 12-month follow-up is not steered
     by what the trainee said at 6 months (an employee then, not working now, is not asked about
-    a contract).
+    a contract).  ``programme`` (the trainee's) lets programme-module questions apply.
     """
     kind = wave_kind(wave)
-    context: dict[str, Any] = {}
+    context: dict[str, Any] = {PROGRAMME_KEY: programme} if programme else {}
     for other, answers in all_answers.items():
         if other != wave and wave_kind(other) != kind:
             context.update(answered_values(answers))

@@ -638,7 +638,7 @@ class SurveyTurn:
                 return
             all_answers = self.store.current_answers(trainee.id)
             answers = all_answers.get(wave, {})
-            context = engine.skip_context(all_answers, wave)
+            context = engine.skip_context(all_answers, wave, trainee.programme)
             question = engine.next_question(self.questionnaire, wave, answers, context)
             if question is not None:
                 if not answers:
@@ -691,7 +691,7 @@ def prompt_for_step(
     wave = turn._current_wave(trainee) if trainee else None
     all_answers = turn.store.current_answers(trainee.id) if trainee else {}
     answers = all_answers.get(wave or "", {})
-    context = engine.skip_context(all_answers, wave) if wave else {}
+    context = engine.skip_context(all_answers, wave, trainee and trainee.programme) if wave else {}
     defaults = question.extra.get("x_placeholder_default")
     text = engine.fill_placeholders(
         question.text_in(language), turn.questionnaire, context, language, defaults
