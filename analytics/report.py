@@ -9,6 +9,7 @@ import pandas as pd
 
 from analytics.dataset import Progress, load_dataset
 from analytics.indicators import TABLE_TITLES, build_tables
+from analytics.module_questions import module_tables, module_titles
 from analytics.weights import DEFAULT_CELLS
 from bot.questionnaire.loader import default_questionnaire
 from bot.survey.windows import DEFAULT_GRACE_DAYS, DEFAULT_WINDOW_MONTHS
@@ -52,6 +53,7 @@ def build_report(
     if progress:
         progress("computing indicators")
     tables = build_tables(dataset, weight_cells)
+    tables.update(module_tables(dataset, default_questionnaire()))  # programme module (issue 17)
     meta: dict[str, object] = {
         "programme": dataset.programme,
         "programme_name": dataset.programme_name,
@@ -69,7 +71,8 @@ def build_report(
         "questionnaire_version": default_questionnaire().version,
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
-    return Report(meta=meta, tables=tables)
+    titles = {**TABLE_TITLES, **module_titles(default_questionnaire(), dataset.programme)}
+    return Report(meta=meta, tables=tables, titles=titles)
 
 
 def outside_sentence(outside: pd.DataFrame) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Iterator
@@ -10,6 +11,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from analytics.render.html import render_html
+from analytics.report import build_report
 from bot.cli.main import cli
 from bot.questionnaire.loader import core_questionnaire, default_questionnaire
 from bot.questionnaire.modules import installed_modules, with_modules
@@ -104,3 +107,49 @@ def test_a_module_is_not_asked_to_another_programme(tmp_path, modules):
     )
     chat = _through_core_baseline(engine, "en")
     assert chat.step is None or not str(chat.step).startswith("q:demo")
+
+
+def test_module_questions_appear_in_the_report_and_the_codebook(tmp_path, modules):
+    engine = _engine(tmp_path, modules)
+    chat = _through_core_baseline(engine, "en")
+    for text, intent in (("drip irrigation", "inform"), ("4", "inform"), ("no", "deny")):
+        chat.send(text, intent)
+    url = engine.settings.database_url
+    report = build_report(url, "demo", as_of=date(2026, 3, 1), grace_days=365)
+    drip = (
+        report.tables["module_demo_irrigation"]
+        .set_index("indicator")
+        .loc["How do you water your fields?: Drip irrigation"]
+    )
+    assert (drip["n"], drip["count"], drip["value"]) == (1, 1, 100.0)
+    assert 0 < drip["ci_low"] < 100 == drip["ci_high"]
+    plots = report.tables["module_demo_plots"].iloc[0]
+    assert (plots["n"], plots["value"]) == (1, 4.0)
+    assert report.titles["module_demo_coop"] == (
+        "Programme module: Are you a member of a cooperative?"
+    )
+    html = render_html(report)
+    assert "Programme module: How do you water your fields?" in html
+    out = tmp_path / "release"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--database-url",
+            url,
+            "export",
+            "--programme",
+            "demo",
+            "--format",
+            "csv",
+            "--k",
+            "1",
+            "--max-suppression",
+            "1",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    book = json.loads(next(out.rglob("codebook.json")).read_text(encoding="utf-8"))
+    names = {v["name"] for v in book["variables"]}
+    assert {"demo_irrigation", "demo_plots", "demo_coop"} <= names
