@@ -4,6 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+# NLU choice labels and Rasa test stories follow the active questionnaire (core + installed
+# programme modules, issue 17): regenerate them first. The model hash below covers data/, so the
+# model is retrained only when the regenerated labels actually change.
+.venv/bin/python -m bot.questionnaire.nlu_labels >&2
+.venv/bin/python -m tests.stories.build_stories >&2
 hash=$(find config.yml domain data -type f -name '*.yml' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-12)
 model="models/tracer-${hash}.tar.gz"
 if [ ! -f "$model" ]; then

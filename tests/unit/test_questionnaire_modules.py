@@ -153,3 +153,12 @@ def test_module_questions_appear_in_the_report_and_the_codebook(tmp_path, module
     book = json.loads(next(out.rglob("codebook.json")).read_text(encoding="utf-8"))
     names = {v["name"] for v in book["variables"]}
     assert {"demo_irrigation", "demo_plots", "demo_coop"} <= names
+
+
+def test_nlu_choice_labels_follow_the_installed_module(tmp_path, modules):
+    from bot.questionnaire.nlu_labels import render_labels_file
+
+    assert "Goutte-à-goutte" not in render_labels_file()
+    _engine(tmp_path, modules)
+    assert "Goutte-à-goutte" in render_labels_file()
+    assert "Riego por goteo" in render_labels_file()
