@@ -8,10 +8,18 @@ from pathlib import Path
 import click
 
 from bot.cli.common import CliContext, pass_cli
-from bot.questionnaire.loader import core_questionnaire
-from bot.questionnaire.model import QuestionnaireError
+from bot.i18n import catalog
+from bot.questionnaire.loader import core_questionnaire, default_questionnaire
+from bot.questionnaire.model import LANGUAGES, QuestionnaireError
 from bot.questionnaire.modules import installed_modules
+from bot.questionnaire.translations import missing_strings, nlu_missing, overlay_languages
 from bot.questionnaire.xlsform.export import export_bytes
+from bot.questionnaire.xlsform.translation_sheet import (
+    is_translation_sheet,
+    read_translations,
+    store_translations,
+    translation_bytes,
+)
 
 
 def _fail(message: str) -> None:
@@ -58,6 +66,9 @@ def import_(ctx: CliContext, workbook: Path, check_only: bool) -> None:
 
     try:
         data = workbook.read_bytes()
+        if is_translation_sheet(data):
+            _import_translations(data, check_only)
+            return
         if check_only:
             form, faults = check_import(ctx.settings.database_url, data)
             if faults:
@@ -73,3 +84,46 @@ def import_(ctx: CliContext, workbook: Path, check_only: bool) -> None:
         click.echo(f"{result.scope} version {result.version} is already stored (unchanged)")
         return
     click.echo(f"stored {result.scope} version {result.version} ({result.questions} questions)")
+
+
+def _import_translations(data: bytes, check_only: bool) -> None:
+    language, found = read_translations(data, default_questionnaire())
+    if check_only:
+        click.echo(f"ok: {len(found)} {language} strings, nothing stored")
+        return
+    path = store_translations(language, found)
+    click.echo(f"stored {len(found)} {language} strings in {path}")
+
+
+@questionnaire.command("translations")
+@click.option("--lang", "language", required=True, help="Language code, e.g. pt.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def translations(language: str, out: Path) -> None:
+    """Write every string (questions, choices, hints, bot messages) with its English source and
+    the LANG text so far: fill column D and bring it back with `tracer questionnaire import`."""
+    language = language.strip().lower()
+    if not language.isalpha() or not 2 <= len(language) <= 3:
+        _fail(f"'{language}' is not a language code (two or three letters, e.g. pt)")
+    try:
+        out.write_bytes(translation_bytes(language, default_questionnaire()))
+    except OSError as error:
+        _fail(f"cannot write {out}: {error.strerror or error}")
+    click.echo(f"wrote {out}")
+
+
+@questionnaire.command("check")
+@click.option("--lang", "languages", multiple=True, help="Check only this language (repeatable).")
+def check(languages: tuple[str, ...]) -> None:
+    """Per language: strings and NLU examples still missing; a language is on when complete."""
+    form = default_questionnaire()
+    messages = catalog()
+    for language in languages or (*LANGUAGES, *overlay_languages()):
+        missing = missing_strings(language, form, messages)
+        intents = nlu_missing(language)
+        state = "on" if not missing and not intents else "off"
+        click.echo(f"{language}: {state}")
+        if missing:
+            shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+            click.echo(f"  {len(missing)} strings missing ({shown})")
+        if intents:
+            click.echo(f"  NLU examples missing in data/nlu/{language}/ for: {', '.join(intents)}")

@@ -201,13 +201,17 @@ def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
 
 @lru_cache(maxsize=1)
 def core_questionnaire() -> Questionnaire:
-    """The project's core questionnaire (without programme modules), parsed once per process."""
-    return load_questionnaire(DEFAULT_PATH)
+    """The project's core questionnaire (without programme modules), parsed once per process,
+    with the texts of languages added through the translation sheet."""
+    from bot.questionnaire.translations import with_translations
+
+    return with_translations(load_questionnaire(DEFAULT_PATH))
 
 
 @lru_cache(maxsize=1)
 def default_questionnaire() -> Questionnaire:
     """The active questionnaire: the core plus every installed programme module (issue 17)."""
     from bot.questionnaire.modules import installed_modules, with_modules
+    from bot.questionnaire.translations import with_translations
 
-    return with_modules(core_questionnaire(), installed_modules())
+    return with_translations(with_modules(core_questionnaire(), installed_modules()))
