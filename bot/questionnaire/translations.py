@@ -13,7 +13,7 @@ import dataclasses
 import os
 import re
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 import yaml
 
@@ -58,8 +58,8 @@ def strings(questionnaire: Questionnaire, messages: dict[str, dict[str, str]]) -
         yield f"bot.{key}", "bot message", texts
 
 
-def _with(texts: dict[str, str] | object, language: str, text: str | None) -> dict[str, str]:
-    merged = dict(texts)  # type: ignore[call-overload]
+def _with(texts: Mapping[str, str], language: str, text: str | None) -> dict[str, str]:
+    merged = dict(texts)
     if text:
         merged[language] = text
     return merged

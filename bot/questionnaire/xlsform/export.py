@@ -118,8 +118,8 @@ def choice_rows(questionnaire: Questionnaire, languages: tuple[str, ...]) -> lis
     ]
     for question in questionnaire.questions:
         for choice in question.choices:
-            labels = (choice.label.get(lang, "") for lang in languages)
-            rows.append([question.code, choice.code, *labels])
+            texts = (choice.label.get(lang, "") for lang in languages)
+            rows.append([question.code, choice.code, *texts])
     if any(q.type == "yes_no" for q in questionnaire.questions):
         for code, labels in YES_NO_LABELS.items():
             rows.append([YES_NO_LIST, code, *(labels.get(lang, "") for lang in languages)])
