@@ -78,8 +78,9 @@ def _removed(
         used = (question.ask_if.referenced_codes() if question.ask_if else set()) & removed
         for code in sorted(used):
             faults.append(
-                f"{_where(form, question.code)}: relevant of '{question.code}' reads '{code}', "
-                "which this import removes"
+                f"{_where(form, question.code)}: relevant of '{question.code}' reads '{code}' "
+                f"(sheet 'survey' row {old_rows.get(code, '?')} of the current version), which "
+                "this import removes"
             )
     for code in sorted(removed & indicators):
         faults.append(

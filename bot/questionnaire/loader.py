@@ -165,8 +165,13 @@ def _question(raw: Mapping[str, Any], index: int, known: set[str]) -> Question:
     )
 
 
-def parse_questionnaire(raw: Mapping[str, Any]) -> Questionnaire:
-    """Build a checked :class:`Questionnaire` from the parsed YAML mapping."""
+def parse_questionnaire(
+    raw: Mapping[str, Any], outside: frozenset[str] = frozenset()
+) -> Questionnaire:
+    """Build a checked :class:`Questionnaire` from the parsed YAML mapping.
+
+    ``outside``: codes skip logic may also read (a programme module reads core answers).
+    """
     waves = tuple(
         Wave(kind=kind, label=_texts(spec.get("label"), f"wave {kind} label"))
         for kind, spec in (raw.get("waves") or {}).items()
@@ -176,7 +181,7 @@ def parse_questionnaire(raw: Mapping[str, Any]) -> Questionnaire:
     known: set[str] = set()
     questions = []
     for index, item in enumerate(raw.get("questions") or []):
-        question = _question(item, index, known)
+        question = _question(item, index, known | outside)
         known.add(question.code)
         questions.append(question)
     if not questions:

@@ -125,12 +125,15 @@ def test_a_removed_code_an_indicator_uses_is_refused_naming_the_row(db_url, tmp_
 
 
 def test_a_module_code_without_the_programme_prefix_is_refused(db_url, tmp_path, exported):
-    moduled = edit(exported, "settings", 2, {"tracer::programme": "agri"})
+    from tests.unit.module_fixture import module_workbook
+
+    moduled = edit(module_workbook(), "settings", 2, {"tracer::programme": "agri"})
     result = _import(db_url, tmp_path, moduled, "--check-only")
     assert result.exit_code == 1
-    assert "sheet 'survey' row 3: module codes start with the programme code ('agri_…')" in (
-        result.output
-    )
+    assert (
+        "sheet 'survey' row 3: module codes start with the programme code ('agri_…'), "
+        "not 'demo_irrigation'"
+    ) in result.output
 
 
 def test_an_unreadable_file_is_a_message_not_a_traceback(db_url, tmp_path):
@@ -157,3 +160,23 @@ def test_each_answer_records_the_questionnaire_version(db_url, tmp_path):
     with session_scope(db_url) as session:
         versions = session.execute(select(Answer.questionnaire_version)).scalars().all()
     assert versions == ["2026.1"]
+
+
+def test_a_core_code_read_by_a_stored_module_cannot_be_removed(
+    db_url, tmp_path, exported, monkeypatch
+):
+    from tests.unit.module_fixture import SURVEY, module_workbook
+
+    monkeypatch.setenv("TRACER_MODULES_DIR", str(tmp_path / "modules"))
+    survey = [list(row) for row in SURVEY]
+    survey[4][9] = "${bl_enrol_reason} = 'get_job'"  # demo_coop asked only to job seekers
+    module = _import(db_url, tmp_path, module_workbook(survey))
+    assert module.exit_code == 0, module.output
+    row = find_row(exported, "survey", "name", "bl_enrol_reason")
+    edited = edit(exported, "survey", row, delete=True)
+    result = _import(db_url, tmp_path, _new_version(edited, "2026.2"))
+    assert result.exit_code == 1
+    assert (
+        f"relevant of 'demo_coop' reads 'bl_enrol_reason' (sheet 'survey' row {row} of the "
+        "current version), which this import removes"
+    ) in result.output

@@ -181,8 +181,11 @@ def _survey(workbook: Any, lists: dict, form: ReadForm) -> tuple[list[dict], dic
     return questions, waves
 
 
-def read_workbook(data: bytes | Path | str) -> ReadForm:
-    """Read an XLSForm (bytes or path) into a checked questionnaire, or raise a named fault."""
+def read_workbook(data: bytes | Path | str, outside: frozenset[str] | None = None) -> ReadForm:
+    """Read an XLSForm (bytes or path) into a checked questionnaire, or raise a named fault.
+
+    A module's skip logic may read ``outside`` codes (default: the core questionnaire's).
+    """
     source = io.BytesIO(data) if isinstance(data, bytes) else Path(data)
     try:
         workbook = load_workbook(source, data_only=True)
@@ -199,7 +202,11 @@ def read_workbook(data: bytes | Path | str) -> ReadForm:
         waves.setdefault(kind, {"label": {"en": kind, "fr": kind, "es": kind}})
     raw = {"version": str(settings.get("version", "1")), "waves": waves, "questions": questions}
     try:
-        form.questionnaire = parse_questionnaire(raw)
+        if outside is None and programme:
+            from bot.questionnaire.loader import core_questionnaire
+
+            outside = frozenset(q.code for q in core_questionnaire().questions)
+        form.questionnaire = parse_questionnaire(raw, outside or frozenset())
     except QuestionnaireError as error:
         raise QuestionnaireError(_name_row(str(error), questions, form)) from error
     return form
