@@ -206,11 +206,22 @@ def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
 
 @lru_cache(maxsize=1)
 def core_questionnaire() -> Questionnaire:
-    """The project's core questionnaire (without programme modules), parsed once per process,
-    with the texts of languages added through the translation sheet."""
+    """The active core questionnaire (without programme modules), parsed once per process: the
+    last core XLSForm imported (``active_core_path()``) if any, else the shipped YAML; with the
+    texts of languages added through the translation sheet."""
+    from bot.questionnaire.modules import active_core_path
     from bot.questionnaire.translations import with_translations
+    from bot.questionnaire.xlsform.read import read_workbook
 
-    return with_translations(load_questionnaire(DEFAULT_PATH))
+    imported = active_core_path()
+    if imported.is_file():
+        try:
+            core = read_workbook(imported.read_bytes()).questionnaire
+        except QuestionnaireError as error:
+            raise QuestionnaireError(f"{imported}: {error}") from error
+    else:
+        core = load_questionnaire(DEFAULT_PATH)
+    return with_translations(core)
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,14 @@ def modules_dir() -> Path:
     return Path(os.environ.get("TRACER_MODULES_DIR") or ROOT / "var" / "modules")
 
 
+def active_core_path() -> Path:
+    """Where ``tracer questionnaire import`` installs the core XLSForm it accepted
+    (``TRACER_ACTIVE_QUESTIONNAIRE``, default ``var/questionnaire.xlsx``); absent: the YAML."""
+    return Path(
+        os.environ.get("TRACER_ACTIVE_QUESTIONNAIRE") or ROOT / "var" / "questionnaire.xlsx"
+    )
+
+
 def installed_modules(directory: Path | None = None) -> list[tuple[str, Questionnaire]]:
     """(programme, module) for every installed module, by programme code."""
     from bot.questionnaire.xlsform.read import read_workbook
@@ -56,8 +64,12 @@ def with_modules(core: Questionnaire, modules: list[tuple[str, Questionnaire]]) 
     return Questionnaire(version=core.version, waves=core.waves, questions=tuple(questions))
 
 
-def install_module(programme: str, data: bytes, directory: Path | None = None) -> Path:
-    """Make ``data`` the active module of ``programme``; the path written."""
+def install_module(programme: str | None, data: bytes, directory: Path | None = None) -> Path:
+    """Make ``data`` the active module of ``programme`` (the active core when None)."""
+    if programme is None:
+        active_core_path().parent.mkdir(parents=True, exist_ok=True)
+        active_core_path().write_bytes(data)
+        return active_core_path()
     folder = directory or modules_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{programme}.xlsx"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from bot.questionnaire.compat import breaking_changes, indicator_codes
-from bot.questionnaire.loader import core_questionnaire, default_questionnaire
+from bot.questionnaire.loader import core_questionnaire, default_questionnaire, load_questionnaire
 from bot.questionnaire.model import Questionnaire, QuestionnaireError
 from bot.questionnaire.modules import install_module
 from bot.questionnaire.xlsform.read import ReadForm, read_workbook
@@ -68,7 +68,8 @@ def check_import(url: str, data: bytes) -> tuple[ReadForm, list[str]]:
         read_workbook(b).questionnaire for _, b in stored_versions(url, scope)
     ]
     if scope == CORE:
-        previous.insert(0, core_questionnaire())
+        previous.insert(0, load_questionnaire())  # the shipped YAML: answers may predate imports
+        current = core_questionnaire()
         modules = [
             read_workbook(b).questionnaire
             for other in _module_scopes(url)
@@ -77,9 +78,9 @@ def check_import(url: str, data: bytes) -> tuple[ReadForm, list[str]]:
         faults = breaking_changes(
             previous,
             form,
-            current=previous[-1],
+            current=current,
             other_modules=modules,
-            indicators=indicator_codes(previous[-1]),
+            indicators=indicator_codes(current),
         )
     else:
         current = previous[-1] if previous else None
@@ -116,7 +117,7 @@ def store_import(url: str, data: bytes) -> ImportResult:
             session.add(
                 QuestionnaireVersion(scope=scope, version=version, sha256=digest, workbook=data)
             )
-    if scope != CORE:
-        install_module(scope, data)
+    if same is None or scope != CORE:
+        install_module(None if scope == CORE else scope, data)
     count = len(form.questionnaire.questions)
     return ImportResult(scope=scope, version=version, questions=count, stored=same is None)

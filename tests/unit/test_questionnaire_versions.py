@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from bot.cli.main import cli
 from bot.config import load_settings
-from bot.questionnaire.loader import default_questionnaire
+from bot.questionnaire.loader import core_questionnaire, default_questionnaire
 from bot.questionnaire.xlsform.export import export_bytes
 from bot.storage.db import session_scope
 from bot.storage.migrate import upgrade_database
@@ -22,6 +23,22 @@ from tests.unit.xlsform_edit import edit, find_row
 @pytest.fixture(scope="module")
 def exported() -> bytes:
     return export_bytes(default_questionnaire())
+
+
+@pytest.fixture(autouse=True)
+def active_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Imports install into temporary files, never into the checkout's var/."""
+    active = tmp_path / "active" / "questionnaire.xlsx"
+    monkeypatch.setenv("TRACER_ACTIVE_QUESTIONNAIRE", str(active))
+    monkeypatch.setenv("TRACER_MODULES_DIR", str(tmp_path / "active" / "modules"))
+    _clear()
+    yield active
+    _clear()
+
+
+def _clear() -> None:
+    core_questionnaire.cache_clear()
+    default_questionnaire.cache_clear()
 
 
 @pytest.fixture()
@@ -69,6 +86,10 @@ def test_a_wording_change_is_always_allowed(db_url, tmp_path, exported):
     result = _import(db_url, tmp_path, _new_version(edited, "2026.2"))
     assert result.exit_code == 0, result.output
     assert _versions(db_url) == [("core", "2026.2")]
+    _clear()  # a new process (the bot) asks the imported wording
+    active = default_questionnaire()
+    assert active.version == "2026.2"
+    assert active.question("bl_sex").text["en"] == "Are you a man or a woman?"
 
 
 def test_a_changed_workbook_under_a_stored_version_is_refused(db_url, tmp_path, exported):
@@ -162,12 +183,9 @@ def test_each_answer_records_the_questionnaire_version(db_url, tmp_path):
     assert versions == ["2026.1"]
 
 
-def test_a_core_code_read_by_a_stored_module_cannot_be_removed(
-    db_url, tmp_path, exported, monkeypatch
-):
+def test_a_core_code_read_by_a_stored_module_cannot_be_removed(db_url, tmp_path, exported):
     from tests.unit.module_fixture import SURVEY, module_workbook
 
-    monkeypatch.setenv("TRACER_MODULES_DIR", str(tmp_path / "modules"))
     survey = [list(row) for row in SURVEY]
     survey[4][9] = "${bl_enrol_reason} = 'get_job'"  # demo_coop asked only to job seekers
     module = _import(db_url, tmp_path, module_workbook(survey))
