@@ -1,10 +1,10 @@
 """Report tables for a programme's module questions: one generic table per question (issue 17).
 
 Choice and yes/no questions: for each choice, how many chose it among those who answered, the
-share with its 95 % Wilson interval.  Numeric questions (integer, rating, money, duration): the
-mean with its 95 % t interval.  Rows follow the report's table columns (``indicator``, ``wave``,
-``breakdown``, ``group``, ``n``, ``value``, ``unit``, ``ci_low``, ``ci_high``) so every renderer
-shows them without code changes.
+share with its 95 % Wilson interval.  Numeric questions (integer, rating, duration; not money,
+whose currencies differ): the mean with its 95 % t interval.  Rows follow the report's table
+columns (``indicator``, ``wave``, ``breakdown``, ``group``, ``n``, ``value``, ``unit``,
+``ci_low``, ``ci_high``) so every renderer shows them without code changes.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from analytics.intervals import wilson
 from bot.questionnaire.model import Question, Questionnaire
 
 CODED = ("choice", "yes_no")
-NUMERIC = ("integer", "rating", "money", "duration")
+NUMERIC = ("integer", "rating", "duration")
+# money is left out: a mean over amounts in several currencies means nothing (see indicators)
 COLUMNS = [
     "indicator",
     "wave",

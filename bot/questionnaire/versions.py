@@ -83,8 +83,8 @@ def check_import(url: str, data: bytes) -> tuple[ReadForm, list[str]]:
             indicators=indicator_codes(current),
         )
     else:
-        current = previous[-1] if previous else None
-        faults = _module_faults(form) + breaking_changes(previous, form, current=current)
+        last = previous[-1] if previous else None
+        faults = _module_faults(form) + breaking_changes(previous, form, current=last)
     return form, faults
 
 
