@@ -1,6 +1,6 @@
 """questionnaire versions and the version each answer was asked in (issue 17)
 
-Revision ID: 0007_questionnaire_versions
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-30 14:00:00
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0007_questionnaire_versions"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
