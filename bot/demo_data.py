@@ -21,9 +21,9 @@ from typing import Any, Callable, Iterator
 from sqlalchemy import bindparam, insert, select, update
 
 from bot.questionnaire.loader import default_questionnaire
+from bot.questionnaire.waves import BASELINE, EXIT, add_months, followup_wave_id
 from bot.storage.db import engine_for
 from bot.storage.models import Answer, Cohort, Programme, Trainee, WaveProgress, utcnow
-from bot.survey.engine import add_months
 
 PROGRAMMES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("solar", "Solar PV installation", ("North", "Coast")),
@@ -33,7 +33,7 @@ PROGRAMMES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 # months before "today" at which each cohort ended (negative = still in training)
 COHORT_END_OFFSETS = (26, 15, 8, 2)
 ALL_WAVES_OFFSETS = (26, 20, 16, 13)
-RESPONSE = {"baseline": 0.95, "exit": 0.80, "followup_6": 0.62, "followup_12": 0.48}
+RESPONSE = {BASELINE: 0.95, EXIT: 0.80, followup_wave_id(6): 0.62, followup_wave_id(12): 0.48}
 CHUNK = 50_000
 Progress = Callable[[int], None]
 
@@ -436,10 +436,11 @@ def generate_demo_data(
                         }
                     )
                 waves: list[tuple[str, date, Callable[[], dict[str, Any]]]] = [
-                    ("baseline", start, person.baseline_answers),
-                    ("exit", end, person.exit_answers),
-                    ("followup_6", add_months(end, 6), partial(person.followup_answers, 6)),
-                    ("followup_12", add_months(end, 12), partial(person.followup_answers, 12)),
+                    (BASELINE, start, person.baseline_answers),
+                    (EXIT, end, person.exit_answers),
+                ] + [
+                    (followup_wave_id(m), add_months(end, m), partial(person.followup_answers, m))
+                    for m in (6, 12)
                 ]
                 for wave, due, make in waves:
                     if due > today:

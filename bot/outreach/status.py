@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.outreach.scope import CHAT_CHANNELS, Scope
-from bot.questionnaire.loader import followup_wave_id
+from bot.questionnaire.waves import all_waves
 from bot.storage.db import session_scope
 from bot.storage.models import (
     Cohort,
@@ -45,7 +45,7 @@ class StatusRow:
 
 def waves(settings: Settings) -> list[str]:
     """Every wave in survey order."""
-    return ["baseline", "exit"] + [followup_wave_id(m) for m in sorted(settings.followup_months)]
+    return all_waves(settings.followup_months)
 
 
 def _per_cohort(session, scope: Scope, statement) -> Counter:

@@ -21,7 +21,6 @@ ANSWER_TYPES: tuple[str, ...] = (
     "duration",
     "text",
 )
-WAVE_KINDS: tuple[str, ...] = ("baseline", "exit", "followup")
 
 
 class QuestionnaireError(ValueError):

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.i18n import catalog, t
 from bot.questionnaire.model import LANGUAGES, Choice, Question
+from bot.questionnaire.waves import BASELINE
 from bot.survey.buttons import button_payload
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
@@ -63,7 +64,7 @@ def system_question(
         help_key = "consent_help" if step == "consent" else "hint_not_yes_no"
         return Question(
             code=step,
-            wave="baseline",
+            wave=BASELINE,
             type="yes_no",
             text=_all_languages(step),
             label={"en": step},
@@ -76,7 +77,7 @@ def system_question(
         )
         return Question(
             code="language",
-            wave="baseline",
+            wave=BASELINE,
             type="choice",
             text=_all_languages("language_question"),
             label={"en": "language"},
@@ -90,7 +91,7 @@ def system_question(
         )
         return Question(
             code="programme",
-            wave="baseline",
+            wave=BASELINE,
             type="choice",
             text=_all_languages("programme_question"),
             label={"en": "programme"},
@@ -104,7 +105,7 @@ def system_question(
         )
         return Question(
             code="cohort",
-            wave="baseline",
+            wave=BASELINE,
             type="choice",
             text=_all_languages("cohort_question"),
             label={"en": "cohort"},
