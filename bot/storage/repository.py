@@ -14,6 +14,7 @@ from bot.security.crypto import Cipher, keyed_hash, new_pseudo_id
 from bot.storage.db import session_scope
 from bot.storage.erasure import ErasureReport, erase_trainee
 from bot.storage.models import (
+    CHAT_CHANNELS,
     Answer,
     Cohort,
     Consent,
@@ -73,11 +74,6 @@ def _answer_columns(value: Any) -> dict[str, Any]:
     elif isinstance(value, str):
         text = value[:400]
     return {"value_json": value, "value_number": number, "value_text": text}
-
-
-# Contact channels that carry a conversation. Only these identify a chat sender, and only on
-# their own channel: a phone number or e-mail from a cohort file never matches a chat sender.
-CHAT_CHANNELS = ("telegram", "socketio", "rest", "whatsapp")
 
 
 def _current_answer(trainee_id: int, wave: str, question_code: str) -> Any:
