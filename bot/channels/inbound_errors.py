@@ -8,7 +8,6 @@ from typing import AsyncIterator
 
 from rasa.core.channels.channel import OutputChannel
 
-from bot.channels.telegram.privacy import conversation_ref
 from bot.i18n import t
 
 
@@ -25,6 +24,9 @@ async def apology_if_rasa_fails(
     try:
         yield
     except Exception as error:  # noqa: BLE001 - Rasa failed: never leave silence
+        # imported here: bot.channels.telegram's package imports its channel, which imports us
+        from bot.channels.telegram.privacy import conversation_ref
+
         ref = conversation_ref(secret_key, recipient_id)
         log.error("message for %s failed in Rasa (%s)", ref, type(error).__name__)
         await output.send_text_message(recipient_id, t("service_unavailable", language))
