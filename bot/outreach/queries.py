@@ -22,6 +22,7 @@ from bot.storage.models import (
     Contact,
     Invitation,
     Outreach,
+    Programme,
     Trainee,
     WaveProgress,
 )
@@ -50,6 +51,7 @@ class TraineeRow(NamedTuple):
     language: str | None
     cohort_end: date | None
     timezone: str | None
+    cohort_code: str
 
 
 def chat_linked_ids() -> Select:
@@ -72,6 +74,7 @@ def trainees_in_scope(session: Session, scope: Scope) -> list[TraineeRow]:
         Trainee.language,
         Cohort.end_date,
         Cohort.timezone,
+        Cohort.code,
     ).join(Cohort, Cohort.id == Trainee.cohort_id)
     rows = session.execute(scope.apply(statement).order_by(Cohort.code, Trainee.id))
     return [TraineeRow(*row) for row in rows]
@@ -128,3 +131,15 @@ def invitations_by_trainee(session: Session) -> dict[int, list[tuple]]:
     ):
         found.setdefault(row[0], []).append(tuple(row[1:]))
     return found
+
+
+def programme_exists(session: Session, code: str) -> bool:
+    """True when a programme with this code exists."""
+    return session.execute(select(Programme.id).where(Programme.code == code)).first() is not None
+
+
+def invited_ids(session: Session) -> tuple[set[int], set[int]]:
+    """Ids of trainees who used an invitation code, and of those holding an unused one."""
+    used = select(Invitation.trainee_id).where(Invitation.used_at.is_not(None))
+    unused = select(Invitation.trainee_id).where(Invitation.used_at.is_(None))
+    return {r[0] for r in session.execute(used)}, {r[0] for r in session.execute(unused)}
