@@ -162,7 +162,7 @@ def generate_demo_data(
         raise DemoDataError("the number of trainees must be at least 1")
     today = today or date.today()
     rng = random.Random(f"tracer-demo:{seed}:{programme}")
-    specs = (
+    specs: list[tuple[str, str, tuple[str, ...]]] = (
         [(programme, f"Demo programme {programme}", ("Capital", "North"))]
         if programme
         else list(PROGRAMMES)
