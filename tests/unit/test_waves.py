@@ -35,11 +35,11 @@ def _docstrings(tree: ast.AST) -> set[int]:
     return found
 
 
-def _wave_literals(path: Path) -> list[str]:
+def _wave_literals(path: Path, root: Path = ROOT) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     docs = _docstrings(tree)
     return [
-        f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}"
+        f"{path.relative_to(root)}:{node.lineno}: {node.value!r}"
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
@@ -72,12 +72,9 @@ def test_pending_files_still_need_converting():
 
 
 def test_the_literal_check_sees_a_wave_id(tmp_path):
-    sample = ROOT / "bot" / "_wave_literal_probe.py"
-    try:
-        sample.write_text('"""Doc: baseline."""\nWAVE = "followup_6"\n', encoding="utf-8")
-        assert _wave_literals(sample) == ["bot/_wave_literal_probe.py:2: 'followup_6'"]
-    finally:
-        sample.unlink()
+    sample = tmp_path / "probe.py"
+    sample.write_text('"""Doc: baseline."""\nWAVE = "followup_6"\n', encoding="utf-8")
+    assert _wave_literals(sample, tmp_path) == ["probe.py:2: 'followup_6'"]
 
 
 def test_waves_come_in_survey_order():
