@@ -12,7 +12,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from bot.questionnaire.waves import BASELINE, EXIT, FOLLOWUP, add_months, wave_month
+from bot.questionnaire.waves import (
+    BASELINE,
+    EXIT,
+    FOLLOWUP,
+    add_months,
+    followup_months_of,
+    wave_month,
+)
 
 UNKNOWN = "unknown"
 AGE_BANDS: tuple[tuple[int, int, str], ...] = (
@@ -294,10 +301,8 @@ def first_job_spells(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _wave_month(wave: str) -> float:
     """``followup_6`` → 6.0; NaN for a wave without a month."""
-    try:
-        return float(wave.rsplit("_", 1)[1])
-    except (IndexError, ValueError):
-        return float("nan")
+    months = followup_months_of(wave)
+    return float("nan") if months is None else float(months)
 
 
 YOUTH_BANDS = ("under 20", "20-24")
