@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import survey
 from bot.i18n import normalise_language, t
+from bot.outreach.transport import EXTERNAL_TEXT_PREFIX, is_scheduled  # noqa: F401
 from bot.survey.reads import turn_reads
 from bot.survey.retries import failures_before, step_history
 from bot.survey.steps import as_dispatch
@@ -18,25 +19,6 @@ from bot.survey.turn import Incoming, prompt_for_step
 
 log = logging.getLogger(__name__)
 FORM = "survey_form"
-# Rasa writes this text (and metadata is_external) for a trigger_intent call; see
-# rasa.shared.core.events.UserUttered.create_external.
-EXTERNAL_TEXT_PREFIX = "EXTERNAL: "
-
-
-def is_scheduled(message: Dict[str, Any]) -> bool:
-    """True only for a ``trigger_intent`` call (the scheduler), never for typed text.
-
-    A user can type ``/EXTERNAL_followup{...}`` on any channel and Rasa parses it as that intent;
-    only Rasa's own external event has the ``EXTERNAL: `` text and the ``is_external`` flag
-    (which Tracer's input channels never take from a client).
-    """
-    intent = (message.get("intent") or {}).get("name") or ""
-    metadata = message.get("metadata") or {}
-    return (
-        intent.startswith("EXTERNAL_")
-        and bool(metadata.get("is_external"))
-        and str(message.get("text") or "").startswith(EXTERNAL_TEXT_PREFIX)
-    )
 
 
 def conversation_channel(tracker: Tracker) -> str:

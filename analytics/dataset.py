@@ -38,8 +38,9 @@ from sqlalchemy import (
 
 from analytics.derive import add_person_variables, due_for_wave
 from analytics.frames import read_frame
-from bot.questionnaire.loader import default_questionnaire, wave_kind
+from bot.questionnaire.loader import default_questionnaire
 from bot.questionnaire.model import Question, Questionnaire
+from bot.questionnaire.waves import all_waves, wave_kind, wave_order
 from bot.storage.db import engine_for
 from bot.storage.models import Answer, Cohort, Outreach, Programme, Trainee
 from bot.survey.windows import DEFAULT_GRACE_DAYS, DEFAULT_WINDOW_MONTHS, outside_window
@@ -726,16 +727,6 @@ def _sent_waves(database_url: str, programme_id: int) -> pd.DataFrame:
     return read_frame(database_url, query)
 
 
-def _wave_order(wave: str) -> tuple[int, int]:
-    order = {"baseline": 0, "exit": 1}
-    if wave in order:
-        return order[wave], 0
-    try:
-        return 2, int(wave.split("_", 1)[1])
-    except (IndexError, ValueError):
-        return 3, 0
-
-
 def load_dataset(
     database_url: str,
     programme: str,
@@ -771,7 +762,7 @@ def load_dataset(
             questionnaire,
             progress,
             pool,
-            waves=("baseline", "exit", *(f"followup_{m}" for m in followup_months)),
+            waves=tuple(all_waves(followup_months)),
         )
         trainees, sent = trainees_read.result(), sent_read.result()
     known = responses["trainee_id"].isin(trainees["trainee_id"])
@@ -780,9 +771,9 @@ def load_dataset(
     responses, outside = split_outside_window(
         responses, days_read.result(), trainees, grace_days, window_months
     )
-    waves = {"baseline", "exit", *(f"followup_{m}" for m in followup_months)}
+    waves = set(all_waves(followup_months))
     waves |= set(responses["wave"].unique())
-    ordered = sorted(waves, key=_wave_order)
+    ordered = sorted(waves, key=wave_order)
     people = add_person_variables(trainees, responses, as_of)
     due = pd.DataFrame(index=people.index)
     for wave in ordered:

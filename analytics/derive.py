@@ -12,7 +12,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from bot.survey.engine import add_months
+from bot.questionnaire.waves import (
+    BASELINE,
+    EXIT,
+    FOLLOWUP,
+    add_months,
+    followup_months_of,
+    wave_month,
+)
 
 UNKNOWN = "unknown"
 AGE_BANDS: tuple[tuple[int, int, str], ...] = (
@@ -81,8 +88,8 @@ def add_person_variables(
     prefer the import, which is known for non-respondents too.
     """
     people = trainees.set_index("trainee_id").copy()
-    people = people.join(_wave_values(responses, "baseline", BASELINE_COLUMNS))
-    people = people.join(_wave_values(responses, "exit", EXIT_COLUMNS))
+    people = people.join(_wave_values(responses, BASELINE, BASELINE_COLUMNS))
+    people = people.join(_wave_values(responses, EXIT, EXIT_COLUMNS))
     for column in BASELINE_COLUMNS + EXIT_COLUMNS:
         if column not in people.columns:
             people[column] = np.nan
@@ -119,9 +126,9 @@ def add_person_variables(
 
 def due_for_wave(people: pd.DataFrame, wave: str, as_of: date) -> np.ndarray:
     """True for trainees whose ``wave`` date has come by ``as_of`` (baseline: everyone)."""
-    if wave == "baseline":
+    months = wave_month(wave)
+    if months is None:
         return np.ones(len(people), dtype=bool)
-    months = 0 if wave == "exit" else int(wave.split("_", 1)[1])
     ends = people["cohort_end"]
     due_by_end = {
         end: add_months(end, months) <= as_of for end in ends.dropna().unique()
@@ -198,7 +205,7 @@ def followup_frame(dataset_people: pd.DataFrame, responses: pd.DataFrame) -> pd.
         for c in responses.columns
         if c.startswith("fu_") or c in ("trainee_id", "wave", "wave_kind")
     ]
-    rows = responses.loc[(responses["wave_kind"] == "followup").to_numpy(), columns]
+    rows = responses.loc[(responses["wave_kind"] == FOLLOWUP).to_numpy(), columns]
     person_columns = [
         "cohort",
         "region",
@@ -294,10 +301,8 @@ def first_job_spells(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _wave_month(wave: str) -> float:
     """``followup_6`` → 6.0; NaN for a wave without a month."""
-    try:
-        return float(wave.rsplit("_", 1)[1])
-    except (IndexError, ValueError):
-        return float("nan")
+    months = followup_months_of(wave)
+    return float("nan") if months is None else float(months)
 
 
 YOUTH_BANDS = ("under 20", "20-24")

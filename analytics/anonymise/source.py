@@ -15,8 +15,8 @@ import pandas as pd
 from sqlalchemy import select
 
 from analytics.frames import read_frame, trainees_frame
-from bot.questionnaire.loader import wave_kind
 from bot.questionnaire.model import Question, Questionnaire
+from bot.questionnaire.waves import BASELINE, followup_months_of, wave_kind
 from bot.storage.models import Answer, Cohort, Programme, Trainee
 from bot.survey.windows import DEFAULT_GRACE_DAYS, DEFAULT_WINDOW_MONTHS, outside_window
 
@@ -27,7 +27,8 @@ NUMERIC_TYPES = {"integer", "rating", "duration", "money"}
 
 def wave_suffix(wave: str) -> str:
     """Suffix of a wave's columns in the wide layout: ``followup_6`` → ``_f6``; else empty."""
-    return f"_f{wave.split('_', 1)[1]}" if wave.startswith("followup_") else ""
+    months = followup_months_of(wave)
+    return f"_f{months}" if months is not None else ""
 
 
 def column_name(code: str, wave: str) -> str:
@@ -138,7 +139,7 @@ def load_source(
     for wave in waves:
         for question in questionnaire.for_wave(wave_kind(wave)):
             columns[column_name(question.code, wave)] = (question, wave)
-    answers = _answers(database_url, programme, sorted({*waves, "baseline"}))
+    answers = _answers(database_url, programme, sorted({*waves, BASELINE}))
     answers, outside = _drop_outside_window(answers, trainees, grace_days, window_months)
     outside = {wave: n for wave, n in outside.items() if wave in waves}
     profile = _profile(trainees, answers)
@@ -180,7 +181,7 @@ def load_source(
 
 def _profile(trainees: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
     """Sex and birth year: the baseline answer, else what was registered for the trainee."""
-    baseline = answers[(answers["wave"] == "baseline") & (answers["status"] == "answered")]
+    baseline = answers[(answers["wave"] == BASELINE) & (answers["status"] == "answered")]
     baseline = baseline.drop_duplicates(["trainee_id", "question_code"], keep="last")
     sex = baseline[baseline["question_code"] == "bl_sex"].set_index("trainee_id")["value_text"]
     born = baseline[baseline["question_code"] == "bl_birth_year"].set_index("trainee_id")

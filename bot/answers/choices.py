@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 from bot.answers.normalize import fold, precheck, words
 from bot.answers.numbers import words_to_digits
 from bot.answers.result import ParseResult, accept, reject
+from bot.answers.stopwords import LABEL_FILLER
 from bot.questionnaire.model import Choice
 
 THRESHOLD = 80.0
@@ -17,65 +18,7 @@ THRESHOLD = 80.0
 MARGIN = 10.0
 """How far the best choice must score above the runner-up."""
 
-_STOP = frozenset(
-    {
-        "i",
-        "im",
-        "m",
-        "am",
-        "a",
-        "an",
-        "the",
-        "it",
-        "is",
-        "was",
-        "my",
-        "me",
-        "of",
-        "and",
-        "in",
-        "on",
-        "for",
-        "so",
-        "just",
-        "s",
-        "je",
-        "j",
-        "suis",
-        "ai",
-        "un",
-        "une",
-        "le",
-        "la",
-        "les",
-        "l",
-        "de",
-        "du",
-        "des",
-        "c",
-        "est",
-        "etait",
-        "et",
-        "en",
-        "ma",
-        "mon",
-        "moi",
-        "yo",
-        "soy",
-        "una",
-        "el",
-        "los",
-        "las",
-        "lo",
-        "del",
-        "y",
-        "es",
-        "era",
-        "mi",
-        "he",
-        "estoy",
-    }
-)
+_STOP = LABEL_FILLER
 _NEGATIONS = frozenset({"not", "no", "non", "pas", "ne", "n", "t", "never", "jamais", "nunca"})
 _POINTERS = frozenset(
     {

@@ -108,6 +108,33 @@ def parse_money(
     periods, folded = find_periods(folded)
     if len(periods) > 1:
         return reject("irregular_amount")
+    read = _read_amount(cleaned, folded, language)
+    if isinstance(read, ParseResult):
+        return read
+    amount, bounds = read
+    out = check_range(amount, minimum, maximum)
+    if out:
+        return out
+    currency, source, named = _currency(cleaned, default_currency, country)
+    if currency is None and amount != 0:
+        return reject("no_currency", amount=amount, named=bool(named))
+    paid_per = periods.pop() if periods else period
+    value: dict[str, Any] = {"amount": amount, "currency": currency, "period": paid_per}
+    if bounds:
+        value["range"] = [bounds[0], bounds[1]]
+    value.update(worked)
+    follow_up = FOLLOW_UP.get(paid_per) if amount else None
+    value["follow_up"] = None if follow_up in worked else follow_up
+    value["monthly"] = monthly_equivalent(amount, paid_per, **worked)
+    if bounds:
+        return propose(value, low=bounds[0], high=bounds[1])
+    return accept(value, echo=any(c.isalpha() for c in cleaned) or source == "country")
+
+
+def _read_amount(
+    cleaned: str, folded: str, language: str
+) -> tuple[float, tuple[float, float] | None] | ParseResult:
+    """The amount typed (a range's midpoint, with its bounds), or the rejection."""
     converted = _expand_shorthands(words_to_digits(folded, language, suffixes=True))
     numbers = _amounts(converted, language)
     irregular = bool(_IRREGULAR.search(folded))
@@ -126,10 +153,13 @@ def parse_money(
         amount = 0.0
     else:
         return reject("not_an_amount")
-    amount = round(amount, 2) + 0.0  # + 0.0 turns -0.0 into 0.0
-    out = check_range(amount, minimum, maximum)
-    if out:
-        return out
+    return round(amount, 2) + 0.0, bounds  # + 0.0 turns -0.0 into 0.0
+
+
+def _currency(
+    cleaned: str, default_currency: str | None, country: str | None
+) -> tuple[str | None, str | None, list[str]]:
+    """(currency, where it came from: ``text``/``country``/None, currencies named in the text)."""
     named = named_currencies(cleaned)
     currency = currency_of(cleaned, default_currency, country)
     source = "text" if currency else None
@@ -138,16 +168,4 @@ def parse_money(
             default_currency.upper() if default_currency else None
         )
         source = "country" if currency else None
-    if currency is None and amount != 0:
-        return reject("no_currency", amount=amount, named=bool(named))
-    paid_per = periods.pop() if periods else period
-    value: dict[str, Any] = {"amount": amount, "currency": currency, "period": paid_per}
-    if bounds:
-        value["range"] = [bounds[0], bounds[1]]
-    value.update(worked)
-    follow_up = FOLLOW_UP.get(paid_per) if amount else None
-    value["follow_up"] = None if follow_up in worked else follow_up
-    value["monthly"] = monthly_equivalent(amount, paid_per, **worked)
-    if bounds:
-        return propose(value, low=bounds[0], high=bounds[1])
-    return accept(value, echo=any(c.isalpha() for c in cleaned) or source == "country")
+    return currency, source, named

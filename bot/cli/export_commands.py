@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from analytics.anonymise import (
     FORMATS,
     ExportRefusedError,
+    Rules,
     RulesError,
     anonymise,
     default_rules,
@@ -19,7 +20,7 @@ from analytics.anonymise import (
     write_release,
 )
 from bot.cli.common import CliContext, pass_cli
-from bot.config import ConfigError
+from bot.config import ConfigError, Settings
 from bot.questionnaire.loader import default_questionnaire
 
 DEFAULT_SECRET_ENV = "TRACER_EXPORT_SECRET"
@@ -107,22 +108,7 @@ def export(
     """Write anonymised microdata with a codebook and a disclosure-risk summary."""
     try:
         settings = ctx.settings
-        rules = default_rules(default_questionnaire()).with_overrides(
-            k=settings.k_anonymity, max_suppression=settings.max_suppression_share
-        )
-        if rules_file:
-            rules = rules_from_file(rules, rules_file)
-        if k is not None:
-            rules = rules.with_overrides(k=k)
-        if max_suppression is not None:
-            rules = rules.with_overrides(max_suppression=max_suppression)
-        if include_free_text:
-            rules = rules.with_overrides(include_free_text=True)
-            click.echo(
-                "warning: free-text answers are included unreviewed; they may name "
-                "people or employers. Review them before any release.",
-                err=True,
-            )
+        rules = _rules(settings, rules_file, k, max_suppression, include_free_text)
         wave_ids = parse_waves(waves)
         secret = export_secret(ctx, secret_env)
         release = anonymise(
@@ -153,3 +139,30 @@ def export(
     )
     for path in written:
         click.echo(f"  {path}")
+
+
+def _rules(
+    settings: Settings,
+    rules_file: str | None,
+    k: int | None,
+    max_suppression: float | None,
+    include_free_text: bool,
+) -> Rules:
+    """The disclosure-control rules: defaults, settings, the rules file, then the options."""
+    rules = default_rules(default_questionnaire()).with_overrides(
+        k=settings.k_anonymity, max_suppression=settings.max_suppression_share
+    )
+    if rules_file:
+        rules = rules_from_file(rules, rules_file)
+    if k is not None:
+        rules = rules.with_overrides(k=k)
+    if max_suppression is not None:
+        rules = rules.with_overrides(max_suppression=max_suppression)
+    if include_free_text:
+        rules = rules.with_overrides(include_free_text=True)
+        click.echo(
+            "warning: free-text answers are included unreviewed; they may name "
+            "people or employers. Review them before any release.",
+            err=True,
+        )
+    return rules

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from bot.answers.currency import country_currency
 from bot.cli.common import CliContext, pass_cli
-from bot.storage.db import session_scope
-from bot.storage.models import Cohort, Programme
+from bot.outreach import programmes as registry
+from bot.outreach.programmes import ProgrammeError
 
 
 @click.group()
@@ -44,23 +40,18 @@ def add(
 ) -> None:
     """Add programme CODE called NAME (optionally with a first cohort)."""
     try:
-        with session_scope(ctx.settings.database_url) as session:
-            programme = Programme(code=code, name=name, country=country)
-            session.add(programme)
-            session.flush()
-            if cohort_code:
-                session.add(
-                    Cohort(
-                        programme_id=programme.id,
-                        code=cohort_code,
-                        name=f"{name} {cohort_code}",
-                        start_date=start.date() if start else None,
-                        end_date=end.date() if end else None,
-                        region=region,
-                    )
-                )
-    except IntegrityError:
-        raise click.ClickException(f"a programme with code '{code}' already exists") from None
+        registry.add_programme(
+            ctx.settings.database_url,
+            code,
+            name,
+            country,
+            cohort_code=cohort_code,
+            start=start.date() if start else None,
+            end=end.date() if end else None,
+            region=region,
+        )
+    except ProgrammeError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"Added programme {code}.")
 
 
@@ -86,21 +77,10 @@ def set_country(ctx: CliContext, code: str, country: str, cohort_code: str | Non
     currency of the cohort's country, else of the programme's.
     """
     country = _country(country) or ""
-    with session_scope(ctx.settings.database_url) as session:
-        programme = session.execute(
-            select(Programme).where(Programme.code == code)
-        ).scalar_one_or_none()
-        if programme is None:
-            raise click.ClickException(f"no programme with code '{code}'")
-        if cohort_code is None:
-            programme.country = country
-            target = f"programme {code}"
-        else:
-            cohort = next((c for c in programme.cohorts if c.code == cohort_code), None)
-            if cohort is None:
-                raise click.ClickException(f"programme '{code}' has no cohort '{cohort_code}'")
-            cohort.country = country
-            target = f"cohort {cohort_code} of {code}"
+    try:
+        target = registry.set_country(ctx.settings.database_url, code, country, cohort_code)
+    except ProgrammeError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"Country of {target}: {country} (currency {country_currency(country)}).")
 
 
@@ -108,14 +88,13 @@ def set_country(ctx: CliContext, code: str, country: str, cohort_code: str | Non
 @pass_cli
 def list_programmes(ctx: CliContext) -> None:
     """List programmes with their cohorts."""
-    with session_scope(ctx.settings.database_url) as session:
-        rows = session.execute(select(Programme).order_by(Programme.code)).scalars().all()
-        if not rows:
-            click.echo("No programmes yet: add one with 'tracer programmes add CODE NAME'.")
-        for programme in rows:
-            country = f"\tcountry {programme.country}" if programme.country else ""
-            click.echo(f"{programme.code}\t{programme.name}{country}")
-            for cohort in programme.cohorts:
-                end = cohort.end_date.isoformat() if isinstance(cohort.end_date, date) else "-"
-                own = f"\tcountry {cohort.country}" if cohort.country else ""
-                click.echo(f"  {cohort.code}\t{cohort.name}\tends {end}{own}")
+    rows = registry.list_programmes(ctx.settings.database_url)
+    if not rows:
+        click.echo("No programmes yet: add one with 'tracer programmes add CODE NAME'.")
+    for programme in rows:
+        country = f"\tcountry {programme.country}" if programme.country else ""
+        click.echo(f"{programme.code}\t{programme.name}{country}")
+        for cohort in programme.cohorts:
+            end = cohort.end_date.isoformat() if cohort.end_date else "-"
+            own = f"\tcountry {cohort.country}" if cohort.country else ""
+            click.echo(f"  {cohort.code}\t{cohort.name}\tends {end}{own}")

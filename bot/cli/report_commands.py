@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 import click
 from tqdm import tqdm
@@ -85,20 +86,7 @@ def report(
         raise click.BadParameter(str(error), param_hint="--weight-cells") from None
 
     started = time.perf_counter()
-    bar = tqdm(
-        total=4,
-        desc="report",
-        unit="step",
-        disable=True if quiet else None,
-        file=click.get_text_stream("stderr"),
-        leave=False,
-    )
-
-    def progress(message: str) -> None:
-        bar.set_postfix_str(message)
-        if message in ("pivoting answers", "computing indicators"):
-            bar.update(1)
-
+    bar, progress = _progress_bar(quiet)
     try:
         result = build_report(
             ctx.settings.database_url,
@@ -129,6 +117,25 @@ def report(
         f"Wrote {fmt} report for {programme} ({result.meta['trainees']} trainees) to {path} "
         f"in {time.perf_counter() - started:.1f} s."
     )
+
+
+def _progress_bar(quiet: bool) -> tuple[tqdm, Callable[[str], None]]:
+    """The report's four-step progress bar on stderr, and the callback that advances it."""
+    bar = tqdm(
+        total=4,
+        desc="report",
+        unit="step",
+        disable=True if quiet else None,
+        file=click.get_text_stream("stderr"),
+        leave=False,
+    )
+
+    def progress(message: str) -> None:
+        bar.set_postfix_str(message)
+        if message in ("pivoting answers", "computing indicators"):
+            bar.update(1)
+
+    return bar, progress
 
 
 @click.command("demo-data")

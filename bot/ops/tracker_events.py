@@ -79,3 +79,15 @@ def iter_events(
         if len(rows) < batch:
             return
         last_sender, last_id = rows[-1].sender_id, rows[-1].id
+
+
+def conversation_events(
+    connection: Connection, sender_id: str, type_names: tuple[str, ...]
+) -> Iterator[tuple[str, str | None, str | None]]:
+    """(type name, intent name, raw JSON) of one conversation's events of ``type_names``, in
+    order."""
+    yield from connection.execute(
+        select(EVENTS.c.type_name, EVENTS.c.intent_name, EVENTS.c.data)
+        .where(EVENTS.c.sender_id == sender_id, EVENTS.c.type_name.in_(type_names))
+        .order_by(EVENTS.c.id)
+    )

@@ -70,15 +70,7 @@ def delivery_funnel(settings: Settings, scope: Scope | None = None) -> list[Funn
             )
         ).all()
         trainee_ids = {row[1] for row in sent}
-        channels: dict[int, str] = {}
-        for trainee_id, channel in session.execute(
-            select(Contact.trainee_id, Contact.channel).where(
-                Contact.trainee_id.in_(trainee_ids), Contact.channel.in_(list(PREFERENCE))
-            )
-        ):
-            known = channels.get(trainee_id)
-            if known is None or PREFERENCE[channel] < PREFERENCE[known]:
-                channels[trainee_id] = channel
+        channels = _preferred_channels(session, trainee_ids)
         completed = set(
             session.execute(
                 select(WaveProgress.trainee_id, WaveProgress.wave).where(
@@ -93,33 +85,55 @@ def delivery_funnel(settings: Settings, scope: Scope | None = None) -> list[Funn
     for outreach_id, trainee_id, wave, programme, cohort in sent:
         channel = channels.get(trainee_id, "-")
         bucket = counts[(programme, cohort, wave, channel)]
-        bucket["sent"].add(trainee_id)
-        status = statuses.get(outreach_id)
-        if status in ("delivered", "read"):
-            bucket["delivered"].add(trainee_id)
-        if status == "read":
-            bucket["read"].add(trainee_id)
-        if status == "failed":
-            bucket["failed"].add(trainee_id)
-        if (trainee_id, wave) in completed:
-            bucket["answered"].add(trainee_id)
-            if channel in RECEIPT_CHANNELS:  # answering proves it was delivered and read
-                bucket["delivered"].add(trainee_id)
-                bucket["read"].add(trainee_id)
-    rows = []
-    for (programme, cohort, wave, channel), bucket in sorted(counts.items()):
-        receipts = channel in RECEIPT_CHANNELS
-        rows.append(
-            FunnelRow(
-                programme=programme,
-                cohort=cohort,
-                wave=wave,
-                channel=channel,
-                sent=len(bucket["sent"]),
-                delivered=len(bucket["delivered"]) if receipts else None,
-                read=len(bucket["read"]) if receipts else None,
-                failed=len(bucket["failed"]) if receipts else None,
-                answered=len(bucket["answered"]),
-            )
+        _count(
+            bucket, trainee_id, channel, statuses.get(outreach_id), (trainee_id, wave) in completed
         )
-    return rows
+    return [_row(key, bucket) for key, bucket in sorted(counts.items())]
+
+
+def _preferred_channels(session, trainee_ids: set[int]) -> dict[int, str]:
+    """Trainee id → the channel their messages went by (the most preferred one they have)."""
+    channels: dict[int, str] = {}
+    for trainee_id, channel in session.execute(
+        select(Contact.trainee_id, Contact.channel).where(
+            Contact.trainee_id.in_(trainee_ids), Contact.channel.in_(list(PREFERENCE))
+        )
+    ):
+        known = channels.get(trainee_id)
+        if known is None or PREFERENCE[channel] < PREFERENCE[known]:
+            channels[trainee_id] = channel
+    return channels
+
+
+def _count(
+    bucket: dict[str, set[int]], trainee_id: int, channel: str, status: str | None, answered: bool
+) -> None:
+    """Add one sent message to its cohort/wave/channel bucket."""
+    bucket["sent"].add(trainee_id)
+    if status in ("delivered", "read"):
+        bucket["delivered"].add(trainee_id)
+    if status == "read":
+        bucket["read"].add(trainee_id)
+    if status == "failed":
+        bucket["failed"].add(trainee_id)
+    if answered:
+        bucket["answered"].add(trainee_id)
+        if channel in RECEIPT_CHANNELS:  # answering proves it was delivered and read
+            bucket["delivered"].add(trainee_id)
+            bucket["read"].add(trainee_id)
+
+
+def _row(key: tuple[str, str, str, str], bucket: dict[str, set[int]]) -> FunnelRow:
+    programme, cohort, wave, channel = key
+    receipts = channel in RECEIPT_CHANNELS
+    return FunnelRow(
+        programme=programme,
+        cohort=cohort,
+        wave=wave,
+        channel=channel,
+        sent=len(bucket["sent"]),
+        delivered=len(bucket["delivered"]) if receipts else None,
+        read=len(bucket["read"]) if receipts else None,
+        failed=len(bucket["failed"]) if receipts else None,
+        answered=len(bucket["answered"]),
+    )

@@ -22,15 +22,15 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
 from bot.i18n import normalise_language, t
-from bot.outreach import clock
+from bot.outreach import clock, queries
 from bot.outreach.invites import InviteError, code_hash, telegram_link, web_link
 from bot.outreach.messaging import MessageResult, MessageTransport
 from bot.outreach.pacing import Pacer
-from bot.outreach.scope import CHAT_CHANNELS, Scope
+from bot.outreach.scope import Scope
 from bot.outreach.segments import SegmentCount, count_segments
 from bot.security.crypto import Cipher, new_invite_code
 from bot.storage.db import session_scope
-from bot.storage.models import Cohort, Contact, Invitation, Outreach, Trainee
+from bot.storage.models import Contact, Invitation, Outreach, Trainee
 
 MODES = ("sms", "email", "auto")
 MAX_ATTEMPTS = 3
@@ -127,8 +127,7 @@ def require_transport(mode: str, transports: dict[str, MessageTransport]) -> Non
 
 def chat_linked(session) -> set[int]:
     """Ids of trainees with a chat contact (they joined)."""
-    statement = select(Contact.trainee_id).where(Contact.channel.in_(CHAT_CHANNELS))
-    return {row[0] for row in session.execute(statement)}
+    return queries.chat_linked(session)
 
 
 def plan_sends(
@@ -144,80 +143,67 @@ def plan_sends(
     """Who gets an invitation now, and why the others do not (writes nothing)."""
     require_transport(mode, transports)
     report = InviteSendReport()
-    counts = report.counts
     with session_scope(settings.database_url) as session:
-        trainees = list(
-            session.execute(
-                scope.apply(
-                    select(Trainee.id, Trainee.status, Trainee.language, Cohort.timezone).join(
-                        Cohort, Cohort.id == Trainee.cohort_id
-                    )
-                ).order_by(Cohort.code, Trainee.id)
-            )
-        )
+        trainees = queries.trainees_in_scope(session, scope)
         if scope.cohort and not trainees:
             raise InviteError(f"no trainees in cohort '{scope.cohort}' of this programme")
-        chat = chat_linked(session)
-        invitations: dict[int, list[tuple]] = {}
-        for row in session.execute(
-            select(
-                Invitation.trainee_id,
-                Invitation.id,
-                Invitation.used_at,
-                Invitation.send_state,
-                Invitation.send_attempts,
-            )
-        ):
-            invitations.setdefault(row[0], []).append(row[1:])
-        active = [row for row in trainees if row[1] == "active"]
-        contacts = decrypted_contacts(session, Cipher(settings.encryption_key),
-                                       [row[0] for row in active])  # fmt: skip
-    for trainee_id, status, language, tz_name in trainees:
-        if status != "active":
-            counts["opted_out_or_deleted"] += 1
+        chat = queries.chat_linked(session)
+        invitations = queries.invitations_by_trainee(session)
+        active = [row.id for row in trainees if row.status == "active"]
+        contacts = decrypted_contacts(session, Cipher(settings.encryption_key), active)
+    for row in trainees:
+        outcome = _invitation_outcome(row, chat, invitations.get(row.id, []), reissue, max_attempts)
+        if isinstance(outcome, str):
+            report.counts[outcome] += 1
             continue
-        mine = invitations.get(trainee_id, [])
-        if trainee_id in chat or any(used for _, used, _, _ in mine):
-            counts["joined"] += 1
-            continue
-        unused = [(i, state, tries or 0) for i, used, state, tries in mine if used is None]
-        states = {state for _, state, _ in unused}
-        if states & set(SENT_STATES):
-            counts["already_sent"] += 1
-            continue
-        if states & {"sending", "unknown"}:
-            counts["unknown_not_resent"] += 1
-            continue
-        if states & {"rejected", "undelivered"} and not reissue:
-            counts["rejected_by_provider"] += 1
-            continue
-        if None in states and not reissue:
-            counts["code_in_csv"] += 1
-            continue
-        tries = max((n for _, state, n in unused if state == "failed"), default=0)
-        if tries >= max_attempts and not reissue:
-            counts["gave_up_after_retries"] += 1
-            continue
-        channel = choose_channel(mode, contacts.get(trainee_id, {}), transports)
+        unused, tries = outcome
+        channel = choose_channel(mode, contacts.get(row.id, {}), transports)
         if channel is None:
-            counts["no_address"] += 1
+            report.counts["no_address"] += 1
             continue
-        if clock.is_quiet(
-            now, clock.zone(tz_name, settings.default_timezone), settings.quiet_hours
-        ):
-            counts["quiet_hours"] += 1
+        tz = clock.zone(row.timezone, settings.default_timezone)
+        if clock.is_quiet(now, tz, settings.quiet_hours):
+            report.counts["quiet_hours"] += 1
             continue
         report.to_send.append(
             Outgoing(
-                trainee_id,
+                row.id,
                 channel,
-                contacts[trainee_id][_ADDRESS[channel]],
-                normalise_language(language),
+                contacts[row.id][_ADDRESS[channel]],
+                normalise_language(row.language),
                 tuple(i for i, _, _ in unused),
                 0 if reissue else tries,
             )
         )
     return report
+
+
+def _invitation_outcome(
+    row: queries.TraineeRow,
+    chat: set[int],
+    mine: list[tuple],
+    reissue: bool,
+    max_attempts: int,
+) -> str | tuple[list[tuple[int, str | None, int]], int]:
+    """Why a trainee gets no invitation now (a count name), or (unused codes, tries so far)."""
+    if row.status != "active":
+        return "opted_out_or_deleted"
+    if row.id in chat or any(used for _, used, _, _ in mine):
+        return "joined"
+    unused = [(i, state, tries or 0) for i, used, state, tries in mine if used is None]
+    states = {state for _, state, _ in unused}
+    if states & set(SENT_STATES):
+        return "already_sent"
+    if states & {"sending", "unknown"}:
+        return "unknown_not_resent"
+    if states & {"rejected", "undelivered"} and not reissue:
+        return "rejected_by_provider"
+    if None in states and not reissue:
+        return "code_in_csv"
+    tries = max((n for _, state, n in unused if state == "failed"), default=0)
+    if tries >= max_attempts and not reissue:
+        return "gave_up_after_retries"
+    return unused, tries
 
 
 class _Sender:

@@ -18,12 +18,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.outreach.scope import CHAT_CHANNELS, Scope
+from bot.outreach import queries
+from bot.outreach.scope import Scope
 from bot.security.crypto import Cipher, keyed_hash, new_invite_code
 from bot.security.private_files import open_private
 from bot.security.spreadsheet import neutralise_row
 from bot.storage.db import session_scope
-from bot.storage.models import Cohort, Contact, Invitation, Programme, Trainee
+from bot.storage.models import Contact, Invitation
 
 CSV_COLUMNS = (
     "pseudo_id",
@@ -143,37 +144,7 @@ def _issue(
 ) -> bool:
     """Store new codes and write them to ``temporary``; False when there was nothing to issue."""
     with session_scope(settings.database_url) as session:
-        if (
-            scope.programme
-            and not session.execute(
-                select(Programme.id).where(Programme.code == scope.programme)
-            ).first()
-        ):
-            raise InviteError(f"unknown programme '{scope.programme}'")
-        trainees = list(
-            session.execute(
-                scope.apply(
-                    select(Trainee.id, Trainee.pseudo_id, Trainee.status, Trainee.language)
-                    .add_columns(Cohort.code)
-                    .join(Cohort, Cohort.id == Trainee.cohort_id)
-                ).order_by(Cohort.code, Trainee.id)
-            )
-        )
-        if scope.cohort and not trainees:
-            raise InviteError(f"no trainees in cohort '{scope.cohort}' of this programme")
-        chat = _ids(session, select(Contact.trainee_id).where(Contact.channel.in_(CHAT_CHANNELS)))
-        used = _ids(session, select(Invitation.trainee_id).where(Invitation.used_at.is_not(None)))
-        unused = _ids(session, select(Invitation.trainee_id).where(Invitation.used_at.is_(None)))
-        chosen = []
-        for trainee_id, pseudo_id, status, language, cohort_code in trainees:
-            if status != "active":
-                report.inactive += 1
-            elif trainee_id in chat or trainee_id in used:
-                report.joined += 1
-            elif trainee_id in unused and not reissue:
-                report.kept += 1
-            else:
-                chosen.append((trainee_id, pseudo_id, language, cohort_code))
+        chosen, unused = _choose(session, scope, report, reissue)
         stale = [t[0] for t in chosen if t[0] in unused]
         for start in range(0, len(stale), _CHUNK):
             result = session.execute(
@@ -184,25 +155,58 @@ def _issue(
             )
             report.invalidated += result.rowcount
         personal = _personal_data(session, cipher, [t[0] for t in chosen])
-        rows = []
-        for trainee_id, pseudo_id, language, cohort_code in chosen:
-            code = new_invite_code()
-            session.add(Invitation(trainee_id=trainee_id, code_hash=code_hash(settings, code)))
-            rows.append(
-                {
-                    "pseudo_id": pseudo_id,
-                    "cohort_code": cohort_code,
-                    "language": language or "",
-                    "code": code,
-                    "telegram_link": telegram_link(settings, code),
-                    "whatsapp_link": whatsapp_link(settings, code),
-                    "web_link": web_link(settings, code),
-                    **personal.get(trainee_id, {}),
-                }
-            )
+        rows = _new_codes(session, settings, chosen, personal)
         report.issued = len(rows)
         if not rows:
             return False
         session.flush()
         _write_csv(temporary, rows)
     return True
+
+
+def _choose(
+    session: Session, scope: Scope, report: InviteReport, reissue: bool
+) -> tuple[list[tuple[int, str, str | None, str]], set[int]]:
+    """Trainees who get a new code (id, pseudo id, language, cohort code), and the ids of
+    trainees holding an unused one; counts the others in ``report``."""
+    if scope.programme and not queries.programme_exists(session, scope.programme):
+        raise InviteError(f"unknown programme '{scope.programme}'")
+    trainees = queries.trainees_in_scope(session, scope)
+    if scope.cohort and not trainees:
+        raise InviteError(f"no trainees in cohort '{scope.cohort}' of this programme")
+    chat = queries.chat_linked(session)
+    used, unused = queries.invited_ids(session)
+    chosen = []
+    for row in trainees:
+        if row.status != "active":
+            report.inactive += 1
+        elif row.id in chat or row.id in used:
+            report.joined += 1
+        elif row.id in unused and not reissue:
+            report.kept += 1
+        else:
+            chosen.append((row.id, row.pseudo_id, row.language, row.cohort_code))
+    return chosen, unused
+
+
+def _new_codes(
+    session: Session, settings: Settings, chosen: list[tuple], personal: dict[int, dict]
+) -> list[dict]:
+    """A new code for each chosen trainee (stored as its hash); the rows of the CSV file."""
+    rows = []
+    for trainee_id, pseudo_id, language, cohort_code in chosen:
+        code = new_invite_code()
+        session.add(Invitation(trainee_id=trainee_id, code_hash=code_hash(settings, code)))
+        rows.append(
+            {
+                "pseudo_id": pseudo_id,
+                "cohort_code": cohort_code,
+                "language": language or "",
+                "code": code,
+                "telegram_link": telegram_link(settings, code),
+                "whatsapp_link": whatsapp_link(settings, code),
+                "web_link": web_link(settings, code),
+                **personal.get(trainee_id, {}),
+            }
+        )
+    return rows

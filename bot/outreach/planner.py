@@ -13,27 +13,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.outreach import clock, schedule
-from bot.outreach.scope import CHAT_CHANNELS, Scope
+from bot.outreach import clock, queries, schedule
+from bot.outreach.queries import Attempts, ExistingAttempt
+from bot.outreach.scope import Scope
 from bot.storage.db import session_scope
-from bot.storage.models import Cohort, Contact, Outreach, Trainee, WaveProgress
+from bot.storage.models import Outreach
+
+__all__ = ["DueStep", "ExistingAttempt", "PlanResult", "compute_plan", "due_step", "next_reminder"]
 
 MIN_REMINDER_GAP = timedelta(days=1)
 _CHUNK = 5000
-
-
-@dataclass
-class ExistingAttempt:
-    """An outreach row already in the database."""
-
-    id: int
-    state: str
-    due_at: datetime
-    sent_at: datetime | None
 
 
 @dataclass
@@ -55,55 +48,6 @@ class PlanResult:
         return sum(len(ids) for ids in self.cancel.values())
 
 
-def _trainees(session: Session, scope: Scope) -> list[tuple]:
-    statement = scope.apply(
-        select(
-            Trainee.id, Trainee.pseudo_id, Trainee.status, Cohort.end_date, Cohort.timezone
-        ).join(Cohort, Cohort.id == Trainee.cohort_id)
-    )
-    return list(session.execute(statement))
-
-
-def _in_scope(session: Session, scope: Scope, statement, trainee_column) -> Any:
-    # Rows of tables keyed by trainee_id, restricted to the scope's trainees.
-    if not (scope.programme or scope.cohort):
-        return session.execute(statement)
-    ids = scope.apply(select(Trainee.id).join(Cohort, Cohort.id == Trainee.cohort_id))
-    return session.execute(statement.where(trainee_column.in_(ids.scalar_subquery())))
-
-
-def _reachable(session: Session, scope: Scope) -> set[int]:
-    statement = select(Contact.trainee_id).where(Contact.channel.in_(CHAT_CHANNELS)).distinct()
-    return {row[0] for row in _in_scope(session, scope, statement, Contact.trainee_id)}
-
-
-def _completed(session: Session, scope: Scope) -> set[tuple[int, str]]:
-    statement = select(WaveProgress.trainee_id, WaveProgress.wave).where(
-        WaveProgress.completed_at.is_not(None)
-    )
-    return {(t, w) for t, w in _in_scope(session, scope, statement, WaveProgress.trainee_id)}
-
-
-def _existing(session: Session, scope: Scope) -> dict[tuple[int, str], dict[int, ExistingAttempt]]:
-    statement = select(
-        Outreach.id,
-        Outreach.trainee_id,
-        Outreach.wave,
-        Outreach.attempt,
-        Outreach.state,
-        Outreach.due_at,
-        Outreach.sent_at,
-    )
-    found: dict[tuple[int, str], dict[int, ExistingAttempt]] = {}
-    for row_id, trainee_id, wave, attempt, state, due_at, sent_at in _in_scope(
-        session, scope, statement, Outreach.trainee_id
-    ):
-        found.setdefault((trainee_id, wave), {})[attempt] = ExistingAttempt(
-            row_id, state, due_at, sent_at
-        )
-    return found
-
-
 def next_reminder(
     attempts: dict[int, ExistingAttempt], settings: Settings, tz, now: datetime
 ) -> tuple[int, datetime] | None:
@@ -119,64 +63,91 @@ def next_reminder(
     return last + 1, clock.out_of_quiet_hours(due, tz, settings.quiet_hours)
 
 
+@dataclass(frozen=True)
+class DueStep:
+    """What a trainee's latest due wave needs now.
+
+    ``skip`` names why nothing is to be sent (``nothing_due_yet``, ``answered``,
+    ``no_more_reminders``); otherwise ``attempt`` is due at ``due_at``.
+    """
+
+    skip: str | None
+    wave: str | None = None
+    attempt: int = 0
+    due_at: datetime | None = None
+
+
+def due_step(
+    trainee_id: int,
+    cohort_end: date | None,
+    tz: Any,
+    today: date,
+    now: datetime,
+    settings: Settings,
+    completed: set[tuple[int, str]],
+    existing: Attempts,
+) -> DueStep:
+    """The contact (first or reminder) the trainee's latest due wave asks for, if any."""
+    due = schedule.current_wave(cohort_end, today, settings.followup_months)
+    if due is None:
+        return DueStep("nothing_due_yet")
+    wave, due_day = due
+    if (trainee_id, wave) in completed:
+        return DueStep("answered", wave)
+    attempts = existing.get((trainee_id, wave))
+    if not attempts:
+        return DueStep(None, wave, 0, clock.local_day_start(due_day, tz, settings.quiet_hours))
+    reminder = next_reminder(attempts, settings, tz, now)
+    if reminder is None:
+        return DueStep("no_more_reminders", wave)
+    return DueStep(None, wave, *reminder)
+
+
 def compute_plan(settings: Settings, now: datetime, scope: Scope | None = None) -> PlanResult:
     """Work out (without writing) which outreach rows to add and which planned ones to cancel."""
     scope = scope or Scope()
     result = PlanResult(now=now)
     with session_scope(settings.database_url) as session:
-        trainees = _trainees(session, scope)
-        reachable = _reachable(session, scope)
-        completed = _completed(session, scope)
-        existing = _existing(session, scope)
+        trainees = queries.trainees_in_scope(session, scope)
+        reachable = queries.chat_linked(session, scope)
+        completed = queries.completed_waves(session, scope)
+        existing = queries.existing_attempts(session, scope)
     keep: set[tuple[int, str]] = set()
     inactive: set[int] = set()
     local_days: dict[str | None, tuple[Any, date]] = {}
-    for trainee_id, pseudo_id, status, cohort_end, tz_name in trainees:
-        counts = result.counts
+    counts = result.counts
+    for row in trainees:
         counts["trainees"] += 1
-        if status != "active":
+        if row.status != "active":
             counts["opted_out_or_deleted"] += 1
-            inactive.add(trainee_id)
+            inactive.add(row.id)
             continue
-        if tz_name not in local_days:
-            tz = clock.zone(tz_name, settings.default_timezone)
-            local_days[tz_name] = (tz, clock.local_today(now, tz))
-        tz, today = local_days[tz_name]
-        due = schedule.current_wave(cohort_end, today, settings.followup_months)
-        if due is None:
-            counts["nothing_due_yet"] += 1
+        if row.timezone not in local_days:
+            tz = clock.zone(row.timezone, settings.default_timezone)
+            local_days[row.timezone] = (tz, clock.local_today(now, tz))
+        tz, today = local_days[row.timezone]
+        step = due_step(row.id, row.cohort_end, tz, today, now, settings, completed, existing)
+        if step.skip in ("nothing_due_yet", "answered"):
+            counts[step.skip] += 1
             continue
-        wave, due_day = due
-        if (trainee_id, wave) in completed:
-            counts["answered"] += 1
-            continue
-        if trainee_id not in reachable:
+        if row.id not in reachable:
             counts["unreachable"] += 1
-            result.unreachable.append(pseudo_id)
+            result.unreachable.append(row.pseudo_id)
             continue
-        keep.add((trainee_id, wave))
-        attempts = existing.get((trainee_id, wave))
-        if not attempts:
-            due_at = clock.local_day_start(due_day, tz, settings.quiet_hours)
-            result.new_rows.append(_row(trainee_id, wave, 0, due_at, now))
-            result.planned_by_wave[(wave, 0)] += 1
-            result.meta[trainee_id] = (pseudo_id, tz_name)
-            continue
-        reminder = next_reminder(attempts, settings, tz, now)
-        if reminder is not None:
-            attempt, due_at = reminder
-            result.new_rows.append(_row(trainee_id, wave, attempt, due_at, now))
-            result.planned_by_wave[(wave, attempt)] += 1
-            result.meta[trainee_id] = (pseudo_id, tz_name)
-        else:
+        keep.add((row.id, str(step.wave)))
+        if step.skip is not None or step.due_at is None:
             counts["in_progress"] += 1
+            continue
+        result.new_rows.append(_row(row.id, str(step.wave), step.attempt, step.due_at, now))
+        result.planned_by_wave[(step.wave, step.attempt)] += 1
+        result.meta[row.id] = (row.pseudo_id, row.timezone)
     _cancellations(result, existing, keep, completed, inactive)
     return result
 
 
 def _cancellations(
     result: PlanResult,
-    existing: dict[tuple[int, str], dict[int, ExistingAttempt]],
+    existing: Attempts,
     keep: set[tuple[int, str]],
     completed: set[tuple[int, str]],
     inactive: set[int],

@@ -23,10 +23,10 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from bot.config import Settings
-from bot.ops.tracker_events import EVENTS, decode, has_events_table
+from bot.ops.tracker_events import conversation_events, decode, has_events_table
 from bot.outreach.due import outreach_with_trainee
 from bot.outreach.scope import Scope
-from bot.outreach.transport import FOLLOWUP_INTENT
+from bot.outreach.transport import FOLLOWUP_INTENT, is_scheduled
 from bot.storage.db import engine_for
 from bot.storage.models import Outreach
 from bot.storage.repository import TracerStore
@@ -61,21 +61,14 @@ def _wave_of(data: str | None) -> str | None:
 
 
 def _is_external(data: str | None) -> bool:
-    """Rasa's own trigger_intent event (a user typing ``/EXTERNAL_followup`` is not one)."""
-    event = decode(data)
-    metadata = event.get("metadata") or {}
-    return bool(metadata.get("is_external")) and str(event.get("text") or "").startswith(
-        "EXTERNAL: "
-    )
+    """Rasa's own trigger_intent event (a user typing ``/EXTERNAL_followup`` is not one); the
+    intent is checked by the caller from the events table's ``intent_name`` column."""
+    return is_scheduled({**decode(data), "intent": {"name": FOLLOWUP_INTENT}})
 
 
 def uttered_prompts(connection: Connection, conversation: str, wave: str) -> int:
     """How many ``EXTERNAL_followup`` triggers for ``wave`` the bot answered in a conversation."""
-    rows = connection.execute(
-        select(EVENTS.c.type_name, EVENTS.c.intent_name, EVENTS.c.data)
-        .where(EVENTS.c.sender_id == conversation, EVENTS.c.type_name.in_(("user", "bot")))
-        .order_by(EVENTS.c.id)
-    )
+    rows = conversation_events(connection, conversation, ("user", "bot"))
     count, awaiting_answer = 0, False
     for type_name, intent_name, data in rows:
         if type_name == "user":

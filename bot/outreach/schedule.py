@@ -1,35 +1,19 @@
 """When waves and reminders are due: pure functions over dates and settings.
 
-A cohort's waves are ``exit`` at its end date and ``followup_<N>`` N months later (one per
-``settings.followup_months``).  Only the *latest* due wave is contacted: once the next wave is
-due, an unanswered earlier one is superseded (the survey engine asks the latest due wave too).
+The wave calendar (which waves a cohort has and when each is due) is
+:mod:`bot.questionnaire.waves`; ``wave_dates`` and ``current_wave`` are re-exported here.
+Only the *latest* due wave is contacted: once the next wave is due, an unanswered earlier one
+is superseded (the survey engine asks the latest due wave too).
 Reminders are attempts 1, 2, ... sent ``settings.reminder_days`` days after attempt 0 was sent.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from bot.questionnaire.loader import followup_wave_id
-from bot.survey.engine import add_months
+from bot.questionnaire.waves import current_wave, wave_dates
 
-
-def wave_dates(cohort_end: date, followup_months: tuple[int, ...]) -> list[tuple[str, date]]:
-    """(wave, due date) of every outreach wave of a cohort ending ``cohort_end``, oldest first."""
-    waves = [("exit", cohort_end)]
-    for months in sorted(set(followup_months)):
-        waves.append((followup_wave_id(months), add_months(cohort_end, months)))
-    return waves
-
-
-def current_wave(
-    cohort_end: date | None, today: date, followup_months: tuple[int, ...]
-) -> tuple[str, date] | None:
-    """The latest wave whose due date has come by ``today`` (None before the end date)."""
-    if cohort_end is None:
-        return None
-    due = [(wave, day) for wave, day in wave_dates(cohort_end, followup_months) if day <= today]
-    return due[-1] if due else None
+__all__ = ["current_wave", "max_attempts", "reminder_due", "wave_dates"]
 
 
 def max_attempts(reminder_days: tuple[int, ...]) -> int:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.sql import Select
 
-from bot.storage.models import Cohort, Programme
+from bot.storage.models import CHAT_CHANNELS, Cohort, Programme
 
-CHAT_CHANNELS = ("telegram", "socketio", "rest", "whatsapp")
+__all__ = ["CHAT_CHANNELS", "Scope"]
 
 
 @dataclass(frozen=True)

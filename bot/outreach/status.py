@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from bot.config import Settings
-from bot.outreach.scope import CHAT_CHANNELS, Scope
-from bot.questionnaire.loader import followup_wave_id
+from bot.outreach.queries import chat_linked_ids
+from bot.outreach.scope import Scope
+from bot.questionnaire.waves import all_waves
 from bot.storage.db import session_scope
 from bot.storage.models import (
     Cohort,
-    Contact,
     Invitation,
     Outreach,
     Programme,
@@ -45,7 +45,7 @@ class StatusRow:
 
 def waves(settings: Settings) -> list[str]:
     """Every wave in survey order."""
-    return ["baseline", "exit"] + [followup_wave_id(m) for m in sorted(settings.followup_months)]
+    return all_waves(settings.followup_months)
 
 
 def _per_cohort(session, scope: Scope, statement) -> Counter:
@@ -74,7 +74,7 @@ def response_table(settings: Settings, scope: Scope | None = None) -> list[Statu
         opted = _per_cohort(
             session, scope, base.where(Trainee.status != "active").group_by(Trainee.cohort_id)
         )
-        chat = select(Contact.trainee_id).where(Contact.channel.in_(CHAT_CHANNELS))
+        chat = chat_linked_ids()
         unreachable = _per_cohort(
             session,
             scope,
@@ -172,7 +172,7 @@ def invitation_funnel(settings: Settings, scope: Scope | None = None) -> list[Fu
                 Invitation.send_state.in_(("failed", "rejected", "undelivered")),
             )
         )
-        chat = select(Contact.trainee_id).where(Contact.channel.in_(CHAT_CHANNELS))
+        chat = chat_linked_ids()
         joined = count(base.where(Trainee.id.in_(chat)))
         done = select(WaveProgress.trainee_id).where(WaveProgress.completed_at.is_not(None))
         answered = count(base.where(Trainee.id.in_(done)))

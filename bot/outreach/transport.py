@@ -25,6 +25,29 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from bot.config import Settings
 
 FOLLOWUP_INTENT = "EXTERNAL_followup"
+# Rasa writes this text (and metadata is_external) for a trigger_intent call; see
+# rasa.shared.core.events.UserUttered.create_external.
+EXTERNAL_TEXT_PREFIX = "EXTERNAL: "
+
+
+def is_scheduled(message: Mapping[str, Any]) -> bool:
+    """True only for a ``trigger_intent`` call (the scheduler), never for typed text.
+
+    A user can type ``/EXTERNAL_followup{...}`` on any channel and Rasa parses it as that intent;
+    only Rasa's own external event has the ``EXTERNAL: `` text and the ``is_external`` flag
+    (which Tracer's input channels never take from a client). ``message`` is Rasa's parsed
+    message (``tracker.latest_message``, or a stored user event's ``parse_data`` with its text
+    and metadata): the one definition the action server and ``followups resolve`` share.
+    """
+    intent = (message.get("intent") or {}).get("name") or ""
+    metadata = message.get("metadata") or {}
+    return (
+        intent.startswith("EXTERNAL_")
+        and bool(metadata.get("is_external"))
+        and str(message.get("text") or "").startswith(EXTERNAL_TEXT_PREFIX)
+    )
+
+
 _RATE_LIMITED = re.compile(r"\b429\b|too many requests|flood control|retry ?after", re.I)
 _RETRY_IN = re.compile(r"retry (?:in|after)\D{0,3}(\d+)", re.I)
 # A channel's own reason for a refused send (e.g. "WhatsApp 131026: undeliverable ..."), kept on

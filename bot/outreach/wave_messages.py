@@ -14,25 +14,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
 from bot.config import Settings
 from bot.i18n import normalise_language
-from bot.outreach import clock, schedule
+from bot.outreach import clock, queries
 from bot.outreach.invite_send import (
     InviteSendReport,
     Outgoing,
-    chat_linked,
     choose_channel,
     decrypted_contacts,
     require_transport,
 )
 from bot.outreach.messaging import MessageTransport
-from bot.outreach.planner import ExistingAttempt, next_reminder
+from bot.outreach.planner import due_step
 from bot.outreach.scope import Scope
 from bot.security.crypto import Cipher
 from bot.storage.db import session_scope
-from bot.storage.models import Cohort, Outreach, Trainee, WaveProgress
 
 
 def plan_wave_messages(
@@ -47,74 +43,46 @@ def plan_wave_messages(
     report = InviteSendReport()
     counts = report.counts
     with session_scope(settings.database_url) as session:
-        trainees = list(
-            session.execute(
-                scope.apply(
-                    select(
-                        Trainee.id, Trainee.status, Trainee.language, Cohort.end_date,
-                        Cohort.timezone,
-                    ).join(Cohort, Cohort.id == Trainee.cohort_id)
-                ).order_by(Cohort.code, Trainee.id)
-            )
-        )  # fmt: skip
-        chat = chat_linked(session)
-        completed = set(
-            session.execute(
-                select(WaveProgress.trainee_id, WaveProgress.wave).where(
-                    WaveProgress.completed_at.is_not(None)
-                )
-            ).all()
-        )
-        existing: dict[tuple[int, str], dict[int, ExistingAttempt]] = {}
-        for row in session.execute(
-            select(Outreach.id, Outreach.trainee_id, Outreach.wave, Outreach.attempt,
-                   Outreach.state, Outreach.due_at, Outreach.sent_at)
-        ):  # fmt: skip
-            existing.setdefault((row[1], row[2]), {})[row[3]] = ExistingAttempt(
-                row[0], row[4], row[5], row[6]
-            )
-        unlinked = [r[0] for r in trainees if r[1] == "active" and r[0] not in chat]
+        trainees = queries.trainees_in_scope(session, scope)
+        chat = queries.chat_linked(session)
+        completed = queries.completed_waves(session, scope)
+        existing = queries.existing_attempts(session, scope)
+        unlinked = [r.id for r in trainees if r.status == "active" and r.id not in chat]
         contacts = decrypted_contacts(session, Cipher(settings.encryption_key), unlinked)
-    for trainee_id, status, language, cohort_end, tz_name in trainees:
-        if status != "active":
+    for row in trainees:
+        if row.status != "active":
             counts["opted_out_or_deleted"] += 1
             continue
-        if trainee_id in chat:
+        if row.id in chat:
             counts["linked_chat"] += 1
             continue
-        tz = clock.zone(tz_name, settings.default_timezone)
-        due = schedule.current_wave(
-            cohort_end, clock.local_today(now, tz), settings.followup_months
-        )
-        if due is None:
-            counts["nothing_due_yet"] += 1
+        tz = clock.zone(row.timezone, settings.default_timezone)
+        today = clock.local_today(now, tz)
+        step = due_step(row.id, row.cohort_end, tz, today, now, settings, completed, existing)
+        if step.skip is not None or step.due_at is None or step.wave is None:
+            counts[step.skip or "nothing_due_yet"] += 1
             continue
-        wave, due_day = due
-        if (trainee_id, wave) in completed:
-            counts["answered"] += 1
-            continue
-        attempts = existing.get((trainee_id, wave))
-        if not attempts:
-            attempt, due_at = 0, clock.local_day_start(due_day, tz, settings.quiet_hours)
-        else:
-            following = next_reminder(attempts, settings, tz, now)
-            if following is None:
-                counts["no_more_reminders"] += 1
-                continue
-            attempt, due_at = following
-        if due_at > now:
+        if step.due_at > now:
             counts["reminder_not_due_yet"] += 1
             continue
         if clock.is_quiet(now, tz, settings.quiet_hours):
             counts["quiet_hours"] += 1
             continue
-        channel = choose_channel(mode, contacts.get(trainee_id, {}), transports)
+        channel = choose_channel(mode, contacts.get(row.id, {}), transports)
         if channel is None:
             counts["no_address"] += 1
             continue
-        address = contacts[trainee_id]["phone" if channel == "sms" else "email"]
+        address = contacts[row.id]["phone" if channel == "sms" else "email"]
         report.to_send.append(
-            Outgoing(trainee_id, channel, address, normalise_language(language), (), 0,
-                     wave=wave, attempt=attempt)
-        )  # fmt: skip
+            Outgoing(
+                row.id,
+                channel,
+                address,
+                normalise_language(row.language),
+                (),
+                0,
+                wave=step.wave,
+                attempt=step.attempt,
+            )
+        )
     return report

@@ -12,7 +12,6 @@ import yaml
 from bot.questionnaire.model import (
     ANSWER_TYPES,
     LANGUAGES,
-    WAVE_KINDS,
     Choice,
     Condition,
     Question,
@@ -20,22 +19,15 @@ from bot.questionnaire.model import (
     QuestionnaireError,
     Wave,
 )
+from bot.questionnaire.waves import WAVE_KINDS, followup_wave_id, wave_kind
+
+__all__ = ["default_questionnaire", "followup_wave_id", "load_questionnaire", "wave_kind"]
 
 DEFAULT_PATH = Path(__file__).with_name("questionnaire.yml")
 _CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 _BOUNDED_TYPES = {"integer", "rating", "money", "duration"}
 MAX_EXAMPLE = 120
 """Longest example phrasing of a choice (characters)."""
-
-
-def wave_kind(wave_id: str) -> str:
-    """The wave kind of a wave id: ``followup_6`` → ``followup``; ``baseline`` → ``baseline``."""
-    return "followup" if wave_id.startswith("followup") else wave_id
-
-
-def followup_wave_id(months: int) -> str:
-    """The wave id of the follow-up ``months`` after completion, e.g. ``followup_6``."""
-    return f"followup_{int(months)}"
 
 
 def _texts(raw: Any, where: str, *, required: bool = True) -> dict[str, str]:

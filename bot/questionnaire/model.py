@@ -21,7 +21,6 @@ ANSWER_TYPES: tuple[str, ...] = (
     "duration",
     "text",
 )
-WAVE_KINDS: tuple[str, ...] = ("baseline", "exit", "followup")
 PROGRAMME_KEY = "_programme"
 """Skip-logic context key holding the trainee's programme code (module questions read it)."""
 

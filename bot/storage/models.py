@@ -85,6 +85,11 @@ class Trainee(Base):
     cohort = relationship("Cohort")
 
 
+# Contact channels that carry a conversation. Only these identify a chat sender, and only on
+# their own channel: a phone number or e-mail from a cohort file never matches a chat sender.
+CHAT_CHANNELS = ("telegram", "socketio", "rest", "whatsapp")
+
+
 class Contact(Base):
     """A way to reach a trainee. The only table holding an address, encrypted at rest."""
 

@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from bot.questionnaire.waves import BASELINE, EXIT, followup_months_of, followup_wave_id
+
 ENTITY = "button"
 MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit, the tightest of the channels
 TAG_CHARS = 8
@@ -30,7 +32,6 @@ DIGEST_CHARS = 6
 DIGEST_MARK = "~"
 NO_WAVE = "-"
 _PLAIN = re.compile(r"^[A-Za-z0-9_-]+$")
-_FOLLOWUP = re.compile(r"^followup_(\d+)$")
 
 
 def _b64(raw: bytes, chars: int) -> str:
@@ -51,13 +52,13 @@ def wave_ref(wave: str | None) -> str:
     """``baseline`` → ``b``, ``exit`` → ``x``, ``followup_6`` → ``f6``, None → ``-``."""
     if wave is None:
         return NO_WAVE
-    if wave == "baseline":
+    if wave == BASELINE:
         return "b"
-    if wave == "exit":
+    if wave == EXIT:
         return "x"
-    match = _FOLLOWUP.match(wave)
-    if match:
-        return f"f{match.group(1)}"
+    months = followup_months_of(wave)
+    if months is not None:
+        return f"f{months}"
     raise ValueError(f"no button reference for wave {wave!r}")
 
 
@@ -66,11 +67,11 @@ def wave_of(ref: str) -> str | None:
     if ref == NO_WAVE:
         return None
     if ref == "b":
-        return "baseline"
+        return BASELINE
     if ref == "x":
-        return "exit"
+        return EXIT
     if ref[:1] == "f" and ref[1:].isdigit():
-        return f"followup_{int(ref[1:])}"
+        return followup_wave_id(int(ref[1:]))
     raise ValueError(f"unknown wave reference {ref!r}")
 
 

@@ -1,4 +1,8 @@
-"""Which wave is open and which question comes next: pure functions over stored answers."""
+"""Which wave is open and which question comes next: pure functions over stored answers.
+
+The wave calendar itself (ids, order, due dates) is :mod:`bot.questionnaire.waves`;
+``add_months`` and ``due_waves`` are re-exported here for existing callers.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +10,16 @@ import re
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 
-from bot.questionnaire.loader import followup_wave_id, wave_kind
 from bot.questionnaire.model import PROGRAMME_KEY, Question, Questionnaire
+from bot.questionnaire.waves import (  # noqa: F401  (add_months, due_waves: re-exported)
+    BASELINE,
+    add_months,
+    due_waves,
+    wave_dates,
+    wave_kind,
+)
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved ``months`` calendar months later (clamped to the month's last day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(f"cannot add {months} months to {day}")
-
-
-def due_waves(cohort_end: date | None, today: date, followup_months: tuple[int, ...]) -> list[str]:
-    """Waves whose date has come for a cohort ending ``cohort_end``, oldest first."""
-    if cohort_end is None or today < cohort_end:
-        return []
-    waves = ["exit"]
-    for months in sorted(followup_months):
-        if today >= add_months(cohort_end, months):
-            waves.append(followup_wave_id(months))
-    return waves
 
 
 def next_contact(
@@ -45,10 +32,7 @@ def next_contact(
     if cohort_end is None:
         return None
     started = set(started_waves)
-    planned = [("exit", cohort_end)] + [
-        (followup_wave_id(months), add_months(cohort_end, months))
-        for months in sorted(followup_months)
-    ]
+    planned = wave_dates(cohort_end, followup_months)
     upcoming = [when for wave, when in planned if wave not in started and when > today]
     return min(upcoming) if upcoming else None
 
@@ -63,8 +47,8 @@ def open_wave(
     unfinished = [(started, wave) for wave, (started, done) in progress.items() if done is None]
     if unfinished:
         return max(unfinished)[1]
-    if "baseline" not in progress:
-        return "baseline"
+    if BASELINE not in progress:
+        return BASELINE
     pending = [w for w in due_waves(cohort_end, today, followup_months) if w not in progress]
     return pending[-1] if pending else None
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 from bot.i18n import catalog, t
 from bot.questionnaire.model import LANGUAGES, Choice, Question
+from bot.questionnaire.waves import BASELINE
 from bot.survey.buttons import button_payload
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
@@ -63,55 +64,35 @@ def system_question(
         help_key = "consent_help" if step == "consent" else "hint_not_yes_no"
         return Question(
             code=step,
-            wave="baseline",
+            wave=BASELINE,
             type="yes_no",
             text=_all_languages(step),
             label={"en": step},
             help=_all_languages(help_key),
         )
     if step == "language":
-        choices = tuple(
-            Choice(code=code, label={lang: name for lang in LANGUAGES})
-            for code, name in LANGUAGE_NAMES.items()
-        )
-        return Question(
-            code="language",
-            wave="baseline",
-            type="choice",
-            text=_all_languages("language_question"),
-            label={"en": "language"},
-            help=_all_languages("language_help"),
-            choices=choices,
-        )
+        return _system_choice("language", LANGUAGE_NAMES.items())
     if step == "programme":
-        choices = tuple(
-            Choice(code=code, label={lang: name for lang in LANGUAGES})
-            for code, name in programmes or []
-        )
-        return Question(
-            code="programme",
-            wave="baseline",
-            type="choice",
-            text=_all_languages("programme_question"),
-            label={"en": "programme"},
-            help=_all_languages("programme_help"),
-            choices=choices,
-        )
+        return _system_choice("programme", programmes or [])
     if step.startswith("cohort:"):
-        choices = tuple(
-            Choice(code=str(cid), label={lang: name for lang in LANGUAGES})
-            for cid, name in cohorts or []
-        )
-        return Question(
-            code="cohort",
-            wave="baseline",
-            type="choice",
-            text=_all_languages("cohort_question"),
-            label={"en": "cohort"},
-            help=_all_languages("cohort_help"),
-            choices=choices,
-        )
+        return _system_choice("cohort", ((str(cid), name) for cid, name in cohorts or []))
     raise ValueError(f"not a system step: {step}")
+
+
+def _system_choice(code: str, options: Iterable[tuple[str, str]]) -> Question:
+    """A registration choice (language, programme, cohort): its options are named the same in
+    every language."""
+    return Question(
+        code=code,
+        wave=BASELINE,
+        type="choice",
+        text=_all_languages(f"{code}_question"),
+        label={"en": code},
+        help=_all_languages(f"{code}_help"),
+        choices=tuple(
+            Choice(code=value, label={lang: name for lang in LANGUAGES}) for value, name in options
+        ),
+    )
 
 
 def choice_codes(question: Question) -> tuple[str, ...]:

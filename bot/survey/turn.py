@@ -21,8 +21,8 @@ from bot.answers import parse_answer
 from bot.answers.result import ParseResult
 from bot.config import Settings
 from bot.i18n import guess_language, normalise_language, t
-from bot.questionnaire.loader import wave_kind
 from bot.questionnaire.model import Question, Questionnaire
+from bot.questionnaire.waves import followup_months_of, wave_kind
 from bot.storage.repository import TracerStore, TraineeInfo
 from bot.survey import engine
 from bot.survey.amounts import TIME_WORKED_FOR, completed_money_answer
@@ -675,7 +675,7 @@ class SurveyTurn:
         count = (
             engine.progress_of(self.questionnaire, wave, first, answers, context)[1] if first else 0
         )
-        months = wave.split("_", 1)[1] if wave.startswith("followup_") else ""
+        months = followup_months_of(wave) or ""
         return t(f"wave_intro_{wave_kind(wave)}", language, count=count, months=months)
 
 

@@ -1,15 +1,8 @@
 """Fieldwork windows: the days in which an answer to a wave describes what the wave asks about.
 
-One module for the rule, used by the outcome report and the anonymised export:
-
-- ``baseline`` ("before the training"): no opening day; the last day is the cohort's start
-  date + ``grace_days``. A cohort without a start date falls back to its end date (by then the
-  training has certainly begun); a cohort without either date has no window.
-- ``exit``: opens on the cohort's end date; the last day is the day before the end date +
-  ``window_months``.
-- ``followup_<N>``: opens N months after the end date (:func:`bot.survey.engine.add_months`,
-  the same calendar as the survey engine and the outreach schedule); the last day is the day
-  before the opening day + ``window_months``. No end date: no window.
+The rule for each wave (:func:`fieldwork_window`) lives with the wave calendar in
+:mod:`bot.questionnaire.waves` and is re-exported here; this module applies it to many
+responses at once, for the outcome report and the anonymised export.
 
 A response is dated by the day of its first answer (when the trainee started the wave).
 Answers are never deleted for being late: they stay in the database, the report and the export
@@ -19,60 +12,27 @@ changing a setting re-judges every answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from bot.survey.engine import add_months
+from bot.questionnaire.waves import (
+    DEFAULT_GRACE_DAYS,
+    DEFAULT_WINDOW_MONTHS,
+    FieldworkWindow,
+    fieldwork_window,
+    wave_month,
+)
 
-DEFAULT_GRACE_DAYS = 30
-DEFAULT_WINDOW_MONTHS = 3
-
-
-@dataclass(frozen=True)
-class FieldworkWindow:
-    """First and last day (both inclusive) of a wave's fieldwork; ``None``: no limit."""
-
-    opens: date | None
-    last_day: date | None
-
-    def contains(self, day: date) -> bool:
-        """True when an answer given on ``day`` counts for the wave."""
-        return (self.opens is None or day >= self.opens) and (
-            self.last_day is None or day <= self.last_day
-        )
-
-
-def wave_month(wave: str) -> int | None:
-    """Months after the end of training at which ``wave`` opens (baseline: None)."""
-    if wave == "baseline":
-        return None
-    if wave == "exit":
-        return 0
-    try:
-        return int(wave.split("_", 1)[1])
-    except (IndexError, ValueError):
-        return None
-
-
-def fieldwork_window(
-    wave: str,
-    cohort_start: date | None,
-    cohort_end: date | None,
-    grace_days: int = DEFAULT_GRACE_DAYS,
-    window_months: int = DEFAULT_WINDOW_MONTHS,
-) -> FieldworkWindow:
-    """The fieldwork window of ``wave`` for a cohort running ``cohort_start``–``cohort_end``."""
-    if wave == "baseline":
-        anchor = cohort_start or cohort_end
-        return FieldworkWindow(None, anchor + timedelta(days=grace_days) if anchor else None)
-    months = wave_month(wave)
-    if months is None or cohort_end is None:
-        return FieldworkWindow(None, None)
-    opens = add_months(cohort_end, months)
-    return FieldworkWindow(opens, add_months(opens, window_months) - timedelta(days=1))
+__all__ = [
+    "DEFAULT_GRACE_DAYS",
+    "DEFAULT_WINDOW_MONTHS",
+    "FieldworkWindow",
+    "fieldwork_window",
+    "outside_window",
+    "wave_month",
+]
 
 
 def _as_date(value: object) -> date | None:

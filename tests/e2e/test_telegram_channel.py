@@ -20,6 +20,7 @@ from bot.storage.models import Answer
 from bot.storage.repository import TracerStore
 from bot.survey.buttons import digest
 from tests.conftest import button_choice
+from tests.e2e.chat_user import ChatUser
 from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
 from tests.stack import Stack, running_stack
 
@@ -116,23 +117,12 @@ def ends_turn(message: SentMessage) -> bool:
     )
 
 
-class Trainee:
+class Trainee(ChatUser[SentMessage]):
     """One Telegram user chatting with the bot through the fake API."""
 
     def __init__(self, fake: FakeTelegramAPI, language: str = "en") -> None:
-        self.fake = fake
-        self.chat_id = next(_chat_ids)
-        self.language = language
-
-    @property
-    def seen(self) -> int:
-        """How many messages the bot has sent this trainee."""
-        return len(self.fake.messages_to(self.chat_id))
-
-    @property
-    def last(self) -> SentMessage:
-        """The bot's latest message to this trainee."""
-        return self.fake.messages_to(self.chat_id)[-1]
+        super().__init__(fake, next(_chat_ids), language)
+        self.chat_id = self.address
 
     def say(self, text: str) -> list[SentMessage]:
         """Type ``text``; the bot's replies up to its next question."""

@@ -25,6 +25,7 @@ from bot.storage.db import session_scope
 from bot.storage.models import Answer, Outreach, Setting
 from bot.storage.repository import TracerStore
 from bot.survey.steps import ButtonStamp, buttons_for
+from tests.e2e.chat_user import ChatUser
 from tests.e2e.test_telegram_channel import CHOSEN  # the same baseline choices
 from tests.fakes.whatsapp_api import FakeWhatsAppAPI, SentMessage
 from tests.stack import Stack, running_stack
@@ -84,23 +85,12 @@ def store(wa_stack: Stack) -> TracerStore:
     return TracerStore(load_settings(wa_stack.env))
 
 
-class Trainee:
+class Trainee(ChatUser[SentMessage]):
     """One WhatsApp user chatting with the bot through the fake API."""
 
     def __init__(self, fake: FakeWhatsAppAPI, language: str = "en") -> None:
-        self.fake = fake
-        self.wa_id = str(next(_numbers))
-        self.language = language
-
-    @property
-    def seen(self) -> int:
-        """How many messages the bot has sent this trainee."""
-        return len(self.fake.messages_to(self.wa_id))
-
-    @property
-    def last(self) -> SentMessage:
-        """The bot's latest message."""
-        return self.fake.messages_to(self.wa_id)[-1]
+        super().__init__(fake, str(next(_numbers)), language)
+        self.wa_id = self.address
 
     def exchange(self, act: Callable[[], object]) -> list[SentMessage]:
         """Do ``act``; the bot's replies once it has answered and gone quiet."""

@@ -16,6 +16,7 @@ from telegram import Bot, Update
 from telegram.error import Conflict, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
+from bot.channels.inbound_errors import apology_if_rasa_fails
 from bot.channels.telegram.config import TelegramConfig, build_config
 from bot.channels.telegram.keyboard import LEGACY_TOKEN_PREFIX
 from bot.channels.telegram.output import TelegramOutput
@@ -25,7 +26,6 @@ from bot.channels.telegram.retry import RetryPolicy, flood_wait, with_retries
 from bot.channels.telegram.state import KeyboardStore, OffsetStore, RecentIds
 from bot.channels.telegram.translate import UNSUPPORTED_REPLY, Inbound, inbound_from_update
 from bot.config import ConfigError, load_settings
-from bot.i18n import t
 from bot.logging_filters import install_log_redaction
 
 log = logging.getLogger(__name__)
@@ -291,7 +291,8 @@ class TelegramInput(InputChannel):
         if inbound.unsupported:
             await output.send_text_message(inbound.chat_id, UNSUPPORTED_REPLY[language])
             return
-        try:
+        secret = self.config.secret_key
+        async with apology_if_rasa_fails(output, inbound.chat_id, secret, language, log):
             message = UserMessage(
                 text,
                 output,
@@ -302,10 +303,6 @@ class TelegramInput(InputChannel):
             )
             await self._to_rasa(message)
             await output.retire_keyboard(inbound.chat_id)
-        except Exception as error:  # Rasa failed (e.g. database down): never leave silence
-            ref = conversation_ref(self.config.secret_key, inbound.chat_id)
-            log.error("message for %s failed in Rasa (%s)", ref, type(error).__name__)
-            await output.send_text_message(inbound.chat_id, t("service_unavailable", language))
 
     async def _to_rasa(self, message: UserMessage) -> None:
         """Hand ``message`` to Rasa; when its lock store lost our ticket (``LockError``, a race

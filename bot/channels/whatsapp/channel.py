@@ -13,6 +13,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.inbound_errors import apology_if_rasa_fails
 from bot.channels.telegram.channel import EXPIRED_BUTTON
 from bot.channels.telegram.privacy import conversation_ref
 from bot.channels.telegram.queues import ChatQueues
@@ -26,7 +27,6 @@ from bot.channels.whatsapp.signature import HEADER, valid_signature
 from bot.channels.whatsapp.state import ChannelState
 from bot.channels.whatsapp.translate import Inbound, StatusUpdate, parse_delivery
 from bot.config import ConfigError, load_settings
-from bot.i18n import t
 from bot.logging_filters import install_log_redaction
 from bot.storage.repository import TracerStore
 
@@ -278,7 +278,8 @@ class WhatsAppInput(InputChannel):
                 return
         if inbound.kind == "resume":
             return  # a template button pressed twice: nothing held any more
-        try:
+        secret = self.config.secret_key
+        async with apology_if_rasa_fails(output, inbound.wa_id, secret, language, log):
             await self._on_new_message(
                 UserMessage(
                     text,
@@ -289,10 +290,6 @@ class WhatsAppInput(InputChannel):
                     metadata=inbound.metadata,
                 )
             )
-        except Exception as error:  # Rasa failed (e.g. database down): never leave silence
-            ref = conversation_ref(self.config.secret_key, inbound.wa_id)
-            log.error("message for %s failed in Rasa (%s)", ref, type(error).__name__)
-            await output.send_text_message(inbound.wa_id, t("service_unavailable", language))
 
 
 def valid_token(given: str, expected: str) -> bool:

@@ -13,7 +13,8 @@ from typing import Any
 from openpyxl import load_workbook
 
 from bot.questionnaire.loader import parse_questionnaire
-from bot.questionnaire.model import WAVE_KINDS, Questionnaire, QuestionnaireError
+from bot.questionnaire.model import Questionnaire, QuestionnaireError
+from bot.questionnaire.waves import WAVE_KINDS
 from bot.questionnaire.xlsform.relevant import RelevantError, parse_relevant, to_raw
 from bot.questionnaire.xlsform.types import (
     FLAGS,
