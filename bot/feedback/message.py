@@ -34,7 +34,7 @@ def page_link(settings: Settings, token: str, language: str) -> str:
 
 
 def figure_phrases(summary: Summary, language: str, limit: int | None = None) -> list[str]:
-    """One phrase per published figure, in ``language`` (``{value} of your cohort were working``)."""
+    """One phrase per published figure in ``language`` (``62 % of your cohort were working``)."""
     group = t(f"feedback_group_{summary.scope or 'programme'}", language)
     figures = summary.figures[:limit] if limit else summary.figures
     return [

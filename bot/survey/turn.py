@@ -19,8 +19,8 @@ from sqlalchemy.exc import OperationalError
 
 from bot.answers import parse_answer
 from bot.answers.result import ParseResult
-from bot.feedback.optout import no_results_reply, says_no_results
 from bot.config import Settings
+from bot.feedback.optout import no_results_reply, says_no_results
 from bot.i18n import guess_language, normalise_language, t
 from bot.questionnaire.loader import wave_kind
 from bot.questionnaire.model import Question, Questionnaire
