@@ -21,6 +21,9 @@ class Report:
     meta: dict[str, object]
     tables: dict[str, pd.DataFrame]
     titles: dict[str, str] = field(default_factory=lambda: dict(TABLE_TITLES))
+    language: str = "en"  # of the rendered report (analytics/render/translate.py)
+    # the facts behind meta's English sentences, for other languages (analytics/render/meta.py)
+    facts: dict[str, object] = field(default_factory=dict)
 
 
 def build_report(
@@ -69,7 +72,15 @@ def build_report(
         "questionnaire_version": default_questionnaire().version,
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
-    return Report(meta=meta, tables=tables)
+    facts = {
+        "grace_days": grace_days,
+        "window_months": window_months,
+        "weight_cells": tuple(weight_cells),
+        "outside": dataset.outside_window,
+        "has_cohort": dataset.cohort is not None,
+        "has_data": dataset.data_date is not None,
+    }
+    return Report(meta=meta, tables=tables, facts=facts)
 
 
 def outside_sentence(outside: pd.DataFrame) -> str:

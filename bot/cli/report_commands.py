@@ -59,6 +59,14 @@ LARGE = 5_000  # trainees above which progress is shown
     help="Exit and follow-up answers count for this many months from the wave's "
     "opening day (default: TRACER_FIELDWORK_WINDOW_MONTHS, 3).",
 )
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["en", "fr", "es"]),
+    default=None,
+    help="Language of the report's words, numbers and dates (default: the programme's "
+    "language setting if there is one, else English). Sheet names and columns stay codes.",
+)
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 @pass_cli
 def report(
@@ -71,6 +79,7 @@ def report(
     weight_cells: str,
     baseline_grace_days: int | None,
     window_months: int | None,
+    language: str | None,
     quiet: bool,
 ) -> None:
     """Outcome report of a programme: response, labour market, expectations, satisfaction."""
@@ -117,6 +126,7 @@ def report(
         )
         progress("rendering")
         bar.update(1)
+        result.language = language or programme_language(ctx.settings.database_url, programme)
         path = write_report(result, fmt, out)
         bar.update(1)
     except UnknownProgrammeError as error:
@@ -129,6 +139,21 @@ def report(
         f"Wrote {fmt} report for {programme} ({result.meta['trainees']} trainees) to {path} "
         f"in {time.perf_counter() - started:.1f} s."
     )
+
+
+def programme_language(database_url: str, programme: str) -> str:
+    """The programme's report language setting (``tracer_state`` key
+    ``report_language:<programme>``), else English."""
+    from sqlalchemy import select
+
+    from bot.storage.db import session_scope
+    from bot.storage.models import Setting
+
+    with session_scope(database_url) as session:
+        value = session.scalar(
+            select(Setting.value).where(Setting.key == f"report_language:{programme}")
+        )
+    return value if value in ("en", "fr", "es") else "en"
 
 
 @click.command("demo-data")
