@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import textwrap
 
 import matplotlib
 
@@ -18,6 +19,11 @@ from analytics.report import Report  # noqa: E402
 from bot.i18n import t  # noqa: E402
 
 COLOURS = ("#1b6ca8", "#f4a259", "#bc4b51", "#5b8e7d", "#8e7dbe")
+
+
+def _percent(value: float, language: str) -> str:
+    """``62%`` / ``62 %``: a whole percentage as the language writes it on a chart."""
+    return f"{value:.0f}%" if language == "en" else f"{value:.0f}\u00a0%"
 
 
 def _png(figure: plt.Figure) -> str:
@@ -38,7 +44,12 @@ def response_chart(report: Report) -> str | None:
     rows = table[table["breakdown"] == "all"]
     language = report.language
     data = [
-        (wave_label(r.wave, language), _numeric(r.response_rate), r.responded, r.due)
+        (
+            textwrap.fill(wave_label(r.wave, language), 14),
+            _numeric(r.response_rate),
+            r.responded,
+            r.due,
+        )
         for r in rows.itertuples()
     ]
     data = [d for d in data if d[1] is not None]
@@ -50,7 +61,7 @@ def response_chart(report: Report) -> str | None:
         axis.text(
             bar.get_x() + bar.get_width() / 2,
             rate + 1,
-            f"{rate:.0f}%\n{responded}/{due}",
+            f"{_percent(rate, language)}\n{responded}/{due}",
             ha="center",
             va="bottom",
             fontsize=8,
@@ -101,7 +112,7 @@ def labour_chart(report: Report) -> str | None:
                 axis.text(
                     start + value / 2,
                     y,
-                    f"{value:.0f}%",
+                    _percent(value, language),
                     ha="center",
                     va="center",
                     color="white",

@@ -67,6 +67,11 @@ LARGE = 5_000  # trainees above which progress is shown
     help="Language of the report's words, numbers and dates (default: the programme's "
     "language setting if there is one, else English). Sheet names and columns stay codes.",
 )
+@click.option(
+    "--remember-lang",
+    is_flag=True,
+    help="Keep --lang as the programme's language setting (the default of later reports).",
+)
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 @pass_cli
 def report(
@@ -80,6 +85,7 @@ def report(
     baseline_grace_days: int | None,
     window_months: int | None,
     language: str | None,
+    remember_lang: bool,
     quiet: bool,
 ) -> None:
     """Outcome report of a programme: response, labour market, expectations, satisfaction."""
@@ -88,6 +94,8 @@ def report(
     from analytics.report import build_report
     from analytics.weights import parse_cells
 
+    if remember_lang and not language:
+        raise click.BadParameter("give the language to remember", param_hint="--lang")
     try:
         cells = parse_cells(weight_cells)
     except ValueError as error:
@@ -127,6 +135,8 @@ def report(
         progress("rendering")
         bar.update(1)
         result.language = language or programme_language(ctx.settings.database_url, programme)
+        if remember_lang:
+            set_programme_language(ctx.settings.database_url, programme, result.language)
         path = write_report(result, fmt, out)
         bar.update(1)
     except UnknownProgrammeError as error:
@@ -154,6 +164,15 @@ def programme_language(database_url: str, programme: str) -> str:
             select(Setting.value).where(Setting.key == f"report_language:{programme}")
         )
     return value if value in ("en", "fr", "es") else "en"
+
+
+def set_programme_language(database_url: str, programme: str, language: str) -> None:
+    """Make ``language`` the programme's report language setting."""
+    from bot.storage.db import session_scope
+    from bot.storage.models import Setting
+
+    with session_scope(database_url) as session:
+        session.merge(Setting(key=f"report_language:{programme}", value=language))
 
 
 @click.command("demo-data")

@@ -146,12 +146,14 @@ def test_sheets_and_columns_stay_codes_with_a_translated_label(demo_db: str, tmp
 
 
 def test_the_programme_language_setting_is_the_default(demo_db: str, tmp_path: Path):
-    with session_scope(demo_db) as session:
-        session.merge(Setting(key="report_language:solar", value="es"))
-    out = tmp_path / "default.html"
+    first, later = tmp_path / "first.html", tmp_path / "later.html"
     try:
-        run(demo_db, "report", "--programme", "solar", "--out", str(out), "--quiet")
+        run(demo_db, "report", "--programme", "solar", "--lang", "es", "--remember-lang",
+            "--out", str(first), "--quiet")  # fmt: skip
+        run(demo_db, "report", "--programme", "solar", "--out", str(later), "--quiet")
     finally:
         with session_scope(demo_db) as session:
             session.query(Setting).filter_by(key="report_language:solar").delete()
-    assert '<html lang="es">' in out.read_text(encoding="utf-8")
+    assert '<html lang="es">' in later.read_text(encoding="utf-8")
+    run(demo_db, "report", "--programme", "solar", "--out", str(later), "--quiet")
+    assert '<html lang="en">' in later.read_text(encoding="utf-8")  # else English
