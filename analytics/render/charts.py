@@ -73,6 +73,21 @@ def response_chart(report: Report) -> str | None:
     return _png(figure)
 
 
+def _stacked_bars(
+    axis, labels: list[str], stacks: list[tuple], names: list[str], language: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Horizontal stacked shares (one bar per label), each part labelled when wide enough."""
+    left = [0.0] * len(stacks)
+    for index, name in enumerate(names):
+        values = [s[index + 1] for s in stacks]
+        axis.barh(labels, values, left=left, color=COLOURS[index], label=name)
+        for y, (start, value) in enumerate(zip(left, values, strict=False)):
+            if value >= 6:
+                axis.text(start + value / 2, y, _percent(value, language), ha="center",
+                          va="center", color="white", fontsize=8)  # fmt: skip
+        left = [a + b for a, b in zip(left, values, strict=False)]
+
+
 def labour_chart(report: Report) -> str | None:
     """Employed / unemployed / outside the labour force, % of respondents, per follow-up."""
     table, language = report.tables["labour"], report.language
@@ -100,25 +115,10 @@ def labour_chart(report: Report) -> str | None:
         return None
     figure, axis = plt.subplots(figsize=(6, 2.8))
     labels = [s[0] for s in stacks]
-    left = [0.0] * len(stacks)
     names = [
         term(name, language) for name in ("Employed", "Unemployed", "Outside the labour force")
     ]
-    for index, name in enumerate(names):
-        values = [s[index + 1] for s in stacks]
-        axis.barh(labels, values, left=left, color=COLOURS[index], label=name)
-        for y, (start, value) in enumerate(zip(left, values, strict=False)):
-            if value >= 6:
-                axis.text(
-                    start + value / 2,
-                    y,
-                    _percent(value, language),
-                    ha="center",
-                    va="center",
-                    color="white",
-                    fontsize=8,
-                )
-        left = [a + b for a, b in zip(left, values, strict=False)]
+    _stacked_bars(axis, labels, stacks, names, language)
     axis.errorbar(
         [s[1] for s in stacks],
         labels,

@@ -94,8 +94,7 @@ def report(
     from analytics.report import build_report
     from analytics.weights import parse_cells
 
-    if remember_lang and not language:
-        raise click.BadParameter("give the language to remember", param_hint="--lang")
+    language = _language(ctx, programme, language, remember_lang)
     try:
         cells = parse_cells(weight_cells)
     except ValueError as error:
@@ -134,9 +133,7 @@ def report(
         )
         progress("rendering")
         bar.update(1)
-        result.language = language or programme_language(ctx.settings.database_url, programme)
-        if remember_lang:
-            set_programme_language(ctx.settings.database_url, programme, result.language)
+        result.language = language
         path = write_report(result, fmt, out)
         bar.update(1)
     except UnknownProgrammeError as error:
@@ -149,6 +146,15 @@ def report(
         f"Wrote {fmt} report for {programme} ({result.meta['trainees']} trainees) to {path} "
         f"in {time.perf_counter() - started:.1f} s."
     )
+
+
+def _language(ctx: CliContext, programme: str, language: str | None, remember: bool) -> str:
+    """--lang, else the programme's setting, else English; remembered when asked."""
+    if remember and not language:
+        raise click.BadParameter("give the language to remember", param_hint="--lang")
+    if remember and language:
+        set_programme_language(ctx.settings.database_url, programme, language)
+    return language or programme_language(ctx.settings.database_url, programme)
 
 
 def programme_language(database_url: str, programme: str) -> str:

@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.feedback.message import compose, page_link, summary_token
 from bot.feedback.recipients import Recipient, Recipients, find_recipients
 from bot.feedback.telegram_text import TelegramText
+from bot.i18n import t
 from bot.outreach.messaging import MessageResult, MessageTransport, transports_from_settings
 from bot.outreach.pacing import Pacer
 from bot.storage.db import session_scope
@@ -130,12 +131,12 @@ def _settle(url: str, claim_id: int, outcome: MessageResult) -> str:
 
 
 def _deliver(
-    transport: MessageTransport, pacer: Pacer, recipient: Recipient, text: str
+    transport: MessageTransport, pacer: Pacer, recipient: Recipient, text: str, subject: str
 ) -> MessageResult:
     outcome = MessageResult(False, "not tried", retryable=True)
     for retry in range(MAX_RETRIES + 1):
         pacer.wait(recipient.address)
-        outcome = transport.send_text(recipient.address, text)
+        outcome = transport.send_text(recipient.address, text, subject)
         pacer.sent(1 if outcome.accepted or outcome.ambiguous else 0)
         if not outcome.retryable or retry == MAX_RETRIES:
             break
@@ -166,7 +167,10 @@ def send_feedback(
             report.not_claimed += 1
             continue
         text = texts[recipient.language] or ""
-        outcome = _deliver(transports[recipient.channel], pacer, recipient, text)
+        subject = t(
+            "feedback_page_title", recipient.language, programme=prepared.summary.programme_name
+        )  # fmt: skip (e-mail only)
+        outcome = _deliver(transports[recipient.channel], pacer, recipient, text, subject)
         state = _settle(url, claim_id, outcome)
         setattr(report, state, getattr(report, state) + 1)
         if state == "sent":
