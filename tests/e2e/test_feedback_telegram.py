@@ -29,7 +29,7 @@ from tests.fakes.telegram_api import FakeTelegramAPI
 
 pytestmark = pytest.mark.e2e
 TOKEN = "123:feedback-test"
-NOW = "2026-11-30T10:00"  # followup_6 of cohort 2024-2 closed on 2026-05-29
+NOW = "2026-11-30T10:00"  # followup_6 of cohort 2024-2 closed after 2026-05-27
 COHORT, WAVE = "2024-2", "followup_6"
 WORDS = {"en": "of your cohort were working", "fr": "de votre promotion travaillaient",
          "es": "de su cohorte trabajaba"}  # fmt: skip
@@ -115,6 +115,12 @@ def test_closed_wave_results_reach_each_respondent_in_their_language(tmp_path: P
     tiny_chats = _link_telegram(settings, tiny, 9000)
     assert tiny_chats, "the tiny programme has respondents with a chat"
 
+    still_open = CliRunner().invoke(cli, ["feedback", "preview", "--programme", "solar",
+                                          "--cohort", COHORT, "--wave", WAVE,
+                                          "--now", "2026-04-01T10:00"], env=env)  # fmt: skip
+    assert still_open.exit_code == 1 and "still open (fieldwork until 2026-05-27)" in (
+        still_open.output
+    )
     preview = run(env, "feedback", "preview", "--programme", "solar", "--cohort", COHORT,
                   "--wave", WAVE, "--now", NOW, "--out", str(tmp_path / "preview"))  # fmt: skip
     assert "Would write to 7 trainees" in preview.output
