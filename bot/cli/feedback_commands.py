@@ -9,6 +9,7 @@ quiet hours, skipping opt-outs; run it again later for those held back.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -56,7 +57,11 @@ def _echo_counts(prepared: Prepared) -> None:
             click.echo(f"  {figure.indicator}: {figure.value:.1f}% (n={figure.n})")
     recipients = prepared.recipients
     skipped = ", ".join(f"{k}: {v}" for k, v in sorted(recipients.counts.items())) or "none"
-    click.echo(f"Would write to {len(recipients.to_send)} trainees; not now: {skipped}.")
+    languages = Counter(r.language for r in recipients.to_send)
+    by_language = ", ".join(f"{k}: {v}" for k, v in sorted(languages.items())) or "none"
+    click.echo(
+        f"Would write to {len(recipients.to_send)} trainees ({by_language}); not now: {skipped}."
+    )
 
 
 @feedback.command("preview")

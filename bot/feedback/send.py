@@ -158,7 +158,9 @@ def send_feedback(
         report.skipped["too_few_to_publish"] += len(prepared.recipients.to_send)
         return report
     publish(settings, prepared)
-    pacer = pacer or Pacer(settings.send_rate_per_second)
+    used = {r.channel for r in prepared.recipients.to_send}
+    rate = min([settings.send_rate_per_second] + [transports[c].rate_per_second for c in used])
+    pacer = pacer or Pacer(rate)  # the follow-ups' pacer, at the slowest channel's rate
     url, wave = settings.database_url, prepared.summary.wave
     texts = {lang: prepared.message(settings, lang) for lang in ("en", "fr", "es")}
     for recipient in prepared.recipients.to_send:

@@ -123,7 +123,7 @@ def test_closed_wave_results_reach_each_respondent_in_their_language(tmp_path: P
     )
     preview = run(env, "feedback", "preview", "--programme", "solar", "--cohort", COHORT,
                   "--wave", WAVE, "--now", NOW, "--out", str(tmp_path / "preview"))  # fmt: skip
-    assert "Would write to 7 trainees" in preview.output
+    assert "Would write to 7 trainees (en: 3, es: 2, fr: 2)" in preview.output
     assert "said_no_results: 1" in preview.output and "opted_out_or_deleted:" in preview.output
     assert (tmp_path / "preview" / "summary-es.html").exists()
     assert fake.calls_of("sendMessage") == []  # a preview sends nothing
