@@ -22,6 +22,9 @@ class Report:
     meta: dict[str, object]
     tables: dict[str, pd.DataFrame]
     titles: dict[str, str] = field(default_factory=lambda: dict(TABLE_TITLES))
+    language: str = "en"  # of the rendered report (analytics/render/translate.py)
+    # the facts behind meta's English sentences, for other languages (analytics/render/meta.py)
+    facts: dict[str, object] = field(default_factory=dict)
 
 
 def build_report(
@@ -72,7 +75,15 @@ def build_report(
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
     titles = {**TABLE_TITLES, **module_titles(default_questionnaire(), dataset.programme)}
-    return Report(meta=meta, tables=tables, titles=titles)
+    facts = {
+        "grace_days": grace_days,
+        "window_months": window_months,
+        "weight_cells": tuple(weight_cells),
+        "outside": dataset.outside_window,
+        "has_cohort": dataset.cohort is not None,
+        "has_data": dataset.data_date is not None,
+    }
+    return Report(meta=meta, tables=tables, titles=titles, facts=facts)
 
 
 def outside_sentence(outside: pd.DataFrame) -> str:

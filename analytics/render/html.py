@@ -1,4 +1,5 @@
-"""Self-contained HTML report: no external resources, charts embedded as base64 PNG."""
+"""Self-contained HTML report: no external resources, charts embedded as base64 PNG; every
+word in the report's language (analytics/render/translate.py)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,20 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from analytics.disclosure import SUPPRESSED
-from analytics.method import METHOD_NOTE
+from analytics.method import method_note
 from analytics.render.charts import all_charts
 from analytics.render.labels import (
-    BREAKDOWN_LABELS,
+    breakdown_label,
     design,
     group_label,
     interval,
     number,
     response,
 )
+from analytics.render.meta import localised_meta
+from analytics.render.translate import term, wave_label
 from analytics.report import Report
+from bot.i18n import t
 
 TEMPLATES = Path(__file__).with_name("templates")
 CHART_SECTIONS = {
@@ -29,25 +33,25 @@ CHART_SECTIONS = {
 }
 
 
-def _display_rows(table: pd.DataFrame) -> list[dict]:
+def _display_rows(table: pd.DataFrame, language: str) -> list[dict]:
     rows = []
     for row in table.to_dict("records"):
         unit = str(row.get("unit", ""))
         rows.append(
             {
-                "indicator": row.get("indicator", ""),
-                "wave": row.get("wave", ""),
-                "breakdown": BREAKDOWN_LABELS.get(row["breakdown"], row["breakdown"]),
-                "group": group_label(row["breakdown"], str(row["group"])),
-                "response": response(row),
+                "indicator": term(str(row.get("indicator", "")), language),
+                "wave": wave_label(str(row.get("wave", "")), language),
+                "breakdown": breakdown_label(row["breakdown"], language),
+                "group": group_label(row["breakdown"], str(row["group"]), language),
+                "response": response(row, language),
                 "n": row.get("n", ""),
-                "value": number(row.get("value"), unit),
-                "interval": interval(row.get("ci_low"), row.get("ci_high"), unit),
-                "weighted": number(row.get("value_weighted"), unit),
+                "value": number(row.get("value"), unit, language),
+                "interval": interval(row.get("ci_low"), row.get("ci_high"), unit, language),
+                "weighted": number(row.get("value_weighted"), unit, language),
                 "weighted_interval": interval(
-                    row.get("ci_low_weighted"), row.get("ci_high_weighted"), unit
+                    row.get("ci_low_weighted"), row.get("ci_high_weighted"), unit, language
                 ),
-                "design": design(row.get("n_eff"), row.get("deff")),
+                "design": design(row.get("n_eff"), row.get("deff"), language),
                 "unit": unit,
                 "suppressed": row.get("value") == SUPPRESSED,
             }
@@ -55,28 +59,23 @@ def _display_rows(table: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def _response_rows(table: pd.DataFrame) -> list[dict]:
+def _response_rows(table: pd.DataFrame, language: str) -> list[dict]:
     return [
         {
-            "wave": row["wave"],
-            "breakdown": BREAKDOWN_LABELS.get(row["breakdown"], row["breakdown"]),
-            "group": group_label(row["breakdown"], str(row["group"])),
+            "wave": wave_label(str(row["wave"]), language),
+            "breakdown": breakdown_label(row["breakdown"], language),
+            "group": group_label(row["breakdown"], str(row["group"]), language),
             "due": row["due"],
             "responded": row["responded"],
-            "rate": number(row["response_rate"], "%"),
+            "rate": number(row["response_rate"], "%", language),
             "outside": "" if pd.isna(row.get("outside_window")) else int(row["outside_window"]),
         }
         for row in table.to_dict("records")
     ]
 
 
-def render_html(report: Report) -> str:
-    """The report as one HTML document."""
-    environment = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"])
-    )
-    charts = all_charts(report)
-    sections = []
+def _sections(report: Report, charts: dict[str, str]) -> list[dict]:
+    language, sections = report.language, []
     for name, table in report.tables.items():
         if name == "response":
             continue
@@ -86,20 +85,34 @@ def render_html(report: Report) -> str:
         sections.append(
             {
                 "name": name,
-                "title": report.titles.get(name, name),
-                "overall": _display_rows(table[overall_mask]),
-                "groups": _display_rows(table[~overall_mask]),
+                "title": term(report.titles.get(name, name), language),
+                "overall": _display_rows(table[overall_mask], language),
+                "groups": _display_rows(table[~overall_mask], language),
                 "charts": [png for chart, png in charts.items() if CHART_SECTIONS[chart] == name],
             }
         )
+    return sections
+
+
+def render_html(report: Report) -> str:
+    """The report as one HTML document, in ``report.language``."""
+    environment = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"])
+    )
+    language = report.language
+    charts = all_charts(report)
     response_table = report.tables["response"]
+    overall = response_table["breakdown"] == "all"
     return environment.get_template("report.html.j2").render(
-        meta=report.meta,
-        response_overall=_response_rows(response_table[response_table["breakdown"] == "all"]),
-        response_groups=_response_rows(response_table[response_table["breakdown"] != "all"]),
+        language=language,
+        tr=lambda key, **values: t(key, language, **values),
+        meta=localised_meta(report),
+        response_title=term(report.titles.get("response", "Response rates"), language),
+        response_overall=_response_rows(response_table[overall], language),
+        response_groups=_response_rows(response_table[~overall], language),
         response_charts=[
             png for chart, png in charts.items() if CHART_SECTIONS[chart] == "response"
         ],
-        sections=sections,
-        method=METHOD_NOTE,
+        sections=_sections(report, charts),
+        method=method_note(language),
     )

@@ -34,6 +34,7 @@ _OPTIONAL_GROUPS = (
     ("bot.cli.cohort_commands", "cohorts"),
     ("bot.cli.invite_commands", "invite"),
     ("bot.cli.followup_commands", "followups"),
+    ("bot.cli.feedback_commands", "feedback"),
     ("bot.cli.status_commands", "status"),
     ("bot.cli.report_commands", "report"),
     ("bot.cli.report_commands", "demo_data"),

@@ -60,6 +60,19 @@ LARGE = 5_000  # trainees above which progress is shown
     help="Exit and follow-up answers count for this many months from the wave's "
     "opening day (default: TRACER_FIELDWORK_WINDOW_MONTHS, 3).",
 )
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["en", "fr", "es"]),
+    default=None,
+    help="Language of the report's words, numbers and dates (default: the programme's "
+    "language setting if there is one, else English). Sheet names and columns stay codes.",
+)
+@click.option(
+    "--remember-lang",
+    is_flag=True,
+    help="Keep --lang as the programme's language setting (the default of later reports).",
+)
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 @pass_cli
 def report(
@@ -72,6 +85,8 @@ def report(
     weight_cells: str,
     baseline_grace_days: int | None,
     window_months: int | None,
+    language: str | None,
+    remember_lang: bool,
     quiet: bool,
 ) -> None:
     """Outcome report of a programme: response, labour market, expectations, satisfaction."""
@@ -80,6 +95,7 @@ def report(
     from analytics.report import build_report
     from analytics.weights import parse_cells
 
+    language = _language(ctx, programme, language, remember_lang)
     try:
         cells = parse_cells(weight_cells)
     except ValueError as error:
@@ -105,6 +121,7 @@ def report(
         )
         progress("rendering")
         bar.update(1)
+        result.language = language
         path = write_report(result, fmt, out)
         bar.update(1)
     except UnknownProgrammeError as error:
@@ -136,6 +153,17 @@ def _progress_bar(quiet: bool) -> tuple[tqdm, Callable[[str], None]]:
             bar.update(1)
 
     return bar, progress
+
+
+def _language(ctx: CliContext, programme: str, language: str | None, remember: bool) -> str:
+    """--lang, else the programme's setting, else English; remembered when asked."""
+    if remember and not language:
+        raise click.BadParameter("give the language to remember", param_hint="--lang")
+    from bot.outreach.programmes import programme_language, set_programme_language
+
+    if remember and language:
+        set_programme_language(ctx.settings.database_url, programme, language)
+    return language or programme_language(ctx.settings.database_url, programme)
 
 
 @click.command("demo-data")

@@ -10,13 +10,17 @@ import yaml
 from bot.questionnaire.model import LANGUAGES
 
 CATALOG_PATH = Path(__file__).with_name("messages.yml")
+# The outcome report's words (``report_*`` keys), same format, one catalogue with the above.
+REPORT_CATALOG_PATH = Path(__file__).with_name("report.yml")
 DEFAULT_LANGUAGE = "en"
 
 
 @lru_cache(maxsize=1)
 def catalog() -> dict[str, dict[str, str]]:
-    """Every message key → language → text, loaded once."""
-    return yaml.safe_load(CATALOG_PATH.read_text(encoding="utf-8"))
+    """Every message key → language → text, loaded once (bot messages and report words)."""
+    found = yaml.safe_load(CATALOG_PATH.read_text(encoding="utf-8"))
+    found.update(yaml.safe_load(REPORT_CATALOG_PATH.read_text(encoding="utf-8")))
+    return found
 
 
 def normalise_language(language: str | None) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage.db import session_scope
-from bot.storage.models import Cohort, Programme
+from bot.storage.models import Cohort, Programme, Setting
 
 
 class ProgrammeError(ValueError):
@@ -108,3 +108,19 @@ def list_programmes(database_url: str) -> list[ProgrammeListing]:
             )
             for programme in rows
         ]
+
+
+def programme_language(database_url: str, programme: str) -> str:
+    """The programme's report language setting (``tracer_state`` key
+    ``report_language:<programme>``), else English."""
+    with session_scope(database_url) as session:
+        value = session.scalar(
+            select(Setting.value).where(Setting.key == f"report_language:{programme}")
+        )
+    return value if value in ("en", "fr", "es") else "en"
+
+
+def set_programme_language(database_url: str, programme: str, language: str) -> None:
+    """Make ``language`` the programme's report language setting."""
+    with session_scope(database_url) as session:
+        session.merge(Setting(key=f"report_language:{programme}", value=language))

@@ -256,3 +256,44 @@ class QuestionnaireVersion(Base):
     workbook = Column(LargeBinary, nullable=False)
     imported_at = Column(DateTime, nullable=False, default=utcnow)
     __table_args__ = (UniqueConstraint("scope", "version", name="uq_questionnaire_version"),)
+
+
+class FeedbackChoice(Base):
+    """Whether a trainee wants the results of the study (issue 20); no row: yes (the default
+    given at consent). Turned off by "no results" in any language (bot/feedback/optout.py)."""
+
+    __tablename__ = "feedback_choice"
+    trainee_id = Column(
+        Integer, ForeignKey("trainee.id", ondelete="CASCADE"), primary_key=True, nullable=False
+    )
+    wants_results = Column(Boolean, nullable=False, default=True)
+    decided_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class FeedbackSend(Base):
+    """One results message per trainee and wave: the row is the claim (unique key), then
+    ``sent``, ``failed`` (refused for good) or ``unknown`` (may have gone out)."""
+
+    __tablename__ = "feedback_send"
+    id = Column(Integer, primary_key=True)
+    trainee_id = Column(Integer, ForeignKey("trainee.id", ondelete="CASCADE"), nullable=False)
+    wave = Column(String(32), nullable=False)
+    channel = Column(String(16), nullable=False)
+    state = Column(String(16), nullable=False, default="sending")
+    result = Column(String(200), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    sent_at = Column(DateTime, nullable=True)
+    __table_args__ = (UniqueConstraint("trainee_id", "wave", name="uq_feedback_send"),)
+
+
+class FeedbackSummary(Base):
+    """The published figures of one programme/cohort/wave behind a public summary page
+    (``/results/<token>``): aggregate figures only, never a trainee."""
+
+    __tablename__ = "feedback_summary"
+    token = Column(String(32), primary_key=True)
+    programme_id = Column(Integer, ForeignKey("programme.id"), nullable=False)
+    cohort_code = Column(String(64), nullable=True)
+    wave = Column(String(32), nullable=False)
+    figures_json = Column(JSON, nullable=False)
+    published_at = Column(DateTime, nullable=False, default=utcnow)

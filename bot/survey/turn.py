@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 from bot.answers import parse_answer
 from bot.answers.result import ParseResult
 from bot.config import Settings
+from bot.feedback.optout import no_results_reply, says_no_results
 from bot.i18n import guess_language, normalise_language, t
 from bot.questionnaire.model import Question, Questionnaire
 from bot.questionnaire.waves import followup_months_of, wave_kind
@@ -189,6 +190,12 @@ class SurveyTurn:
                 result.step = "consent"
             else:
                 result.outcome = "opted_out_already"
+            return result
+        if trainee is not None and says_no_results(incoming.text):  # issue 20: results off
+            result.language = trainee.language or result.language
+            reply = no_results_reply(self.settings.database_url, trainee.id, result.language)
+            result.messages.append(reply)
+            result.step = incoming.step if incoming.answers_step else None
             return result
         if trainee is not None and not scheduled and not incoming.answers_step:
             leaving = self._leaving_step(incoming)

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SQL_PLACES = (
     "bot/storage/",  # models, engine, migrations, the survey's repository, tracker store
     "bot/outreach/",  # officer jobs on the registry (shared reads: bot/outreach/queries.py)
+    "bot/feedback/",  # results sent back to trainees: recipients, opt-outs, sends
     "bot/ops/",  # maintenance: backup, keys, purge, reconcile (tracker: ops/tracker_events.py)
     "bot/channels/telegram/state.py",  # each channel's own state table
     "bot/channels/whatsapp/state.py",

@@ -1,0 +1,1 @@
+"""Results sent back to the trainees who gave them (issue 20): figures, message, page, send."""

@@ -1,0 +1,64 @@
+"""The trainee's choice about results: on by default (announced at consent), off with a word.
+
+"no results", "pas de résultats", "sin resultados" (and close spellings) turn it off at any
+point of a conversation; the pending question, if any, is asked again.  Stored in
+``feedback_choice``; the send skips trainees whose choice is off.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import select
+
+from bot.i18n import t
+from bot.storage.db import session_scope
+from bot.storage.models import FeedbackChoice, utcnow
+
+_NO_RESULTS = re.compile(
+    r"^(?:no|stop|pas de|plus de|sin|no (?:quiero|mas))\s+(?:les\s+|los\s+)?"
+    r"(?:results?|resultats?|resultados?)[.!]*$"
+)
+
+
+def _plain(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.strip().lower())
+    return " ".join("".join(ch for ch in folded if not unicodedata.combining(ch)).split())
+
+
+def says_no_results(text: str | None) -> bool:
+    """True for the opt-out words in en/fr/es (``"Pas de résultats"`` → True)."""
+    return bool(text) and bool(_NO_RESULTS.match(_plain(text or "")))
+
+
+def set_wants_results(database_url: str, trainee_id: int, wants: bool) -> None:
+    """Record the trainee's choice (one row per trainee, updated in place)."""
+    with session_scope(database_url) as session:
+        row = session.get(FeedbackChoice, trainee_id)
+        if row is None:
+            session.add(FeedbackChoice(trainee_id=trainee_id, wants_results=wants))
+        else:
+            row.wants_results, row.decided_at = wants, utcnow()
+
+
+def declined_results(database_url: str, trainee_ids: list[int]) -> set[int]:
+    """Those of ``trainee_ids`` who turned the results off."""
+    found: set[int] = set()
+    with session_scope(database_url) as session:
+        for start in range(0, len(trainee_ids), 900):
+            found |= set(
+                session.scalars(
+                    select(FeedbackChoice.trainee_id).where(
+                        FeedbackChoice.trainee_id.in_(trainee_ids[start : start + 900]),
+                        FeedbackChoice.wants_results.is_(False),
+                    )
+                )
+            )
+    return found
+
+
+def no_results_reply(database_url: str, trainee_id: int, language: str) -> str:
+    """Turn the results off for the trainee; the confirmation to send, in ``language``."""
+    set_wants_results(database_url, trainee_id, False)
+    return t("feedback_off", language)
