@@ -45,6 +45,7 @@ _OPTIONAL_GROUPS = (
     ("bot.cli.ops_commands", "rotate_keys"),
     ("bot.cli.cluster_commands", "cluster"),
     ("bot.cli.occupation_commands", "occupations"),
+    ("bot.cli.user_commands", "users"),
 )
 for module_name, attribute in _OPTIONAL_GROUPS:
     try:

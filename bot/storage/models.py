@@ -232,3 +232,7 @@ class Erasure(Base):
     subject_hash = Column(String(64), nullable=False)
     erased_at = Column(DateTime, nullable=False, default=utcnow)
     __table_args__ = (UniqueConstraint("kind", "subject_hash", name="uq_erasure_subject"),)
+
+
+# The console's tables (issue 18) live in their own module on the same Base.
+from bot.storage import console_models as _console_models  # noqa: E402,F401

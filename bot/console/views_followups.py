@@ -1,0 +1,89 @@
+"""Follow-ups: what is due per wave, what was sent / answered / failed / opted out, and
+``send now`` after a confirmation that says how many messages and how long pacing takes."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sanic import Request, Sanic
+from sanic.response import HTTPResponse
+
+from bot.console.followups import due_summary, status_rows
+from bot.console.web import check_programme, log_action, render, requires, settings
+from bot.outreach.clock import parse_now
+from bot.outreach.scope import Scope
+from bot.outreach.sender import send_due
+from bot.outreach.transport import RasaTriggerTransport
+
+STAFF = ("admin", "officer")
+
+
+def _scope(request: Request, code: str) -> Scope:
+    source = request.form if request.method == "POST" else request.args
+    return Scope(code, source.get("cohort") or None)
+
+
+@requires(*STAFF)
+async def followups_page(request: Request, code: str) -> HTTPResponse:
+    """Status per cohort and wave, and what is due now."""
+    check_programme(request, code)
+    scope = _scope(request, code)
+    rows = await asyncio.to_thread(status_rows, settings(request), scope)
+    due = await asyncio.to_thread(due_summary, settings(request), scope, parse_now(None))
+    return render(
+        request,
+        "followups.html",
+        code=code,
+        rows=rows,
+        due=due,
+        cohort=scope.cohort or "",
+        confirm=False,
+    )
+
+
+@requires(*STAFF)
+async def send(request: Request, code: str) -> HTTPResponse:
+    """First POST: the confirmation page; with ``confirmed=1``: send, then show what happened."""
+    check_programme(request, code)
+    scope = _scope(request, code)
+    if request.form.get("confirmed") != "1":
+        due = await asyncio.to_thread(due_summary, settings(request), scope, parse_now(None))
+        return render(
+            request,
+            "followups.html",
+            code=code,
+            rows=None,
+            due=due,
+            cohort=scope.cohort or "",
+            confirm=True,
+        )
+    config = settings(request)
+    report = await asyncio.to_thread(
+        send_due, config, parse_now(None), RasaTriggerTransport(config), scope
+    )
+    outcome = "ok" if not report.failed and not report.stopped else "partial"
+    log_action(
+        request,
+        "followup_send",
+        outcome,
+        target=scope.describe(),
+        detail=f"sent {report.sent}, failed {report.failed}, unknown {report.unknown}",
+    )
+    rows = await asyncio.to_thread(status_rows, config, scope)
+    due = await asyncio.to_thread(due_summary, config, scope, parse_now(None))
+    return render(
+        request,
+        "followups.html",
+        code=code,
+        rows=rows,
+        due=due,
+        cohort=scope.cohort or "",
+        confirm=False,
+        sent=report,
+    )
+
+
+def register(app: Sanic) -> None:
+    """Add this module's routes."""
+    app.add_route(followups_page, "/programmes/<code>/followups", methods=["GET"])
+    app.add_route(send, "/programmes/<code>/followups/send", methods=["POST"])
