@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+import warnings
 
-import matplotlib
+warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"matplotlib\..*")
+warnings.filterwarnings("ignore", message=r".*deprecated - use.*")
+
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402

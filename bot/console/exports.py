@@ -12,6 +12,7 @@ from pathlib import Path
 
 from analytics.anonymise import anonymise, default_rules, parse_waves, write_release
 from analytics.anonymise.codebook import risk_markdown
+from analytics.anonymise.writers import release_documents
 from bot.cli.export_commands import DEFAULT_SECRET_ENV
 from bot.config import Settings
 from bot.questionnaire.loader import default_questionnaire
@@ -50,4 +51,5 @@ def produce(
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in paths:
                 archive.write(path, arcname=path.name)
-    return ExportResult(buffer.getvalue(), release.risk, risk_markdown(release.risk))
+    _, risk = release_documents(release)
+    return ExportResult(buffer.getvalue(), risk, risk_markdown(risk))
