@@ -6,14 +6,15 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from bot.config import Settings
 from bot.outreach.scope import Scope
 from bot.outreach.sender import preview
 from bot.outreach.status import response_table
+from bot.storage.console_models import WavePause
 from bot.storage.db import session_scope
-from bot.storage.models import Cohort, Outreach, Trainee
+from bot.storage.models import Cohort, Outreach, Programme, Trainee
 
 MESSAGES_PER_TRIGGER = 2  # a follow-up is the wave's intro and its first question
 
@@ -27,6 +28,7 @@ class DueSummary:
     quiet: int
     unsettled: int
     seconds: float
+    paused: int = 0
 
 
 def failed_counts(settings: Settings, scope: Scope) -> Counter:
@@ -72,6 +74,32 @@ def due_summary(settings: Settings, scope: Scope, now: datetime) -> DueSummary:
         by_wave[wave] += count
     total = len(due.items)
     seconds = total * MESSAGES_PER_TRIGGER / max(settings.send_rate_per_second, 0.001)
+    unsettled = len(due.stuck) + len(due.unknown)
     return DueSummary(
-        dict(sorted(by_wave.items())), total, due.quiet, len(due.stuck) + len(due.unknown), seconds
+        dict(sorted(by_wave.items())), total, due.quiet, unsettled, seconds, due.paused
     )
+
+
+def paused_waves(settings: Settings, programme: str) -> set[str]:
+    """Waves of ``programme`` whose follow-ups are paused."""
+    with session_scope(settings.database_url) as session:
+        return set(
+            session.execute(
+                select(WavePause.wave)
+                .join(Programme, Programme.id == WavePause.programme_id)
+                .where(Programme.code == programme)
+            ).scalars()
+        )
+
+
+def set_paused(settings: Settings, programme: str, wave: str, paused: bool, actor: str) -> None:
+    """Pause (or resume) ``wave`` of ``programme``: its due messages stay planned meanwhile."""
+    with session_scope(settings.database_url) as session:
+        programme_id = session.execute(
+            select(Programme.id).where(Programme.code == programme)
+        ).scalar_one()
+        session.execute(
+            delete(WavePause).where(WavePause.programme_id == programme_id, WavePause.wave == wave)
+        )
+        if paused:
+            session.add(WavePause(programme_id=programme_id, wave=wave, paused_by=actor))

@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import asyncio
 
-from sanic import Request, Sanic
+from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
-from bot.console.followups import due_summary, status_rows
-from bot.console.web import check_programme, log_action, render, requires, settings
+from bot.console.followups import due_summary, paused_waves, set_paused, status_rows
+from bot.console.web import (
+    UserError,
+    actor,
+    check_programme,
+    log_action,
+    render,
+    requires,
+    settings,
+)
 from bot.outreach.clock import parse_now
 from bot.outreach.scope import Scope
 from bot.outreach.sender import send_due
+from bot.outreach.status import waves
 from bot.outreach.transport import RasaTriggerTransport
 
 STAFF = ("admin", "officer")
@@ -30,6 +39,7 @@ async def followups_page(request: Request, code: str) -> HTTPResponse:
     scope = _scope(request, code)
     rows = await asyncio.to_thread(status_rows, settings(request), scope)
     due = await asyncio.to_thread(due_summary, settings(request), scope, parse_now(None))
+    paused = paused_waves(settings(request), code)
     return render(
         request,
         "followups.html",
@@ -38,6 +48,8 @@ async def followups_page(request: Request, code: str) -> HTTPResponse:
         due=due,
         cohort=scope.cohort or "",
         confirm=False,
+        waves=waves(settings(request)),
+        paused=paused,
     )
 
 
@@ -83,7 +95,21 @@ async def send(request: Request, code: str) -> HTTPResponse:
     )
 
 
+@requires(*STAFF)
+async def pause(request: Request, code: str) -> HTTPResponse:
+    """Pause or resume one wave of the programme (due messages stay planned while paused)."""
+    check_programme(request, code)
+    wave = request.form.get("wave") or ""
+    if wave not in waves(settings(request)):
+        raise UserError(f"'{wave}' is not a wave of this survey")
+    paused = request.form.get("action") == "pause"
+    set_paused(settings(request), code, wave, paused, actor(request))
+    log_action(request, "wave_pause" if paused else "wave_resume", "ok", target=f"{code}/{wave}")
+    return response.redirect(f"/programmes/{code}/followups")
+
+
 def register(app: Sanic) -> None:
     """Add this module's routes."""
     app.add_route(followups_page, "/programmes/<code>/followups", methods=["GET"])
     app.add_route(send, "/programmes/<code>/followups/send", methods=["POST"])
+    app.add_route(pause, "/programmes/<code>/followups/pause", methods=["POST"])

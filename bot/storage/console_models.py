@@ -1,4 +1,4 @@
-"""Tables of the officer console (issue 18): accounts, sessions, assignments, audit.
+"""Tables of the officer console (issue 18): accounts, sessions, assignments, audit, wave pauses.
 
 They share :data:`bot.storage.models.Base`, so ``Base.metadata`` (Alembic, tests) sees them once
 this module is imported (``bot.storage.models`` imports it at its end).
@@ -73,3 +73,21 @@ class AuditEntry(Base):
     ip = Column(String(64), nullable=False, default="")
     detail = Column(String(400), nullable=False, default="")
     __table_args__ = (Index("ix_audit_login", "action", "actor", "ip", "at"),)
+
+
+class WavePause(Base):
+    """A wave of a programme whose follow-ups and reminders are held back (kept planned).
+
+    ``bot.outreach.due`` skips them, so the console, ``tracer followups send`` and the
+    scheduler all honour a pause; resuming deletes the row.
+    """
+
+    __tablename__ = "wave_pause"
+    id = Column(Integer, primary_key=True)
+    programme_id = Column(
+        Integer, ForeignKey("programme.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    wave = Column(String(32), nullable=False)
+    paused_by = Column(String(64), nullable=False)
+    paused_at = Column(DateTime, nullable=False, default=utcnow)
+    __table_args__ = (UniqueConstraint("programme_id", "wave", name="uq_wave_pause"),)

@@ -197,6 +197,13 @@ def test_officer_journey(browser, console, fake_api, tmp_path):  # type: ignore[
     officer.screenshot(path=str(ROOT / "docs" / "console-dashboard.png"), full_page=False)
 
     officer.goto(f"{console.url}/programmes/demo/followups")
+    due_wave = officer.locator("#due tbody tr").first.inner_text().split()[0]
+    officer.locator("#pauses tr", has_text=due_wave).locator("button").click()  # pause
+    officer.wait_for_load_state()
+    assert "Nothing is due" in officer.inner_text("#due")
+    assert "1 due messages are held back" in officer.inner_text("#paused-count")
+    officer.locator("#pauses tr", has_text=due_wave).locator("button").click()  # resume
+    officer.wait_for_load_state()
     officer.click("button:has-text('Send now')")
     officer.wait_for_load_state()
     confirmation = officer.inner_text("#confirm-text")
@@ -235,6 +242,8 @@ def test_officer_journey(browser, console, fake_api, tmp_path):  # type: ignore[
         ("olga", "qr_sheet", "ok"),
         ("olga", "invitations_download", "ok"),
         ("olga", "followup_send", "ok"),
+        ("olga", "wave_pause", "ok"),
+        ("olga", "wave_resume", "ok"),
         ("rita", "login", "ok"),
         ("rita", "export", "ok"),
         ("rita", "export_download", "ok"),

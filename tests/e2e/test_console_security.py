@@ -63,6 +63,7 @@ FORMS = {
     "/programmes/<code>/invitations": {"cohort": ""},
     "/programmes/<code>/invitations/<token>/delete": {},
     "/programmes/<code>/followups/send": {"confirmed": "1"},
+    "/programmes/<code>/followups/pause": {"wave": "exit", "action": "pause"},
     "/exports": {"programme": "research", "format": "csv"},
     "/trainees/<pseudo_id>/erase": {"confirm": "XYZ"},
 }

@@ -1,4 +1,4 @@
-"""officer console: accounts, assignments, sessions, audit log (issue 18)
+"""officer console: accounts, assignments, sessions, audit log, wave pauses (issue 18)
 
 Revision ID: 0006_console
 Revises: 0005
@@ -70,9 +70,25 @@ def upgrade() -> None:
         sa.Column("detail", sa.String(400), nullable=False),
     )
     op.create_index("ix_audit_login", "audit_log", ["action", "actor", "ip", "at"])
+    op.create_table(
+        "wave_pause",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column(
+            "programme_id",
+            sa.Integer,
+            sa.ForeignKey("programme.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("wave", sa.String(32), nullable=False),
+        sa.Column("paused_by", sa.String(64), nullable=False),
+        sa.Column("paused_at", sa.DateTime, nullable=False),
+        sa.UniqueConstraint("programme_id", "wave", name="uq_wave_pause"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("wave_pause")
     op.drop_index("ix_audit_login", table_name="audit_log")
     op.drop_table("audit_log")
     op.drop_table("console_session")
