@@ -20,7 +20,7 @@ from bot.console.web import (
 )
 from bot.outreach.clock import parse_now
 from bot.outreach.scope import Scope
-from bot.outreach.sender import send_due
+from bot.outreach.sender import SendReport, send_due
 from bot.outreach.status import waves
 from bot.outreach.transport import RasaTriggerTransport
 
@@ -32,14 +32,13 @@ def _scope(request: Request, code: str) -> Scope:
     return Scope(code, source.get("cohort") or None)
 
 
-@requires(*STAFF)
-async def followups_page(request: Request, code: str) -> HTTPResponse:
-    """Status per cohort and wave, and what is due now."""
-    check_programme(request, code)
-    scope = _scope(request, code)
-    rows = await asyncio.to_thread(status_rows, settings(request), scope)
-    due = await asyncio.to_thread(due_summary, settings(request), scope, parse_now(None))
-    paused = paused_waves(settings(request), code)
+async def _page(
+    request: Request, code: str, scope: Scope, confirm: bool = False, sent: SendReport | None = None
+) -> HTTPResponse:
+    """The follow-ups page: what is due (and, unless confirming, the status and pauses)."""
+    config = settings(request)
+    due = await asyncio.to_thread(due_summary, config, scope, parse_now(None))
+    rows = None if confirm else await asyncio.to_thread(status_rows, config, scope)
     return render(
         request,
         "followups.html",
@@ -47,10 +46,18 @@ async def followups_page(request: Request, code: str) -> HTTPResponse:
         rows=rows,
         due=due,
         cohort=scope.cohort or "",
-        confirm=False,
-        waves=waves(settings(request)),
-        paused=paused,
+        confirm=confirm,
+        sent=sent,
+        waves=[] if confirm else waves(config),
+        paused=paused_waves(config, code),
     )
+
+
+@requires(*STAFF)
+async def followups_page(request: Request, code: str) -> HTTPResponse:
+    """Status per cohort and wave, what is due now, pauses."""
+    check_programme(request, code)
+    return await _page(request, code, _scope(request, code))
 
 
 @requires(*STAFF)
@@ -59,16 +66,7 @@ async def send(request: Request, code: str) -> HTTPResponse:
     check_programme(request, code)
     scope = _scope(request, code)
     if request.form.get("confirmed") != "1":
-        due = await asyncio.to_thread(due_summary, settings(request), scope, parse_now(None))
-        return render(
-            request,
-            "followups.html",
-            code=code,
-            rows=None,
-            due=due,
-            cohort=scope.cohort or "",
-            confirm=True,
-        )
+        return await _page(request, code, scope, confirm=True)
     config = settings(request)
     report = await asyncio.to_thread(
         send_due, config, parse_now(None), RasaTriggerTransport(config), scope
@@ -81,18 +79,7 @@ async def send(request: Request, code: str) -> HTTPResponse:
         target=scope.describe(),
         detail=f"sent {report.sent}, failed {report.failed}, unknown {report.unknown}",
     )
-    rows = await asyncio.to_thread(status_rows, config, scope)
-    due = await asyncio.to_thread(due_summary, config, scope, parse_now(None))
-    return render(
-        request,
-        "followups.html",
-        code=code,
-        rows=rows,
-        due=due,
-        cohort=scope.cohort or "",
-        confirm=False,
-        sent=report,
-    )
+    return await _page(request, code, scope, sent=report)
 
 
 @requires(*STAFF)

@@ -19,6 +19,7 @@ import pytest
 from bot.console import audit
 from bot.i18n import t
 from tests.console.server import Console, console_env, running_console
+from tests.e2e.test_report_browser import browser  # noqa: F401 (the shared Chromium fixture)
 from tests.e2e.test_telegram_channel import CHOSEN, TOKEN, TYPED, Trainee, _question_asked
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.stack import ROOT, VENV_BIN, Stack, running_stack
@@ -26,13 +27,6 @@ from tests.stack import ROOT, VENV_BIN, Stack, running_stack
 pytestmark = pytest.mark.e2e
 PASSWORD = "journey-password-1"
 BOT_USERNAME = "tracer_journey_bot"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CREDENTIALS = """bot.channels.rest_guarded.GuardedRestInput:
 bot.channels.telegram.TelegramInput:
   mode: polling
@@ -93,20 +87,9 @@ def console(stack: Stack) -> Iterator[Console]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    subprocess.run(["bash", str(ROOT / "scripts" / "install-browser.sh")], check=True)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def sign_in(browser, console: Console, username: str):  # type: ignore[no-untyped-def]
+def sign_in(chromium, console: Console, username: str):  # type: ignore[no-untyped-def]
     """A fresh browser context signed in as ``username``."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)
+    context = chromium.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)
     page = context.new_page()
     page.goto(f"{console.url}/login")
     page.fill("input[name=username]", username)
@@ -145,7 +128,7 @@ def answer_baseline(trainee: Trainee) -> None:
     raise AssertionError("the baseline did not end")
 
 
-def test_officer_journey(browser, console, fake_api, tmp_path):  # type: ignore[no-untyped-def]
+def test_officer_journey(browser, console, fake_api, tmp_path):  # type: ignore[no-untyped-def]  # noqa: F811
     admin = sign_in(browser, console, "root")
     admin.goto(f"{console.url}/admin/users")
     form = admin.locator("#add-user")
