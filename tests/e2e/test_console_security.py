@@ -230,3 +230,13 @@ def test_errors_are_pages_not_tracebacks(console):
     assert bad.status_code == 400 and "is not a date like 2026-03-31" in bad.text
     for response in (missing, bad):
         assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("language, heading", [("fr", "Tableau de bord"), ("es", "Panel")])
+def test_interface_language_is_the_accounts_choice(console, language, heading):
+    olga = _client(console, "officer")
+    olga.post("/language", {"language": language, "back": "/dashboard"}, form_page="/programmes")
+    assert f"<h1>{heading}" in olga.get("/dashboard").text
+    assert f"<h1>{heading}" in _client(console, "officer").get("/dashboard").text  # stored
+    assert "<h1>Dashboard" in _client(console, "admin").get("/dashboard").text  # per account
+    olga.post("/language", {"language": "en"}, form_page="/programmes")
