@@ -19,8 +19,9 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     install_log_redaction(logging.getLogger())
+    settings = get_settings()  # first: creates var/tracer.env on a fresh developer checkout
     config = load_console_config()
-    app = create_app(get_settings(), config)
+    app = create_app(settings, config)
     app.run(
         host=args.host,
         port=args.port or config.port,

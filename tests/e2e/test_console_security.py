@@ -9,6 +9,7 @@ import zipfile
 from typing import Iterator
 
 import pytest
+from sqlalchemy import select
 
 from bot.config import load_settings
 from bot.console import accounts, audit
@@ -16,7 +17,9 @@ from bot.console.app import create_app
 from bot.console.config import load_console_config
 from bot.console.sessions import COOKIE_NAME
 from bot.devseed import seed_demo_programme
+from bot.storage.db import session_scope
 from bot.storage.migrate import upgrade_database
+from bot.storage.models import Cohort, Trainee
 from tests.console.data import (
     PASSWORD,
     SENTINEL_EMAILS,
@@ -240,3 +243,38 @@ def test_interface_language_is_the_accounts_choice(console, language, heading):
     assert f"<h1>{heading}" in _client(console, "officer").get("/dashboard").text  # stored
     assert "<h1>Dashboard" in _client(console, "admin").get("/dashboard").text  # per account
     olga.post("/language", {"language": "en"}, form_page="/programmes")
+
+
+def test_trainee_look_up_shows_no_personal_data_and_erases_on_request(console):
+    url = load_settings(console.env).database_url
+    with session_scope(url) as session:
+        pseudo_id = session.execute(
+            select(Trainee.pseudo_id)
+            .join(Cohort, Cohort.id == Trainee.cohort_id)
+            .where(Cohort.code == "S1")
+            .order_by(Trainee.id)
+            .limit(1)
+        ).scalar_one()
+    olga = _client(console, "officer")
+    page = olga.get(f"/trainees?pseudo_id={pseudo_id}").text
+    assert "research / S1" in page and "active" in page and "phone" in page  # channel names
+    for secret in SENTINEL_NAMES + SENTINEL_PHONES + SENTINEL_EMAILS + (SENTINEL_RAW,):
+        assert secret not in page
+    assert "Trainee look-up" in page
+    otto = Client(console.url)
+    otto.login("otto", PASSWORD)  # officer of another programme
+    assert otto.get(f"/trainees?pseudo_id={pseudo_id}").status_code == 403
+    refused = olga.post(
+        f"/trainees/{pseudo_id}/erase",
+        {"confirm": "wrong"},
+        form_page=f"/trainees?pseudo_id={pseudo_id}",
+    )
+    assert refused.status_code == 400 and "in the confirmation box to erase" in refused.text
+    erased = olga.post(
+        f"/trainees/{pseudo_id}/erase",
+        {"confirm": pseudo_id},
+        form_page=f"/trainees?pseudo_id={pseudo_id}",
+    )
+    assert f"Trainee {pseudo_id} was erased." in erased.text
+    assert f"No trainee with id {pseudo_id}." in olga.get(f"/trainees?pseudo_id={pseudo_id}").text
+    assert ("olga", "ok") in {(e.actor, e.outcome) for e in audit.entries(url, action="erasure")}
