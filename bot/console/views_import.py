@@ -74,6 +74,7 @@ async def upload(request: Request, code: str) -> HTTPResponse:
         token=token,
         suffix=suffix,
         filename=upload.name,
+        region_code=request.form.get("region_code") or "",
     )
 
 
@@ -97,6 +98,20 @@ async def confirm(request: Request, code: str, token: str) -> HTTPResponse:
         report = await asyncio.to_thread(_run, request, code, token, suffix, False)
     except CohortImportError as error:
         raise UserError(str(error)) from None
+    if not report.written:  # the database changed since the check (e.g. a duplicate phone)
+        log_action(
+            request, "import", "rejected", target=code, detail=f"{len(report.rejected)} lines"
+        )
+        return render(
+            request,
+            "import.html",
+            code=code,
+            report=report,
+            token=token,
+            suffix=suffix,
+            filename="",
+            region_code=request.form.get("region_code"),
+        )
     path.unlink(missing_ok=True)
     log_action(
         request,

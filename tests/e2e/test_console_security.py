@@ -9,6 +9,7 @@ import zipfile
 from typing import Iterator
 
 import pytest
+from openpyxl import Workbook
 from sqlalchemy import select
 
 from bot.config import load_settings
@@ -278,3 +279,25 @@ def test_trainee_look_up_shows_no_personal_data_and_erases_on_request(console):
     assert f"Trainee {pseudo_id} was erased." in erased.text
     assert f"No trainee with id {pseudo_id}." in olga.get(f"/trainees?pseudo_id={pseudo_id}").text
     assert ("olga", "ok") in {(e.actor, e.outcome) for e in audit.entries(url, action="erasure")}
+
+
+def test_xlsx_import_with_a_country_for_local_numbers_then_a_second_confirm_is_refused(console):
+    book = Workbook()
+    book.active.append(["cohort_code", "cohort_name", "end_date", "name", "phone", "language"])
+    book.active.append(["X1", "Excel cohort", "2025-03-28", "Cara Wanjiru", "0722000003", "es"])
+    data = io.BytesIO()
+    book.save(data)
+    olga = _client(console, "officer")
+    token = olga.csrf("/programmes/demo/import")
+    checked = olga.http.post(
+        f"{console.url}/programmes/demo/import",
+        data={"csrf_token": token, "region_code": "KE"},
+        files={"file": ("cohort.xlsx", data.getvalue())},
+    )
+    assert "1 rows checked: 1 valid, 0 rejected." in checked.text
+    action = re.search(r'action="(/programmes/demo/import/[^"]+)"', checked.text).group(1)
+    body = {"csrf_token": token, "suffix": ".xlsx", "action": "import", "region_code": "KE"}
+    done = olga.http.post(console.url + action, data=body)
+    assert "Imported 1 trainees. (new cohorts: X1)" in done.text
+    again = olga.http.post(console.url + action, data=body)
+    assert again.status_code == 400 and "already imported or cancelled" in again.text
