@@ -9,7 +9,7 @@ import secrets
 
 from sanic import Request, Sanic
 from sanic.exceptions import NotFound, SanicException
-from sanic.response import HTTPResponse
+from sanic.response import BaseHTTPResponse, HTTPResponse
 
 from bot.config import Settings
 from bot.console import accounts, sessions
@@ -59,7 +59,7 @@ async def _before(request: Request) -> HTTPResponse | None:
     return None
 
 
-def set_session_cookie(request: Request, response: HTTPResponse, session_id: str) -> None:
+def set_session_cookie(request: Request, response: BaseHTTPResponse, session_id: str) -> None:
     """Put the signed session cookie on ``response`` (HttpOnly, SameSite=Strict)."""
     config: ConsoleConfig = request.app.ctx.config
     response.cookies[sessions.COOKIE_NAME] = sessions.sign(config.secret, session_id)
@@ -72,7 +72,7 @@ def set_session_cookie(request: Request, response: HTTPResponse, session_id: str
         cookie["secure"] = True
 
 
-async def _after(request: Request, response: HTTPResponse) -> None:
+async def _after(request: Request, response: BaseHTTPResponse) -> None:
     new_cookie = getattr(request.ctx, "new_cookie", None)
     if new_cookie and sessions.COOKIE_NAME not in response.cookies:
         set_session_cookie(request, response, new_cookie)

@@ -74,7 +74,8 @@ def _completions(session, cohort_ids: list[int], wave_ids: list[str]) -> tuple[C
         .where(Trainee.cohort_id.in_(cohort_ids))
         .group_by(Trainee.cohort_id, masks.c.mask)
     )
-    answered, retained = Counter(), Counter()
+    answered: Counter = Counter()
+    retained: Counter = Counter()
     baseline_bit = 1 << wave_ids.index("baseline")
     for cohort_id, mask, count in session.execute(statement):
         for index, wave in enumerate(wave_ids):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any, Callable, Coroutine
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Request, response
@@ -24,7 +24,7 @@ _ENV = Environment(
     lstrip_blocks=True,
 )
 
-Handler = Callable[..., Awaitable[HTTPResponse]]
+Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
 
 
 class ForbiddenError(Exception):
