@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import update
+from sqlalchemy import delete, update
+from sqlalchemy.exc import DBAPIError
 
 from bot.cli.main import cli
 from bot.console import accounts, audit, sessions
@@ -87,14 +88,33 @@ def test_failed_logins_count_per_account_and_address_until_a_success(url):
         audit.log(url, "olga", "login", "failed", ip="10.0.0.1")
     audit.log(url, "olga", "login", "failed", ip="10.0.0.2")
     audit.log(url, "otto", "login", "failed", ip="10.0.0.1")
+    with session_scope(url) as session:  # failures older than the window do not count
+        old = utcnow() - timedelta(minutes=20)
+        session.add(
+            AuditEntry(
+                at=old,
+                actor="olga",
+                action="login",
+                outcome="failed",
+                ip="10.0.0.1",
+                target="",
+                detail="",
+            )
+        )
     assert audit.recent_failures(url, "olga", "10.0.0.1", 15) == 3
     assert audit.recent_failures(url, "olga", "10.0.0.2", 15) == 1
-    with session_scope(url) as session:  # failures older than the window no longer count
-        session.execute(update(AuditEntry).values(at=utcnow() - timedelta(minutes=20)))
-    assert audit.recent_failures(url, "olga", "10.0.0.1", 15) == 0
-    audit.log(url, "olga", "login", "failed", ip="10.0.0.1")
+    assert audit.recent_failures(url, "olga", "10.0.0.1", 30) == 4
     audit.log(url, "olga", "login", "ok", ip="10.0.0.1")
     assert audit.recent_failures(url, "olga", "10.0.0.1", 15) == 0
+
+
+def test_the_audit_log_is_append_only_in_the_database(url):
+    audit.log(url, "olga", "export", "ok", target="solar")
+    for statement in (update(AuditEntry).values(outcome="refused"), delete(AuditEntry)):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with session_scope(url) as session:
+                session.execute(statement)
+    assert [(e.actor, e.outcome) for e in audit.entries(url)] == [("olga", "ok")]
 
 
 def test_audit_csv_neutralises_formulas(url):

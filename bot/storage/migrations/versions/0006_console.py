@@ -70,6 +70,7 @@ def upgrade() -> None:
         sa.Column("detail", sa.String(400), nullable=False),
     )
     op.create_index("ix_audit_login", "audit_log", ["action", "actor", "ip", "at"])
+    _append_only()
     op.create_table(
         "wave_pause",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -87,7 +88,29 @@ def upgrade() -> None:
     )
 
 
+def _append_only() -> None:
+    """The database itself refuses to change or delete an audit entry."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE FUNCTION audit_log_append_only() RETURNS trigger AS $$ BEGIN "
+            "RAISE EXCEPTION 'audit_log is append-only'; END; $$ LANGUAGE plpgsql"
+        )
+        op.execute(
+            "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+            "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"
+        )
+        return
+    for verb in ("UPDATE", "DELETE"):
+        op.execute(
+            f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+        )
+
+
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER audit_log_append_only ON audit_log")
+        op.execute("DROP FUNCTION audit_log_append_only()")
     op.drop_table("wave_pause")
     op.drop_index("ix_audit_login", table_name="audit_log")
     op.drop_table("audit_log")
