@@ -29,6 +29,9 @@ pids+=($!)
   --interface "$bind" --port "$TRACER_RASA_PORT" --enable-api --auth-token "$token" \
   --cors "*" &
 pids+=($!)
+# The officer console (bot/console, docs/console.md): loopback only, its own port.
+.venv/bin/python -m bot.console --port "$TRACER_CONSOLE_PORT" &
+pids+=($!)
 
 probe=$bind
 case "$bind" in 0.0.0.0|::|"[::]") probe=127.0.0.1 ;; esac
@@ -44,5 +47,6 @@ case "${TRACER_REST_ENABLED:-}" in
   *) echo "  REST:      off (TRACER_REST_ENABLED=1 for development)" ;;
 esac
 echo "  actions:   http://127.0.0.1:${TRACER_ACTIONS_PORT}/health"
+echo "  console:   http://127.0.0.1:${TRACER_CONSOLE_PORT}/  (accounts: tracer users add NAME --role admin)"
 echo "Press Ctrl-C to stop."
 wait -n "${pids[@]}"

@@ -47,6 +47,7 @@ _OPTIONAL_GROUPS = (
     ("bot.cli.cluster_commands", "cluster"),
     ("bot.cli.occupation_commands", "occupations"),
     ("bot.cli.questionnaire_commands", "questionnaire"),
+    ("bot.cli.user_commands", "users"),
 )
 for module_name, attribute in _OPTIONAL_GROUPS:
     try:

@@ -297,3 +297,7 @@ class FeedbackSummary(Base):
     wave = Column(String(32), nullable=False)
     figures_json = Column(JSON, nullable=False)
     published_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+# The console's tables (issue 18) live in their own module on the same Base.
+from bot.storage import console_models as _console_models  # noqa: E402,F401

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SQL_PLACES = (
     "bot/storage/",  # models, engine, migrations, the survey's repository, tracker store
     "bot/outreach/",  # officer jobs on the registry (shared reads: bot/outreach/queries.py)
+    "bot/console/",  # the officer console's data modules (its views, views_*.py, write none)
     "bot/feedback/",  # results sent back to trainees: recipients, opt-outs, sends
     "bot/ops/",  # maintenance: backup, keys, purge, reconcile (tracker: ops/tracker_events.py)
     "bot/channels/telegram/state.py",  # each channel's own state table
@@ -46,7 +47,7 @@ def test_sql_only_where_the_readme_says():
     for area in ("bot", "actions"):
         for path in sorted((ROOT / area).rglob("*.py")):
             name = str(path.relative_to(ROOT))
-            if not name.startswith(SQL_PLACES):
+            if not name.startswith(SQL_PLACES) or "/views_" in name:
                 offenders += [f"{name}:{hit}" for hit in _speaks_sql(path)]
     assert offenders == [], "queries outside their places (see README):\n" + "\n".join(offenders)
 
