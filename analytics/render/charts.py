@@ -27,7 +27,7 @@ def _png(figure: plt.Figure) -> str:
 
 
 def _numeric(value: object) -> float | None:
-    return None if isinstance(value, str) or pd.isna(value) else float(value)
+    return None if isinstance(value, str) or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
 def response_chart(report: Report) -> str | None:
@@ -43,7 +43,7 @@ def response_chart(report: Report) -> str | None:
     for bar, (_, rate, responded, due) in zip(bars, data, strict=False):
         axis.text(
             bar.get_x() + bar.get_width() / 2,
-            rate + 1,
+            (rate or 0.0) + 1,
             f"{rate:.0f}%\n{responded}/{due}",
             ha="center",
             va="bottom",
@@ -61,7 +61,7 @@ def labour_chart(report: Report) -> str | None:
     table = report.tables["labour"]
     rows = table[table["breakdown"] == "all"]
     waves = list(dict.fromkeys(rows["wave"]))
-    stacks = []
+    stacks: list[tuple[str, float, float, float]] = []
     errors = []
     for wave in waves:
         of_wave = rows[rows["wave"] == wave].set_index("indicator")
@@ -83,7 +83,7 @@ def labour_chart(report: Report) -> str | None:
     labels = [s[0] for s in stacks]
     left = [0.0] * len(stacks)
     for index, name in enumerate(("Employed", "Unemployed", "Outside labour force")):
-        values = [s[index + 1] for s in stacks]
+        values = [float(s[index + 1]) for s in stacks]
         axis.barh(labels, values, left=left, color=COLOURS[index], label=name)
         for y, (start, value) in enumerate(zip(left, values, strict=False)):
             if value >= 6:
@@ -165,7 +165,7 @@ def expectations_chart(report: Report) -> str | None:
     table = table[table["wave"] == wave]
     groups = list(dict.fromkeys(table["group"]))
     figure, axis = plt.subplots(figsize=(6.5, 0.55 * len(groups) + 1.5))
-    labels = []
+    labels: list[str] = []
     left = [0.0] * len(groups)
     for index, answer in enumerate(("yes", "partly", "no")):
         values = []

@@ -61,7 +61,7 @@ def response(row: dict) -> str:
         return str(due)
     if due is None or (isinstance(due, float) and math.isnan(due)):
         return "–"
-    return f"{number(rate, '%')} ({int(responded)}/{int(due)})"
+    return f"{number(rate, '%')} ({int(responded)}/{int(due)})"  # type: ignore[arg-type]
 
 
 def interval(low: object, high: object, unit: str = "") -> str:
@@ -79,4 +79,4 @@ def design(n_eff: object, deff: object) -> str:
         return n_eff
     if n_eff is None or deff is None or pd.isna(n_eff) or pd.isna(deff):
         return "–"
-    return f"{float(n_eff):.0f} / {float(deff):.2f}"
+    return f"{float(n_eff):.0f} / {float(deff):.2f}"  # type: ignore[arg-type]

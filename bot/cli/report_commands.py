@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -90,7 +91,7 @@ def report(
         desc="report",
         unit="step",
         disable=True if quiet else None,
-        file=click.get_text_stream("stderr"),
+        file=sys.stderr,
         leave=False,
     )
 
@@ -160,7 +161,7 @@ def demo_data(
         desc="demo data",
         unit="trainee",
         disable=hide,
-        file=click.get_text_stream("stderr"),
+        file=sys.stderr,
         leave=False,
     ) as bar:
         try:

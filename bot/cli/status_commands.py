@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
 
 from bot.cli.common import CliContext, pass_cli
@@ -115,7 +117,7 @@ def _followup_line(row: FunnelRow) -> tuple[str, ...]:
     )
 
 
-def _print_table(table: list[tuple[str, ...]], left: int) -> None:
+def _print_table(table: Sequence[tuple[str, ...]], left: int) -> None:
     """Columns aligned: the first ``left`` ones to the left, numbers to the right."""
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
     for line in table:

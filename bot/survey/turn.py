@@ -598,7 +598,7 @@ class SurveyTurn:
     def _go_back(self, incoming: Incoming, trainee: TraineeInfo | None, result: TurnResult) -> str:
         step = incoming.step or ""
         wave = self._current_wave(trainee) if trainee else None
-        if not wave or not step.startswith("q:"):
+        if not wave or trainee is None or not step.startswith("q:"):
             result.messages.append(t("nothing_to_go_back", result.language))
             return step
         answers = self.store.current_answers(trainee.id).get(wave, {})
@@ -665,7 +665,7 @@ class SurveyTurn:
             # baseline and exit thanks already say "I will write again": add the date only
             key = (
                 "next_contact"
-                if result.outcome.startswith("completed_followup")
+                if (result.outcome or "").startswith("completed_followup")
                 else ("next_contact_date")
             )
             result.messages.append(t(key, result.language, when=month))
