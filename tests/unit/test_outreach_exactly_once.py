@@ -24,7 +24,7 @@ from bot.outreach.sender import claim, send_due
 from bot.outreach.transport import Delivery, RasaTriggerTransport
 from bot.storage.db import engine_for, session_scope
 from bot.storage.models import Outreach
-from tests.unit.test_outreach_support import (
+from tests.unit.outreach_fixtures import (
     FakeClock,
     FakeTransport,
     add_programme,
