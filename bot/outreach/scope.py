@@ -27,13 +27,3 @@ class Scope:
         if self.cohort:
             statement = statement.where(Cohort.code == self.cohort)
         return statement
-
-    def describe(self) -> str:
-        """Human description for reports."""
-        if self.programme and self.cohort:
-            return f"programme {self.programme}, cohort {self.cohort}"
-        if self.programme:
-            return f"programme {self.programme}"
-        if self.cohort:
-            return f"cohort {self.cohort} (any programme)"
-        return "all programmes"

@@ -16,10 +16,9 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from bench.bench_outbound import max_in_any_window
 from bot.config import Settings, load_settings
 from bot.outreach.due import DueItem
-from bot.outreach.pacing import Pacer
+from bot.outreach.pacing import Pacer, max_in_any_window
 from bot.outreach.scope import Scope
 from bot.outreach.sender import send_due
 from bot.outreach.transport import Delivery, RasaTriggerTransport

@@ -15,9 +15,8 @@ from typing import Iterator
 import pytest
 from sqlalchemy import insert, select
 
-from bench.bench_outbound import max_in_any_window
 from bot.ops.tracker_events import EVENTS
-from bot.outreach.pacing import Pacer
+from bot.outreach.pacing import Pacer, max_in_any_window
 from bot.outreach.planner import plan_outreach
 from bot.outreach.resolve import resolve_unsettled, uttered_prompts
 from bot.outreach.sender import claim, send_due
