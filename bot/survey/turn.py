@@ -150,10 +150,6 @@ class SurveyTurn:
         """The store; inside a turn, a view that answers each read once (bot/survey/reads.py)."""
         return reads_of(self._store)
 
-    @store.setter
-    def store(self, store: TracerStore) -> None:
-        self._store = store
-
     @property
     def today(self) -> date:
         """The date used for due waves and relative dates (fixed in tests)."""
