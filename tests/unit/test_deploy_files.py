@@ -129,6 +129,21 @@ def test_the_image_ships_no_test_tools_and_the_tests_run_what_ships() -> None:
     assert "requirements/dev.txt" in (ROOT / "scripts" / "setup.sh").read_text()
 
 
+def test_the_locks_pin_what_pyproject_declares() -> None:
+    """Editing pyproject.toml's dependencies without ``make lock`` fails here."""
+    import tomli
+    from packaging.requirements import Requirement
+
+    project = tomli.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime, dev = _pins("runtime.txt"), _pins("dev.txt")
+    declared = [(Requirement(r), runtime) for r in project["dependencies"]]
+    declared += [(Requirement(r), dev) for r in project["optional-dependencies"]["dev"]]
+    for requirement, lock in declared:
+        name = re.sub(r"[-_.]+", "-", requirement.name).lower()
+        assert name in lock, f"{name} is declared but not locked: run 'make lock'"
+        assert requirement.specifier.contains(lock[name]), f"{name}=={lock[name]}: run 'make lock'"
+
+
 def test_endpoints_use_rasas_redis_lock_store() -> None:
     endpoints = yaml.safe_load(re.sub(r"\$\{([A-Z_]+)\}", r"\1", ENDPOINTS_TEXT))
     lock = endpoints["lock_store"]
