@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test: lint (ruff check, ruff format --check, mypy), Rasa data validation, pytest (unit + end-to-end with real servers),
-# and Rasa test stories. Installs what the tests need on a fresh machine.
+# Every test: lint (ruff check, ruff format --check, mypy), Rasa data validation, pytest (unit
+# + end-to-end with real servers), and Rasa test stories. Installs what the tests need on a
+# fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
