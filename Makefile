@@ -16,8 +16,8 @@ setup:  ## Create .venv with the pinned dependencies (fast no-op when done)
 train:  ## Train the Rasa model if config/domain/data changed
 	@bash scripts/train.sh
 
-lint:  ## ruff check + ruff format --check
-	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+lint:  ## ruff check + ruff format --check + mypy
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
 
-lock:  ## Re-resolve requirements/requirements.in into requirements/constraints.txt
-	@.venv/bin/pip freeze --exclude-editable > requirements/constraints.txt
+lock:  ## Re-resolve pyproject.toml's dependencies into requirements/runtime.txt + dev.txt (UPGRADE=1: newest)
+	@bash scripts/lock.sh

@@ -78,7 +78,7 @@ class ValidateSurveyForm(Action):
             prompt = None
             if not result.ends_form:
                 prompt = prompt_for_step(
-                    engine, incoming.sender_id, result.step, result.language, incoming.channel
+                    engine, incoming.sender_id, result.step or "", result.language, incoming.channel
                 )
         for text in result.messages:
             dispatcher.utter_message(text=text)
@@ -93,7 +93,7 @@ class ValidateSurveyForm(Action):
             events.append(SlotSet("wave", result.wave))
         if result.clear_invite:
             events.append(SlotSet("invite_code", None))
-        if result.ends_form:
+        if result.ends_form or prompt is None:
             events += [SlotSet("prompt", None), SlotSet("requested_slot", None)]
         else:
             events += [SlotSet("prompt", as_dispatch(prompt)), SlotSet("requested_slot", "answer")]

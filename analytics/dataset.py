@@ -39,13 +39,12 @@ from sqlalchemy import (
 from analytics.derive import add_person_variables, due_for_wave
 from analytics.frames import read_frame
 from bot.questionnaire.loader import default_questionnaire
-from bot.questionnaire.model import Question, Questionnaire
+from bot.questionnaire.model import NUMERIC_TYPES, Question, Questionnaire
 from bot.questionnaire.waves import all_waves, wave_kind, wave_order
 from bot.storage.db import engine_for
 from bot.storage.models import Answer, Cohort, Outreach, Programme, Trainee
 from bot.survey.windows import DEFAULT_GRACE_DAYS, DEFAULT_WINDOW_MONTHS, outside_window
 
-NUMERIC_TYPES = {"integer", "rating", "duration", "money"}
 CODED_TYPES = {"choice", "yes_no"}
 Progress = Callable[[str], None]
 READ_PARTS = 2  # parallel reads of the answer table (one per core)

@@ -286,7 +286,7 @@ def first_job_spells(rows: pd.DataFrame) -> pd.DataFrame:
     spell = pd.Series(np.nan, index=rows.index)
     spell[event] = months[event]
     spell[never] = wave_month[never]
-    outcome = pd.Series(np.where(event, True, np.where(never, False, None)), index=rows.index)
+    outcome = pd.Series(np.where(event, True, np.where(never, False, None)), index=rows.index)  # type: ignore[call-overload]
     known_kept = (had_job & months.notna()) | never
     return pd.DataFrame(
         {

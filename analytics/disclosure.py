@@ -215,7 +215,7 @@ def _identity_equations(frame: pd.DataFrame, offsets: np.ndarray, width: int) ->
             if total is None or any(m is None for m in members):
                 continue
             cells = tuple(
-                int(m) * width + QUANTITIES.index(q)
+                int(m or 0) * width + QUANTITIES.index(q)
                 for m, (_, _, q) in zip(members, parts, strict=True)
             )
             equations.append((int(total) * width + QUANTITIES.index(total_q), cells))

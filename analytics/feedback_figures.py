@@ -72,7 +72,7 @@ class Summary:
 def _publishable(value: object) -> float | None:
     if value is None or isinstance(value, str) or pd.isna(value):
         return None
-    return float(value)
+    return float(value)  # type: ignore[arg-type]
 
 
 def report_figures(report: Report, wave: str) -> list[Figure]:

@@ -16,7 +16,6 @@ sending process (cores), and the extrapolated time for the whole wave.
 from __future__ import annotations
 
 import argparse
-import bisect
 import json
 import multiprocessing
 import resource
@@ -36,7 +35,7 @@ from bench_followups import KEY, NOW, seed  # noqa: E402
 
 from bot.config import load_settings  # noqa: E402
 from bot.outreach.due import due_items  # noqa: E402
-from bot.outreach.pacing import Pacer  # noqa: E402
+from bot.outreach.pacing import Pacer, max_in_any_window  # noqa: E402
 from bot.outreach.planner import plan_outreach  # noqa: E402
 from bot.outreach.sender import send_due  # noqa: E402
 from bot.outreach.transport import Delivery  # noqa: E402
@@ -80,14 +79,6 @@ class TelegramTransport:
             detail="ok" if response.ok else f"http {response.status_code}",
             bot_messages=1 if response.ok else 0,
         )  # one sendMessage per send
-
-
-def max_in_any_window(times: list[float], window: float = 1.0) -> int:
-    """The most timestamps falling in any half-open interval [t, t + window)."""
-    ordered = sorted(times)
-    return max(
-        (bisect.bisect_left(ordered, t + window) - i for i, t in enumerate(ordered)), default=0
-    )
 
 
 def main() -> None:

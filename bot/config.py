@@ -102,7 +102,7 @@ class Settings:
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with some settings changed (tests, CLI options)."""
-        return replace(self, **changes)
+        return replace(self, **changes)  # type: ignore[arg-type]  # checked at run time
 
 
 def _default_database_url() -> str:

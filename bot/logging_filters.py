@@ -177,7 +177,7 @@ def scrub_traceback(
     exc_tb: TracebackType | None,
 ) -> str:
     """A formatted traceback whose frames are kept and whose exception texts are scrubbed."""
-    if exc_type is None:
+    if exc_type is None or exc_value is None:
         return ""
     summary = traceback.TracebackException(exc_type, exc_value, exc_tb)
     return "".join(_traceback_parts(summary, set())).rstrip("\n")

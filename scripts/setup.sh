@@ -27,7 +27,7 @@ find_python310() {
 }
 
 stamp=.venv/.tracer-installed
-want=$(cat requirements/requirements.in requirements/constraints.txt pyproject.toml | sha256sum | cut -c1-16)
+want=$(cat requirements/dev.txt pyproject.toml | sha256sum | cut -c1-16)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x .venv/bin/rasa ]; then
   bash scripts/setup-web.sh
   exit 0
@@ -42,10 +42,11 @@ if [ ! -x .venv/bin/python ]; then
   echo "Creating .venv with $python"
   "$python" -m venv .venv
 fi
-echo "Installing pinned dependencies (first run: about 2 minutes)..."
+echo "Installing the locked dependencies, test tools included (first run: about 2 minutes)..."
 .venv/bin/pip install --quiet --disable-pip-version-check --upgrade "pip<24" "setuptools<70" wheel
-.venv/bin/pip install --quiet --disable-pip-version-check \
-  -r requirements/requirements.in -c requirements/constraints.txt
+# requirements/dev.txt: pyproject.toml's dependencies + its [dev] extra, resolved by `make lock`
+# (every package pinned, transitive ones included); the project itself needs nothing more.
+.venv/bin/pip install --quiet --disable-pip-version-check -r requirements/dev.txt
 .venv/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 .venv/bin/pip check
 bash scripts/setup-web.sh

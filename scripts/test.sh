@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test: lint, Rasa data validation, pytest (unit + end-to-end with real servers),
-# and Rasa test stories. Installs what the tests need on a fresh machine.
+# Every test: lint (ruff check, ruff format --check, mypy), Rasa data validation, pytest (unit
+# + end-to-end with real servers), and Rasa test stories. Installs what the tests need on a
+# fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -10,6 +11,9 @@ export TRACER_ENV_FILE="$(pwd)/var/test.env"
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check . >/dev/null || { .venv/bin/ruff format --check . ; exit 1; }
+
+echo "== mypy (bot/, actions/, analytics/; settings in pyproject.toml)"
+.venv/bin/mypy
 
 echo "== rasa data validate"
 .venv/bin/rasa data validate --config config.yml --domain domain --data data

@@ -15,14 +15,13 @@ import pandas as pd
 from sqlalchemy import select
 
 from analytics.frames import read_frame, trainees_frame
-from bot.questionnaire.model import Question, Questionnaire
+from bot.questionnaire.model import NUMERIC_TYPES, Question, Questionnaire
 from bot.questionnaire.waves import BASELINE, followup_months_of, wave_kind
 from bot.storage.models import Answer, Cohort, Programme, Trainee
 from bot.survey.windows import DEFAULT_GRACE_DAYS, DEFAULT_WINDOW_MONTHS, outside_window
 
 PRESENT, SKIPPED, NOT_ASKED, SUPPRESSED = 0, 1, 2, 3
 REASONS = {SKIPPED: "skipped", NOT_ASKED: "not_asked", SUPPRESSED: "suppressed"}
-NUMERIC_TYPES = {"integer", "rating", "duration", "money"}
 
 
 def wave_suffix(wave: str) -> str:

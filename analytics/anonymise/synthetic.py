@@ -177,8 +177,8 @@ def generate(database_url: str, spec: SyntheticSpec) -> list[int]:
             }
             for i in range(spec.trainees)
         ]
-        for start in range(0, len(trainees), CHUNK):
-            connection.execute(insert(Trainee), trainees[start : start + CHUNK])
+        for first in range(0, len(trainees), CHUNK):
+            connection.execute(insert(Trainee), trainees[first : first + CHUNK])
         ids = np.array(
             [
                 row[0]
@@ -189,6 +189,6 @@ def generate(database_url: str, spec: SyntheticSpec) -> list[int]:
             ]
         )
         rows = _rows(spec, ids, rng, _answer_days(cohort_dates, cohort_index))
-        for start in range(0, len(rows), CHUNK):
-            connection.execute(insert(Answer), rows[start : start + CHUNK])
+        for first in range(0, len(rows), CHUNK):
+            connection.execute(insert(Answer), rows[first : first + CHUNK])
     return ids.tolist()

@@ -35,7 +35,7 @@ def _png(figure: plt.Figure) -> str:
 
 
 def _numeric(value: object) -> float | None:
-    return None if isinstance(value, str) or pd.isna(value) else float(value)
+    return None if isinstance(value, str) or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
 def response_chart(report: Report) -> str | None:
@@ -60,8 +60,8 @@ def response_chart(report: Report) -> str | None:
     for bar, (_, rate, responded, due) in zip(bars, data, strict=False):
         axis.text(
             bar.get_x() + bar.get_width() / 2,
-            rate + 1,
-            f"{_percent(rate, language)}\n{responded}/{due}",
+            (rate or 0.0) + 1,
+            f"{_percent(rate or 0.0, language)}\n{responded}/{due}",
             ha="center",
             va="bottom",
             fontsize=8,
@@ -75,7 +75,7 @@ def response_chart(report: Report) -> str | None:
 
 def _stacked_bars(
     axis, labels: list[str], stacks: list[tuple], names: list[str], language: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Horizontal stacked shares (one bar per label), each part labelled when wide enough."""
     left = [0.0] * len(stacks)
     for index, name in enumerate(names):
@@ -93,7 +93,7 @@ def labour_chart(report: Report) -> str | None:
     table, language = report.tables["labour"], report.language
     rows = table[table["breakdown"] == "all"]
     waves = list(dict.fromkeys(rows["wave"]))
-    stacks = []
+    stacks: list[tuple[str, float, float, float]] = []
     errors = []
     for wave in waves:
         of_wave = rows[rows["wave"] == wave].set_index("indicator")
@@ -187,7 +187,7 @@ def expectations_chart(report: Report) -> str | None:
     table = table[table["wave"] == wave]
     groups = list(dict.fromkeys(table["group"]))
     figure, axis = plt.subplots(figsize=(6.5, 0.55 * len(groups) + 1.5))
-    labels = []
+    labels: list[str] = []
     left = [0.0] * len(groups)
     for index, answer in enumerate(("yes", "partly", "no")):
         values = []

@@ -22,7 +22,9 @@ from bot.security.spreadsheet import neutralise_frame
 def _about(report: Report) -> pd.DataFrame:
     language = report.language
     if language == "en":  # item and label are the same words: the English layout stays
-        rows = [(key.replace("_", " "), str(value)) for key, value in report.meta.items()]
+        rows: list[tuple[str, ...]] = [
+            (key.replace("_", " "), str(value)) for key, value in report.meta.items()
+        ]
         rows += [("", "")] + list(method_note("en"))
         return neutralise_frame(pd.DataFrame(rows, columns=["item", "value"]))
     rows = [

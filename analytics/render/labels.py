@@ -82,7 +82,7 @@ def response(row: dict, language: str = "en") -> str:
         return str(due)
     if due is None or (isinstance(due, float) and math.isnan(due)):
         return "–"
-    return f"{number(rate, '%', language)} ({int(responded)}/{int(due)})"
+    return f"{number(rate, '%', language)} ({int(responded)}/{int(due)})"  # type: ignore[arg-type]
 
 
 def interval(low: object, high: object, unit: str = "", language: str = "en") -> str:
@@ -105,4 +105,4 @@ def design(n_eff: object, deff: object, language: str = "en") -> str:
         return (
             f"{translate.number(n_eff, 'n', language)} / {translate.number(deff, '1-5', language)}"
         )
-    return f"{float(n_eff):.0f} / {float(deff):.2f}"
+    return f"{float(n_eff):.0f} / {float(deff):.2f}"  # type: ignore[arg-type]

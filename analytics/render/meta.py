@@ -49,7 +49,7 @@ def localised_meta(report: Report) -> dict[str, object]:
         months=facts["window_months"],
     )
     meta["outside_fieldwork_window"] = outside_sentence(facts["outside"], language)
-    cells = [t(f"report_term_{c}", language).lower() for c in facts["weight_cells"]]
+    cells = [t(f"report_term_{c}", language).lower() for c in facts["weight_cells"]]  # type: ignore[attr-defined]
     meta["weighting_cells"] = " × ".join(cells) or t("report_meta_one_cell", language)
     return meta
 

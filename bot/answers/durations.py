@@ -118,7 +118,8 @@ def months_in(text: str, language: str) -> float | None:
     """Total months in "1 year and 3 months", "trois mois", "6"; ``None`` if unreadable."""
     text = _ARTICLE_HALF_RE.sub("", fold(text))  # "une demi-année" is half a year, not 1.5
     converted = _HALF_RE.sub(" half ", words_to_digits(text, language))
-    total, pending, seen_unit, last_unit, previous = 0.0, None, False, None, None
+    total, pending, seen_unit, last_unit = 0.0, None, False, None
+    previous: str | None = None
     for token in _TOKEN_RE.findall(converted):
         before, previous = previous, token
         if token[0].isdigit():

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from bot.cli.common import CliContext, pass_cli
-from bot.outreach.cli_support import friendly_errors
 from bot.outreach.importer import CohortImportError, import_cohorts
 
 
@@ -26,7 +25,6 @@ def cohorts() -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Check the file; write nothing.")
 @pass_cli
-@friendly_errors
 def import_command(
     ctx: CliContext, file: Path, programme: str, region_code: str | None, dry_run: bool
 ) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cli.common import CliContext, pass_cli
 from bot.storage.migrate import upgrade_database
@@ -19,10 +18,5 @@ def db() -> None:
 @pass_cli
 def upgrade(ctx: CliContext, revision: str) -> None:
     """Create the database or bring it to the latest schema."""
-    try:
-        upgrade_database(ctx.settings.database_url, revision)
-    except SQLAlchemyError as error:
-        raise click.ClickException(
-            f"cannot migrate the database: {error.__class__.__name__}: {error}"
-        ) from error
+    upgrade_database(ctx.settings.database_url, revision)  # errors: bot/cli/main.py
     click.echo(f"Database is at revision {revision}.")

@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.anonymise import (
     FORMATS,
@@ -20,7 +19,7 @@ from analytics.anonymise import (
     write_release,
 )
 from bot.cli.common import CliContext, pass_cli
-from bot.config import ConfigError, Settings
+from bot.config import Settings
 from bot.questionnaire.loader import default_questionnaire
 
 DEFAULT_SECRET_ENV = "TRACER_EXPORT_SECRET"
@@ -122,13 +121,8 @@ def export(
             window_months=settings.fieldwork_window_months,
         )
         written = write_release(release, out_dir, fmt)
-    except (ExportRefusedError, RulesError, ConfigError, ValueError) as error:
+    except (ExportRefusedError, RulesError, ValueError) as error:
         raise click.ClickException(str(error)) from None
-    except SQLAlchemyError as error:
-        raise click.ClickException(
-            f"cannot read the database ({error.__class__.__name__}); is it migrated? "
-            "Run 'tracer db upgrade'."
-        ) from None
     except OSError as error:
         raise click.ClickException(f"cannot write the export: {error.strerror}") from None
     risk = release.risk

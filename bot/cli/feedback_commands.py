@@ -15,10 +15,10 @@ from pathlib import Path
 import click
 
 from bot.cli.common import CliContext, pass_cli
+from bot.cli.options import now_option
 from bot.feedback.page import render_page
 from bot.feedback.recipients import FeedbackError
 from bot.feedback.send import Prepared, feedback_transports, prepare, send_feedback
-from bot.outreach.cli_support import friendly_errors, now_option
 from bot.outreach.clock import parse_now
 
 LANGUAGES = ("en", "fr", "es")
@@ -29,7 +29,7 @@ def feedback() -> None:
     """Results sent back to trainees when a wave closes (docs/feedback.md)."""
 
 
-def _wave_options(function):  # type: ignore[no-untyped-def]
+def _wave_options(function):
     function = click.option("--wave", required=True, help="Wave id, e.g. exit, followup_6.")(
         function
     )
@@ -37,7 +37,7 @@ def _wave_options(function):  # type: ignore[no-untyped-def]
     return click.option("--programme", required=True, help="Programme code.")(function)
 
 
-def _prepared(ctx: CliContext, programme: str, cohort: str, wave: str, now_text: str | None):  # type: ignore[no-untyped-def]
+def _prepared(ctx: CliContext, programme: str, cohort: str, wave: str, now_text: str | None):
     settings = ctx.settings
     transports = feedback_transports(settings)
     try:
@@ -70,7 +70,6 @@ def _echo_counts(prepared: Prepared) -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Folder for the page in each language (default var/feedback/...).")  # fmt: skip
 @pass_cli
-@friendly_errors
 def preview(
     ctx: CliContext, programme: str, cohort: str, wave: str, now_text: str | None, out: Path | None
 ) -> None:
@@ -91,7 +90,6 @@ def preview(
 @_wave_options
 @now_option
 @pass_cli
-@friendly_errors
 def send(ctx: CliContext, programme: str, cohort: str, wave: str, now_text: str | None) -> None:
     """Publish the page and send each respondent their results message once."""
     settings, transports, prepared = _prepared(ctx, programme, cohort, wave, now_text)

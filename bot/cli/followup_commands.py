@@ -16,7 +16,7 @@ import click
 
 from bot.cli.common import CliContext, pass_cli
 from bot.cli.invite_send_commands import wave_send_command
-from bot.outreach.cli_support import friendly_errors, now_option, scope_options
+from bot.cli.options import now_option, scope_options
 from bot.outreach.clock import parse_now
 from bot.outreach.due import DueList
 from bot.outreach.planner import PlanResult, plan_outreach
@@ -89,7 +89,6 @@ def _echo_stuck(
 @now_option
 @click.option("--dry-run", is_flag=True, help="Show what would be planned; write nothing.")
 @pass_cli
-@friendly_errors
 def plan_command(
     ctx: CliContext, programme: str | None, cohort: str | None, now_text: str | None, dry_run: bool
 ) -> None:
@@ -103,7 +102,6 @@ def plan_command(
 @now_option
 @click.option("--show", default=50, show_default=True, help="How many to list (-1: all).")
 @pass_cli
-@friendly_errors
 def due_command(
     ctx: CliContext, programme: str | None, cohort: str | None, now_text: str | None, show: int
 ) -> None:
@@ -135,7 +133,6 @@ def _echo_send(report: SendReport) -> None:
 @click.option("--limit", type=int, help="Send at most this many now (the rest next run).")
 @click.option("--show", default=50, show_default=True, help="Dry run: how many to list.")
 @pass_cli
-@friendly_errors
 def send_command(
     ctx: CliContext,
     programme: str | None,
@@ -188,7 +185,6 @@ def _echo_resolve(report: ResolveReport, dry_run: bool) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be settled; write nothing.")
 @pass_cli
-@friendly_errors
 def resolve_command(
     ctx: CliContext,
     programme: str | None,
@@ -217,7 +213,6 @@ def resolve_command(
 @click.option("--interval", default=60, show_default=True, help="Seconds between runs.")
 @click.option("--once", is_flag=True, help="Run one round and exit.")
 @pass_cli
-@friendly_errors
 def scheduler_command(
     ctx: CliContext, programme: str | None, cohort: str | None, interval: int, once: bool
 ) -> None:
@@ -259,7 +254,6 @@ def scheduler_command(
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_cli
-@friendly_errors
 def message_command(
     ctx: CliContext,
     programme: str | None,

@@ -8,7 +8,7 @@ import click
 
 from bot.cli.common import CliContext, pass_cli
 from bot.cli.invite_send_commands import send_command
-from bot.outreach.cli_support import friendly_errors, now_option
+from bot.cli.options import now_option
 from bot.outreach.clock import parse_now
 from bot.outreach.invite_send import MODES
 from bot.outreach.invites import InviteError, issue_invitations, web_link
@@ -34,7 +34,6 @@ from bot.outreach.scope import Scope
 @click.option("--reissue", is_flag=True, help="Replace unused codes already issued.")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 @pass_cli
-@friendly_errors
 def invite(
     ctx: CliContext,
     programme: str,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cli.common import CliContext, pass_cli
 from bot.ops.backup import BackupError
@@ -15,12 +14,6 @@ from bot.ops.keys import KeyRotationError, rotate_contact_keys
 from bot.ops.purge import purge as purge_texts
 from bot.ops.reconcile import Reconciler
 from bot.questionnaire.loader import default_questionnaire
-
-
-def _database_error(error: SQLAlchemyError) -> click.ClickException:
-    return click.ClickException(
-        f"database error: {error.__class__.__name__} (is the database reachable and migrated?)"
-    )
 
 
 @click.command()
@@ -60,8 +53,6 @@ def restore(ctx: CliContext, source: Path, yes: bool) -> None:
         erased = restore_database(ctx.settings, source)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
-    except SQLAlchemyError as error:
-        raise _database_error(error) from error
     click.echo(f"Database restored from {source}.")
     click.echo(
         f"Erasure journal re-applied: {erased.trainees} erased trainees, {erased.contacts} "
@@ -74,10 +65,7 @@ def restore(ctx: CliContext, source: Path, yes: bool) -> None:
 @pass_cli
 def reconcile(ctx: CliContext, dry_run: bool) -> None:
     """Store answers found in the conversation history but missing from the database."""
-    try:
-        report = Reconciler(ctx.settings, default_questionnaire()).run(dry_run=dry_run)
-    except SQLAlchemyError as error:
-        raise _database_error(error) from error
+    report = Reconciler(ctx.settings, default_questionnaire()).run(dry_run=dry_run)
     verb = "would restore" if dry_run else "restored"
     click.echo(
         f"Checked {report.answer_messages} answer messages in {report.conversations} "
@@ -101,10 +89,7 @@ def reconcile(ctx: CliContext, dry_run: bool) -> None:
 def purge(ctx: CliContext, older_than_days: int | None, dry_run: bool) -> None:
     """Forget typed message texts older than the retention period (coded answers stay)."""
     days = ctx.settings.raw_text_retention_days if older_than_days is None else older_than_days
-    try:
-        report = purge_texts(ctx.settings.database_url, days, dry_run=dry_run)
-    except SQLAlchemyError as error:
-        raise _database_error(error) from error
+    report = purge_texts(ctx.settings.database_url, days, dry_run=dry_run)
     verb = "Would scrub" if dry_run else "Scrubbed"
     click.echo(
         f"{verb} texts older than {days} days (before {report.cutoff:%Y-%m-%d %H:%M} UTC): "
@@ -121,8 +106,6 @@ def rotate_keys(ctx: CliContext) -> None:
         report = rotate_contact_keys(ctx.settings)
     except KeyRotationError as error:
         raise click.ClickException(str(error)) from error
-    except SQLAlchemyError as error:
-        raise _database_error(error) from error
     click.echo(
         f"Re-encrypted {report.contacts} contact addresses under the new key; "
         "the old key(s) can now be removed from TRACER_ENCRYPTION_KEY."

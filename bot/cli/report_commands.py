@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -143,7 +144,7 @@ def _progress_bar(quiet: bool) -> tuple[tqdm, Callable[[str], None]]:
         desc="report",
         unit="step",
         disable=True if quiet else None,
-        file=click.get_text_stream("stderr"),
+        file=sys.stderr,
         leave=False,
     )
 
@@ -195,7 +196,7 @@ def demo_data(
         desc="demo data",
         unit="trainee",
         disable=hide,
-        file=click.get_text_stream("stderr"),
+        file=sys.stderr,
         leave=False,
     ) as bar:
         try:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
 
 from bot.cli.common import CliContext, pass_cli
-from bot.outreach.cli_support import friendly_errors, scope_options
+from bot.cli.options import scope_options
 from bot.outreach.funnel import FunnelRow, delivery_funnel
 from bot.outreach.scope import Scope
 from bot.outreach.status import invitation_funnel, response_table
@@ -40,7 +42,6 @@ FUNNEL_HEADERS = (
 @click.command("status")
 @scope_options
 @pass_cli
-@friendly_errors
 def status(ctx: CliContext, programme: str | None, cohort: str | None) -> None:
     """Response rates per cohort and wave (answered = wave completed; rate = of trainees;
     unknown = sends that may have gone out, see 'tracer followups resolve')."""
@@ -115,7 +116,7 @@ def _followup_line(row: FunnelRow) -> tuple[str, ...]:
     )
 
 
-def _print_table(table: list[tuple[str, ...]], left: int) -> None:
+def _print_table(table: Sequence[tuple[str, ...]], left: int) -> None:
     """Columns aligned: the first ``left`` ones to the left, numbers to the right."""
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
     for line in table:

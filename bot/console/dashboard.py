@@ -43,7 +43,7 @@ class DashboardRow:
         return 100.0 * self.retained / self.baseline if self.baseline else None
 
 
-def _cohorts(session, programmes: tuple[str, ...] | None) -> list[tuple[int, str, str]]:  # type: ignore[no-untyped-def]
+def _cohorts(session, programmes: tuple[str, ...] | None) -> list[tuple[int, str, str]]:
     statement = (
         select(Cohort.id, Programme.code, Cohort.code)
         .join(Programme, Programme.id == Cohort.programme_id)
@@ -54,7 +54,7 @@ def _cohorts(session, programmes: tuple[str, ...] | None) -> list[tuple[int, str
     return [tuple(row) for row in session.execute(statement)]
 
 
-def _completions(session, cohort_ids: list[int], wave_ids: list[str]) -> tuple[Counter, Counter]:  # type: ignore[no-untyped-def]
+def _completions(session, cohort_ids: list[int], wave_ids: list[str]) -> tuple[Counter, Counter]:
     """(cohort, wave) → completions, and → completions by baseline completers.
 
     One pass over ``wave_progress`` grouped by trainee: each trainee's completed waves become

@@ -31,7 +31,7 @@ def _suffix(name: str) -> str:
     return suffix
 
 
-def _run(request: Request, code: str, token: str, suffix: str, dry_run: bool):  # type: ignore[no-untyped-def]
+def _run(request: Request, code: str, token: str, suffix: str, dry_run: bool):
     path = files.find(request.app.ctx.config.files_dir, "uploads", token, suffix)
     region = (request.form.get("region_code") or "").strip().upper() or None
     return import_cohorts(settings(request), path, code, region_code=region, dry_run=dry_run)

@@ -55,7 +55,7 @@ async def invites_page(request: Request, code: str) -> HTTPResponse:
     return render(request, "invites.html", code=code, cohorts=cohorts, batches=batches, report=None)
 
 
-def _issue(request: Request, code: str, cohort: str | None, reissue: bool):  # type: ignore[no-untyped-def]
+def _issue(request: Request, code: str, cohort: str | None, reissue: bool):
     base = request.app.ctx.config.files_dir
     token = files.new_token()
     out = files.folder(base, _kind(code)) / f"{token}.csv"

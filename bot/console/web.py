@@ -60,7 +60,7 @@ def render(request: Request, name: str, status: int = 200, **values: Any) -> HTT
     return response.html(html, status=status)
 
 
-def settings(request: Request):  # type: ignore[no-untyped-def]
+def settings(request: Request):
     """The project settings the app was built with."""
     return request.app.ctx.settings
 

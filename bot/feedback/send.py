@@ -123,7 +123,7 @@ def _settle(url: str, claim_id: int, outcome: MessageResult) -> str:
             session.execute(delete(FeedbackSend).where(FeedbackSend.id == claim_id))
             return "retry_later"
         state = "sent" if outcome.accepted else "unknown" if outcome.ambiguous else "failed"
-        values = {"state": state, "result": outcome.reason[:200]}
+        values: dict[str, object] = {"state": state, "result": outcome.reason[:200]}
         if outcome.accepted:
             values["sent_at"] = utcnow()
         session.execute(update(FeedbackSend).where(FeedbackSend.id == claim_id).values(**values))

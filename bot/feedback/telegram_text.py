@@ -6,6 +6,8 @@ Results messages are not survey turns, so they go straight to the Bot API's ``se
 
 from __future__ import annotations
 
+from typing import Any
+
 import requests
 
 from bot.config import Settings
@@ -27,7 +29,7 @@ class TelegramText:
 
     def send_text(self, address: str, text: str, subject: str = "") -> MessageResult:
         """Send ``text`` to chat ``address``; the result says whether it went out."""
-        body = {"chat_id": address, "text": text, "disable_web_page_preview": True}
+        body: dict[str, Any] = {"chat_id": address, "text": text, "disable_web_page_preview": True}
         try:
             response = self.session.post(self.url, json=body, timeout=self.timeout)
         except requests.RequestException as error:

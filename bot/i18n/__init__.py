@@ -98,6 +98,6 @@ def guess_language(text: str | None) -> str | None:
     """The language a short first message is most likely in ("bonjour" → "fr"), if clear."""
     words = {w.strip("!?.,;:¡¿'\"").lower() for w in (text or "").split()}
     scores = {lang: len(words & cues) for lang, cues in _CUE_WORDS.items()}
-    best = max(scores, key=scores.get)
+    best = max(scores, key=lambda lang: scores[lang])
     ranked = sorted(scores.values(), reverse=True)
     return best if ranked[0] > 0 and ranked[0] > ranked[1] else None

@@ -57,7 +57,7 @@ class ReconcileReport:
     restored_codes: dict[str, int] = field(default_factory=dict)
 
 
-def _entities(parse_data: dict[str, Any]) -> dict[str, Any]:
+def _entities(parse_data: dict[str, Any]) -> dict[Any, Any]:
     found = parse_data.get("entities") or []
     return {e.get("entity"): e.get("value") for e in found if isinstance(e, dict)}
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.config import Settings
 from bot.outreach import queries
 from bot.outreach.scope import Scope
-from bot.security.crypto import Cipher, keyed_hash, new_invite_code
+from bot.security.crypto import Cipher, invite_code_hash, new_invite_code
 from bot.security.private_files import open_private
 from bot.security.spreadsheet import neutralise_row
 from bot.storage.db import session_scope
@@ -61,7 +61,7 @@ class InviteReport:
 
 def code_hash(settings: Settings, code: str) -> str:
     """The stored form of an invitation code."""
-    return keyed_hash(settings.secret_key, code.strip().upper(), purpose="invite")
+    return invite_code_hash(settings.secret_key, code)
 
 
 def telegram_link(settings: Settings, code: str) -> str:

@@ -11,6 +11,7 @@ Telegram receives holds more than N.
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections import deque
 from typing import Callable
@@ -93,3 +94,12 @@ class Pacer:
         self._sleep(seconds)
         self.waited += seconds
         self._next_slot = max(self._next_slot, self._monotonic())
+
+
+def max_in_any_window(times: list[float], window: float = 1.0) -> int:
+    """The most timestamps falling in any half-open interval [t, t + window): what the pacer
+    promises to keep at or below its rate (checked by the tests and bench/bench_outbound.py)."""
+    ordered = sorted(times)
+    return max(
+        (bisect.bisect_left(ordered, t + window) - i for i, t in enumerate(ordered)), default=0
+    )

@@ -19,6 +19,16 @@ class Scope:
     programme: str | None = None
     cohort: str | None = None
 
+    def describe(self) -> str:
+        """Human description of the scope, e.g. for the console's confirmations."""
+        if self.programme and self.cohort:
+            return f"programme {self.programme}, cohort {self.cohort}"
+        if self.programme:
+            return f"programme {self.programme}"
+        if self.cohort:
+            return f"cohort {self.cohort} (any programme)"
+        return "all programmes"
+
     def apply(self, statement: Select) -> Select:
         """Add the programme/cohort conditions to a statement that already joins ``Cohort``."""
         if self.programme:
@@ -27,13 +37,3 @@ class Scope:
         if self.cohort:
             statement = statement.where(Cohort.code == self.cohort)
         return statement
-
-    def describe(self) -> str:
-        """Human description for reports."""
-        if self.programme and self.cohort:
-            return f"programme {self.programme}, cohort {self.cohort}"
-        if self.programme:
-            return f"programme {self.programme}"
-        if self.cohort:
-            return f"cohort {self.cohort} (any programme)"
-        return "all programmes"

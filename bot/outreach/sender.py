@@ -213,6 +213,7 @@ class _Run:
 
     def _settle(self, item: DueItem, delivery: Delivery) -> None:
         db, outreach_id = self.connection, item.outreach_id
+        assert db is not None and outreach_id is not None  # claimed in _one
         if delivery.ok:
             record(db, outreach_id, "sent", "ok", self.clock())
             self.report.sent += 1

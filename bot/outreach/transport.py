@@ -146,7 +146,7 @@ class RasaTriggerTransport:
         params = {"output_channel": output_channel_for(channel)}
         if self.token:
             params["token"] = self.token
-        body = {"name": FOLLOWUP_INTENT, "entities": {"wave": wave}}
+        body: dict[str, Any] = {"name": FOLLOWUP_INTENT, "entities": {"wave": wave}}
         try:
             response = self.session.post(url, params=params, json=body, timeout=self.timeout)
         except requests.RequestException as error:

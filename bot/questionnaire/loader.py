@@ -12,6 +12,7 @@ import yaml
 from bot.questionnaire.model import (
     ANSWER_TYPES,
     LANGUAGES,
+    NUMERIC_TYPES,
     Choice,
     Condition,
     Question,
@@ -25,7 +26,6 @@ __all__ = ["default_questionnaire", "followup_wave_id", "load_questionnaire", "w
 
 DEFAULT_PATH = Path(__file__).with_name("questionnaire.yml")
 _CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
-_BOUNDED_TYPES = {"integer", "rating", "money", "duration"}
 MAX_EXAMPLE = 120
 """Longest example phrasing of a choice (characters)."""
 
@@ -134,7 +134,7 @@ def _question(raw: Mapping[str, Any], index: int, known: set[str]) -> Question:
     if qtype != "choice" and choices:
         raise QuestionnaireError(f"{where}: only choice questions have choices")
     lo, hi = raw.get("min"), raw.get("max")
-    if qtype in _BOUNDED_TYPES and (lo is None or hi is None or lo > hi):
+    if qtype in NUMERIC_TYPES and (lo is None or hi is None or lo > hi):
         raise QuestionnaireError(f"{where}: {qtype} questions need min ≤ max")
     ask_if = raw.get("ask_if")
     return Question(

@@ -21,6 +21,8 @@ ANSWER_TYPES: tuple[str, ...] = (
     "duration",
     "text",
 )
+NUMERIC_TYPES: frozenset[str] = frozenset({"integer", "rating", "money", "duration"})
+"""Answer types stored as a number (with bounds in the questionnaire, a number in analyses)."""
 PROGRAMME_KEY = "_programme"
 """Skip-logic context key holding the trainee's programme code (module questions read it)."""
 

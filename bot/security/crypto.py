@@ -15,6 +15,11 @@ def keyed_hash(secret: str, value: str, *, purpose: str) -> str:
     return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
+def invite_code_hash(secret: str, code: str) -> str:
+    """The keyed hash an invitation code is stored and looked up by (case and spaces ignored)."""
+    return keyed_hash(secret, code.strip().upper(), purpose="invite")
+
+
 def new_pseudo_id() -> str:
     """A random pseudonymous trainee id (not derived from any personal data)."""
     return "T" + secrets.token_hex(8)

@@ -8,6 +8,7 @@ encrypted, with a keyed hash for look-ups.  Answers reference the trainee, never
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -27,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base, relationship
 
-Base = declarative_base()
+Base: Any = declarative_base()  # SQLAlchemy 1.4 ships no type hints
 
 
 def utcnow() -> datetime:

@@ -17,9 +17,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot import rasa_speedups
 from bot.config import get_settings
 from bot.logging_filters import install_log_redaction
-from bot.storage import rasa_speedups
 from bot.storage.db import SQLITE_BUSY_TIMEOUT_MS, _prepare_sqlite
 
 OUTCOME_SLOT = "outcome"
@@ -28,8 +28,6 @@ ERASED_OUTCOME = "deleted"  # set by validate_survey_form when "delete my data" 
 # Rasa imports this module while loading its endpoints, after configuring logging: from here on
 # every Rasa log line (DEBUG included) is scrubbed of user texts and conversation ids.
 install_log_redaction()
-# ... and Rasa's per-response schema check stops re-validating its own schema (rasa_speedups).
-rasa_speedups.install()
 
 
 class TracerSQLTrackerStore(SQLTrackerStore):
@@ -38,6 +36,9 @@ class TracerSQLTrackerStore(SQLTrackerStore):
     def __init__(
         self, domain: Any = None, host: Any = None, event_broker: Any = None, **kwargs: Any
     ) -> None:
+        # Rasa creates its tracker store once, at start-up: the moment to install the speed-up
+        # of its per-response schema check (refused, with a warning, on another Rasa version).
+        rasa_speedups.install()
         url_text = kwargs.pop("url", None) or get_settings().database_url
         url = make_url(url_text)
         if url.drivername.startswith("sqlite"):

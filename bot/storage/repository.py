@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from sqlalchemy import and_, case, delete, func, select, tuple_, update
 
 from bot.config import Settings
-from bot.security.crypto import Cipher, keyed_hash, new_pseudo_id
+from bot.security.crypto import Cipher, invite_code_hash, keyed_hash, new_pseudo_id
 from bot.storage.answer_store import AnswerStore, StoredAnswer
 from bot.storage.db import session_scope
 from bot.storage.erasure import ErasureReport, erase_trainee
@@ -207,7 +207,7 @@ class TracerStore(AnswerStore):
             return self._info(session, trainee)
 
     def _redeem(self, session: Any, code: str, now: datetime) -> Trainee | None:
-        digest = keyed_hash(self.settings.secret_key, code.strip().upper(), purpose="invite")
+        digest = invite_code_hash(self.settings.secret_key, code)
         invitation = session.execute(
             select(Invitation).where(Invitation.code_hash == digest, Invitation.used_at.is_(None))
         ).scalar_one_or_none()

@@ -124,7 +124,7 @@ def changeable_questions(
     """The answered questions of this wave asked before ``current_code``, in order: the ones
     "go back" can reach and a tap on their old buttons may change."""
     ordered = [q for q in questionnaire.for_wave(wave_kind(wave)) if q.code in answers]
-    if current_code in answers:
+    if current_code is not None and current_code in answers:
         return ordered[: [q.code for q in ordered].index(current_code)]
     questions = [q.code for q in questionnaire.for_wave(wave_kind(wave))]
     if current_code in questions:

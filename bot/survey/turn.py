@@ -151,10 +151,6 @@ class SurveyTurn:
         """The store; inside a turn, a view that answers each read once (bot/survey/reads.py)."""
         return reads_of(self._store)
 
-    @store.setter
-    def store(self, store: TracerStore) -> None:
-        self._store = store
-
     @property
     def today(self) -> date:
         """The date used for due waves and relative dates (fixed in tests)."""
@@ -605,7 +601,7 @@ class SurveyTurn:
     def _go_back(self, incoming: Incoming, trainee: TraineeInfo | None, result: TurnResult) -> str:
         step = incoming.step or ""
         wave = self._current_wave(trainee) if trainee else None
-        if not wave or not step.startswith("q:"):
+        if not wave or trainee is None or not step.startswith("q:"):
             result.messages.append(t("nothing_to_go_back", result.language))
             return step
         answers = self.store.current_answers(trainee.id).get(wave, {})
@@ -672,7 +668,7 @@ class SurveyTurn:
             # baseline and exit thanks already say "I will write again": add the date only
             key = (
                 "next_contact"
-                if result.outcome.startswith("completed_followup")
+                if (result.outcome or "").startswith("completed_followup")
                 else ("next_contact_date")
             )
             result.messages.append(t(key, result.language, when=month))
@@ -698,7 +694,11 @@ def prompt_for_step(
     wave = turn._current_wave(trainee) if trainee else None
     all_answers = turn.store.current_answers(trainee.id) if trainee else {}
     answers = all_answers.get(wave or "", {})
-    context = engine.skip_context(all_answers, wave, trainee and trainee.programme) if wave else {}
+    context = (
+        engine.skip_context(all_answers, wave, trainee.programme if trainee else None)
+        if wave
+        else {}
+    )
     defaults = question.extra.get("x_placeholder_default")
     text = engine.fill_placeholders(
         question.text_in(language), turn.questionnaire, context, language, defaults

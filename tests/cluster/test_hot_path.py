@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from sqlalchemy import event
 
+from bot import rasa_speedups
 from bot.config import load_settings
 from bot.devseed import seed_demo_programme
 from bot.questionnaire.loader import default_questionnaire
@@ -131,19 +137,106 @@ def test_reads_inside_a_turn_see_the_turns_own_writes(turn: SurveyTurn) -> None:
         assert turn.store.find_trainee("hot-4").language == "fr"
 
 
-def test_rasa_action_response_check_is_cached_and_unchanged() -> None:
-    from jsonschema import ValidationError
+class _ActionServer(BaseHTTPRequestHandler):
+    """A stand-in action server answering every call with ``reply`` (set by the test)."""
+
+    reply: dict = {}
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = json.dumps(self.reply).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def action_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ActionServer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/webhook"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def unpatched_rasa(monkeypatch: pytest.MonkeyPatch) -> type:
+    """Rasa's ``RemoteAction`` as Rasa ships it, restored after the test."""
     from rasa.core.actions.action import RemoteAction
 
-    import bot.storage.rasa_tracker_store  # noqa: F401 - installs the speed-up as Rasa does
-    from bot.storage.rasa_speedups import validate_action_result
+    original = RemoteAction.__dict__["_validate_action_result"]
+    if original is rasa_speedups.validate_action_result:
+        pytest.fail("the speed-up was installed by an import, not explicitly at start-up")
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", original)
+    monkeypatch.setattr(rasa_speedups, "_validator", None)
+    return RemoteAction
 
-    assert RemoteAction._validate_action_result is validate_action_result
-    action = RemoteAction.__new__(RemoteAction)
+
+def _run_remote_action(url: str, reply: dict) -> list:
+    """Rasa's own ``RemoteAction.run`` against the stand-in action server."""
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    _ActionServer.reply = reply
+    action = RemoteAction("validate_survey_form", EndpointConfig(url))
+    run = action.run(
+        CollectingOutputChannel(),
+        TemplatedNaturalLanguageGenerator({}),
+        DialogueStateTracker("hot-rasa", []),
+        Domain.empty(),
+    )
+    return asyncio.run(run)
+
+
+def test_rasa_calls_the_patched_response_check_on_a_real_action_call(
+    unpatched_rasa: type, action_server: str
+) -> None:
+    from jsonschema import ValidationError
+    from rasa.shared.core.events import BotUttered, SlotSet
+
+    assert rasa_speedups.install()
+    assert unpatched_rasa._validate_action_result is rasa_speedups.validate_action_result
     good = {
         "events": [{"event": "slot", "name": "step", "value": "q:x"}],
         "responses": [{"text": "hi", "buttons": [{"title": "a", "payload": "/b"}]}],
     }
-    assert action._validate_action_result(good)
+    events = _run_remote_action(action_server, good)
+    # The cached validator exists only if Rasa called the patched check on this call.
+    assert rasa_speedups._validator is not None
+    assert [e.text for e in events if isinstance(e, BotUttered)] == ["hi"]
+    assert [(e.key, e.value) for e in events if isinstance(e, SlotSet)] == [("step", "q:x")]
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
-        action._validate_action_result({"events": [{"event": 5}]})
+        _run_remote_action(action_server, {"events": [{"event": 5}]})
+
+
+def test_the_speedup_refuses_another_rasa_version(
+    unpatched_rasa: type, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import rasa.version
+
+    shipped = unpatched_rasa._validate_action_result
+    monkeypatch.setattr(rasa.version, "__version__", "3.7.0")
+    with caplog.at_level(logging.WARNING, logger="bot.rasa_speedups"):
+        assert not rasa_speedups.install()
+    assert unpatched_rasa._validate_action_result is shipped
+    assert "Rasa 3.7.0 is not 3.6.21" in caplog.text
+
+
+def test_the_tracker_store_installs_the_speedup_at_start_up(
+    unpatched_rasa: type, tmp_path: Path
+) -> None:
+    from bot.storage.rasa_tracker_store import TracerSQLTrackerStore
+
+    assert unpatched_rasa._validate_action_result is not rasa_speedups.validate_action_result
+    TracerSQLTrackerStore(url=f"sqlite:///{tmp_path / 'tracker.db'}")
+    assert unpatched_rasa._validate_action_result is rasa_speedups.validate_action_result

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import random
 
-from bench.bench_outbound import max_in_any_window
-from bot.outreach.pacing import Pacer
+from bot.outreach.pacing import Pacer, max_in_any_window
 
 
 def test_late_wake_ups_never_make_a_burst() -> None:

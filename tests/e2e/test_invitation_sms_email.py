@@ -21,7 +21,7 @@ from tests.fakes.sms_apis import FakeTwilio
 from tests.fakes.smtp_server import SmtpTestServer
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.stack import free_port, running_stack
-from tests.unit.test_outreach_support import add_programme, run_cli
+from tests.unit.outreach_fixtures import add_programme, run_cli
 
 pytestmark = pytest.mark.e2e
 

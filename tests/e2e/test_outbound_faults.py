@@ -16,10 +16,9 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from bench.bench_outbound import max_in_any_window
 from bot.config import Settings, load_settings
 from bot.outreach.due import DueItem
-from bot.outreach.pacing import Pacer
+from bot.outreach.pacing import Pacer, max_in_any_window
 from bot.outreach.scope import Scope
 from bot.outreach.sender import send_due
 from bot.outreach.transport import Delivery, RasaTriggerTransport
@@ -32,7 +31,7 @@ from tests.e2e import test_telegram_channel as telegram_e2e
 from tests.e2e.test_telegram_channel import Trainee
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.stack import Stack
-from tests.unit.test_outreach_support import add_programme, run_cli
+from tests.unit.outreach_fixtures import add_programme, run_cli
 
 pytestmark = pytest.mark.e2e
 INTRO = "It has been 6 months"

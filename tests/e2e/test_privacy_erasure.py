@@ -38,8 +38,8 @@ from tests.fakes.forced_failure.sitecustomize import FORCED_FAILURE
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.journeys import wave_script
 from tests.stack import ROOT, Stack, running_stack
+from tests.unit.outreach_fixtures import add_programme, add_trainee, run_cli
 from tests.unit.test_ops_erasure import every_value
-from tests.unit.test_outreach_support import add_programme, add_trainee, run_cli
 
 pytestmark = pytest.mark.e2e
 

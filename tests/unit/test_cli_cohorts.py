@@ -13,7 +13,7 @@ from bot.config import load_settings
 from bot.storage.db import session_scope
 from bot.storage.models import Cohort, Contact, Invitation, Trainee
 from bot.storage.repository import TracerStore
-from tests.unit.test_outreach_support import add_programme, outreach_env, run_cli
+from tests.unit.outreach_fixtures import add_programme, outreach_env, run_cli
 
 HEADER = "cohort_code,cohort_name,start_date,end_date,region,timezone,trainee_ref,name,phone,email,sex,birth_year,language"  # noqa: E501
 GOOD = [

@@ -9,7 +9,7 @@ from bot.config import load_settings
 from bot.storage.db import session_scope
 from bot.storage.models import Cohort, Programme
 from bot.storage.repository import TracerStore
-from tests.unit.test_outreach_support import add_programme, outreach_env, run_cli
+from tests.unit.outreach_fixtures import add_programme, outreach_env, run_cli
 
 HEADER = "cohort_code,cohort_name,end_date,country,trainee_ref,name,phone,language"
 

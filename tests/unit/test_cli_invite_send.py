@@ -12,8 +12,8 @@ from bot.storage.db import session_scope
 from bot.storage.models import Invitation
 from tests.fakes.sms_apis import FakeTwilio
 from tests.fakes.smtp_server import SmtpTestServer
+from tests.unit.outreach_fixtures import add_programme, outreach_env, run_cli
 from tests.unit.test_cli_cohorts import GOOD, _import, _write
-from tests.unit.test_outreach_support import add_programme, outreach_env, run_cli
 
 NOON_DAKAR = "2026-07-01T12:00"  # Africa/Dakar is UTC+0
 CODE = re.compile(r"code=([A-Z0-9]{10})")

@@ -10,8 +10,8 @@ from bot.config import load_settings
 from bot.storage.db import session_scope
 from bot.storage.models import Contact, Invitation, Outreach, Trainee, utcnow
 from bot.storage.repository import TracerStore
+from tests.unit.outreach_fixtures import run_cli
 from tests.unit.test_cli_invite_send import env, providers  # noqa: F401 - fixtures
-from tests.unit.test_outreach_support import run_cli
 
 CODE = re.compile(r"code=([A-Z0-9]{10})")
 

@@ -99,13 +99,49 @@ def test_ports_agree() -> None:
     assert " 8080 " in SERVICES["nginx"]["command"]
 
 
-def test_dockerfile_installs_pinned_requirements_on_python_310() -> None:
+TEST_TOOLS = ("pytest", "pytest-xdist", "hypothesis", "playwright", "ruff", "mypy", "pip-tools")
+
+
+def _pins(name: str) -> dict[str, str]:
+    """``{package: version}`` of a lock file in requirements/ (names normalised as pip does)."""
+    text = (ROOT / "requirements" / name).read_text()
+    found = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", text, flags=re.M)
+    return {re.sub(r"[-_.]+", "-", package).lower(): version for package, version in found}
+
+
+def test_dockerfile_installs_the_runtime_lock_on_python_310() -> None:
     assert re.search(r"^FROM python:3\.10[-.\w]*$", DOCKERFILE, flags=re.M)
-    assert "-c requirements/constraints.txt" in DOCKERFILE
-    constraints = (ROOT / "requirements" / "constraints.txt").read_text()
-    assert "rasa==3.6.21" in constraints
-    for driver in ("psycopg2-binary==", "redis=="):
-        assert driver in constraints, f"{driver} missing: PostgreSQL/Redis would not work"
+    assert "pip install -r requirements/runtime.txt" in DOCKERFILE
+    installs = re.findall(r"pip install ([^\n]*)", DOCKERFILE)
+    assert installs == ["-r requirements/runtime.txt", "--no-deps -e . \\"], installs
+    runtime = _pins("runtime.txt")
+    assert runtime["rasa"] == "3.6.21"
+    for driver in ("psycopg2-binary", "redis"):
+        assert driver in runtime, f"{driver} missing: PostgreSQL/Redis would not work"
+
+
+def test_the_image_ships_no_test_tools_and_the_tests_run_what_ships() -> None:
+    runtime, dev = _pins("runtime.txt"), _pins("dev.txt")
+    assert not [tool for tool in TEST_TOOLS if tool in runtime]
+    assert all(tool in dev for tool in TEST_TOOLS)
+    moved = {name: (version, dev.get(name)) for name, version in runtime.items()}
+    assert {name: pair for name, pair in moved.items() if pair[0] != pair[1]} == {}
+    assert "requirements/dev.txt" in (ROOT / "scripts" / "setup.sh").read_text()
+
+
+def test_the_locks_pin_what_pyproject_declares() -> None:
+    """Editing pyproject.toml's dependencies without ``make lock`` fails here."""
+    import tomli
+    from packaging.requirements import Requirement
+
+    project = tomli.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime, dev = _pins("runtime.txt"), _pins("dev.txt")
+    declared = [(Requirement(r), runtime) for r in project["dependencies"]]
+    declared += [(Requirement(r), dev) for r in project["optional-dependencies"]["dev"]]
+    for requirement, lock in declared:
+        name = re.sub(r"[-_.]+", "-", requirement.name).lower()
+        assert name in lock, f"{name} is declared but not locked: run 'make lock'"
+        assert requirement.specifier.contains(lock[name]), f"{name}=={lock[name]}: run 'make lock'"
 
 
 def test_endpoints_use_rasas_redis_lock_store() -> None:

@@ -257,6 +257,6 @@ def test_unknown_programme_and_unmigrated_database_are_clear_errors(
             str(tmp_path / "o"),
         ],
     )
-    assert empty.exit_code == 1 and "tracer db upgrade" in empty.stderr
+    assert empty.exit_code == 4 and "tracer db upgrade" in empty.stderr
     assert empty.exception is None or isinstance(empty.exception, SystemExit)
     assert not (tmp_path / "o").exists()

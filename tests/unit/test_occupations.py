@@ -12,7 +12,7 @@ from bot.occupations.isco import LANGUAGES, default_index, read_unit_groups
 from bot.survey.occupation import read_occupation_step
 from bot.survey.turn import prompt_for_step
 from tests.unit import survey_chat
-from tests.unit.test_outreach_support import outreach_env, run_cli
+from tests.unit.outreach_fixtures import outreach_env, run_cli
 from tests.unit.test_turn_confirm import Chat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))

@@ -12,8 +12,8 @@ from bot.security.crypto import Cipher
 from bot.storage.db import session_scope
 from bot.storage.models import Answer, Contact
 from bot.storage.repository import TracerStore
-from tests.unit.test_ops_support import FakeTracker
-from tests.unit.test_outreach_support import TEST_KEY, outreach_env, run_cli
+from tests.unit.ops_fixtures import FakeTracker
+from tests.unit.outreach_fixtures import TEST_KEY, outreach_env, run_cli
 
 NEW_KEY = base64.urlsafe_b64encode(b"n" * 32).decode()
 OTHER_KEY = base64.urlsafe_b64encode(b"x" * 32).decode()

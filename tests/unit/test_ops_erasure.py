@@ -20,8 +20,8 @@ from bot.storage.migrate import alembic_config
 from bot.storage.models import Erasure, Invitation, Outreach, utcnow
 from bot.storage.rasa_tracker_store import erased_in_last_turn
 from bot.storage.repository import TracerStore
-from tests.unit.test_ops_support import FakeTracker
-from tests.unit.test_outreach_support import outreach_env, run_cli
+from tests.unit.ops_fixtures import FakeTracker
+from tests.unit.outreach_fixtures import outreach_env, run_cli
 
 INVITE_CODE = "K7M2P9QXW4"
 TYPED = "Ouagadougou-solar-Kabore"

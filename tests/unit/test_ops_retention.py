@@ -14,8 +14,8 @@ from bot.ops.tracker_events import EVENTS
 from bot.storage.db import session_scope
 from bot.storage.models import Answer, utcnow
 from bot.storage.repository import TracerStore
-from tests.unit.test_ops_support import FakeTracker
-from tests.unit.test_outreach_support import outreach_env, run_cli
+from tests.unit.ops_fixtures import FakeTracker
+from tests.unit.outreach_fixtures import outreach_env, run_cli
 
 DAY = 86400.0
 

@@ -15,16 +15,15 @@ from typing import Iterator
 import pytest
 from sqlalchemy import insert, select
 
-from bench.bench_outbound import max_in_any_window
 from bot.ops.tracker_events import EVENTS
-from bot.outreach.pacing import Pacer
+from bot.outreach.pacing import Pacer, max_in_any_window
 from bot.outreach.planner import plan_outreach
 from bot.outreach.resolve import resolve_unsettled, uttered_prompts
 from bot.outreach.sender import claim, send_due
 from bot.outreach.transport import Delivery, RasaTriggerTransport
 from bot.storage.db import engine_for, session_scope
 from bot.storage.models import Outreach
-from tests.unit.test_outreach_support import (
+from tests.unit.outreach_fixtures import (
     FakeClock,
     FakeTransport,
     add_programme,

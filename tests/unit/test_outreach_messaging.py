@@ -14,7 +14,7 @@ from bot.outreach.segments import count_segments
 from bot.outreach.sms_providers import AfricasTalkingSms, TwilioSms
 from tests.fakes.sms_apis import FakeAfricasTalking, FakeTwilio
 from tests.fakes.smtp_server import SmtpTestServer, self_signed_tls
-from tests.unit.test_outreach_support import outreach_env
+from tests.unit.outreach_fixtures import outreach_env
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 
 from bot.outreach import clock, schedule
 from bot.outreach.pacing import Pacer
-from tests.unit.test_outreach_support import FakeClock
+from tests.unit.outreach_fixtures import FakeClock
 
 
 def test_waves_are_exit_then_followups_after_the_end_date():

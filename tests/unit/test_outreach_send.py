@@ -17,7 +17,7 @@ from bot.outreach.transport import Delivery
 from bot.storage.db import session_scope
 from bot.storage.models import Outreach
 from bot.storage.repository import TracerStore
-from tests.unit.test_outreach_support import (
+from tests.unit.outreach_fixtures import (
     FakeClock,
     FakeTransport,
     add_programme,

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from bot.console.followups import paused_waves, set_paused
 from bot.outreach.pacing import Pacer
 from bot.outreach.sender import preview, send_due
-from tests.unit.test_outreach_support import (
+from tests.unit.outreach_fixtures import (
     FakeClock,
     FakeTransport,
     add_programme,

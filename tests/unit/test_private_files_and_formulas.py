@@ -18,8 +18,8 @@ from bot.config import _ensure_local_secrets, _read_env_file, load_settings
 from bot.ops import backup as backup_module
 from bot.security.private_files import write_private_once
 from bot.security.spreadsheet import neutralise, neutralise_frame
+from tests.unit.outreach_fixtures import add_programme, outreach_env, run_cli
 from tests.unit.test_cli_cohorts import HEADER, _import
-from tests.unit.test_outreach_support import add_programme, outreach_env, run_cli
 
 
 @pytest.fixture

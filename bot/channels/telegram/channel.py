@@ -148,6 +148,13 @@ class TelegramInput(InputChannel):
         self._bot = self._make_bot()
         self._task = asyncio.get_running_loop().create_task(self._run())
 
+    @property
+    def bot(self) -> Bot:
+        """The Telegram bot; only used once :meth:`start` has created it."""
+        if self._bot is None:
+            raise RuntimeError("Telegram channel not started")
+        return self._bot
+
     async def stop(self) -> None:
         """Stop polling, let queued messages finish (bounded), close HTTP connections."""
         if self._task is not None:
@@ -180,7 +187,7 @@ class TelegramInput(InputChannel):
         delay = 1.0
         while True:
             try:
-                await self._bot.initialize()
+                await self.bot.initialize()
                 log.info("Telegram channel started (%s mode)", self.config.mode)
                 return True
             except (InvalidToken, Forbidden) as error:
@@ -196,7 +203,7 @@ class TelegramInput(InputChannel):
             log.warning("TELEGRAM_WEBHOOK_URL not set: register the webhook with Telegram yourself")
             return
         await with_retries(
-            lambda: self._bot.set_webhook(
+            lambda: self.bot.set_webhook(
                 url=self.config.webhook_url,
                 secret_token=self.config.webhook_secret,
                 allowed_updates=ALLOWED_UPDATES,
@@ -208,16 +215,19 @@ class TelegramInput(InputChannel):
 
     async def _poll(self) -> None:
         await with_retries(
-            lambda: self._bot.delete_webhook(drop_pending_updates=False),
+            lambda: self.bot.delete_webhook(drop_pending_updates=False),
             what="deleteWebhook",
             ref="-",
         )
-        offset = await asyncio.to_thread(self._offsets.load)
+        offsets = self._offsets
+        if offsets is None:  # only a disabled channel has no offset store, and it never polls
+            return
+        offset = await asyncio.to_thread(offsets.load)
         self._floor = offset or 0
         backoff = 1.0
         while True:
             try:
-                updates = await self._bot.get_updates(
+                updates = await self.bot.get_updates(
                     offset=offset,
                     timeout=self.config.poll_timeout,
                     allowed_updates=ALLOWED_UPDATES,
@@ -240,8 +250,8 @@ class TelegramInput(InputChannel):
             for update in updates:
                 offset = max(offset or 0, update.update_id + 1)
                 self.accept(update)
-            if updates:
-                await asyncio.to_thread(self._offsets.save, offset)
+            if updates and offset is not None:
+                await asyncio.to_thread(offsets.save, offset)
             elif self.config.poll_timeout == 0:
                 await asyncio.sleep(1.0)
 
@@ -278,14 +288,15 @@ class TelegramInput(InputChannel):
         return True
 
     async def _handle(self, inbound: Inbound) -> None:
-        output = TelegramOutput(self._bot, self.config.secret_key, self._keyboards)
+        output = TelegramOutput(self.bot, self.config.secret_key, self._keyboards)
         language = inbound.language or "en"
         text: str | None = inbound.text
         if inbound.callback_query_id is not None:
             first_tap = await self._acknowledge(inbound, output)
             if not first_tap:
                 return
-            if text.startswith(LEGACY_TOKEN_PREFIX):  # a keyboard from before stateless payloads
+            # a keyboard from before stateless payloads
+            if text is not None and text.startswith(LEGACY_TOKEN_PREFIX):
                 await output.send_text_message(inbound.chat_id, EXPIRED_BUTTON[language])
                 return
         if inbound.unsupported:
@@ -308,6 +319,8 @@ class TelegramInput(InputChannel):
         """Hand ``message`` to Rasa; when its lock store lost our ticket (``LockError``, a race
         of Rasa's lock store when the previous message of this chat has just been handled by
         another process), try again: nothing of the message was processed yet."""
+        if self._on_new_message is None:
+            raise RuntimeError("Telegram channel has no Rasa handler (blueprint not built)")
         for attempt in range(1, LOCK_ATTEMPTS + 1):
             try:
                 await self._on_new_message(message)
@@ -325,7 +338,7 @@ class TelegramInput(InputChannel):
         policy = RetryPolicy(attempts=3)
         try:
             await with_retries(
-                lambda: self._bot.answer_callback_query(inbound.callback_query_id),
+                lambda: self.bot.answer_callback_query(inbound.callback_query_id or ""),
                 what="answerCallbackQuery",
                 ref=ref,
                 policy=policy,

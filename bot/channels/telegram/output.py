@@ -94,7 +94,7 @@ class TelegramOutput(TextFirstOutput):
             keyboard = markup if index == len(parts) - 1 else None
             try:
                 message = await with_retries(
-                    lambda part=part, keyboard=keyboard: self.bot.send_message(
+                    lambda part=part, keyboard=keyboard: self.bot.send_message(  # type: ignore[misc]
                         chat_id=chat_id, text=part, reply_markup=keyboard
                     ),
                     what="sendMessage",

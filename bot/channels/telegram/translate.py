@@ -90,7 +90,11 @@ def inbound_from_update(update: Update) -> Inbound | None:
     if message.chat.type != "private":
         return None
     language = supported_language(message.from_user.language_code if message.from_user else None)
-    base = {"update_id": update.update_id, "chat_id": str(message.chat.id), "language": language}
+    base: dict[str, Any] = {
+        "update_id": update.update_id,
+        "chat_id": str(message.chat.id),
+        "language": language,
+    }
     if not message.text:
         return Inbound(**base, unsupported=True, metadata={"channel": "telegram"})
     text = message.text

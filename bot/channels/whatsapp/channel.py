@@ -77,6 +77,8 @@ class WhatsAppOutput(TextFirstOutput):
         return self._language
 
     async def _send_template(self, recipient_id: str) -> None:
+        if self._outreach is None:
+            raise RuntimeError("no outreach in flight to send a template for")
         outreach_id, wave, language = self._outreach
         spec = self.channel.config.template_for(wave)
         months = "".join(ch for ch in wave if ch.isdigit())
@@ -270,7 +272,7 @@ class WhatsAppInput(InputChannel):
         if inbound.kind == "unsupported":
             await output.send_text_message(inbound.wa_id, UNSUPPORTED_REPLY[language])
             return
-        text = inbound.text
+        text: str | None = inbound.text
         if inbound.kind == "reply":
             text = self.reply_ids.resolve(inbound.text)
             if text is None:
@@ -278,6 +280,8 @@ class WhatsAppInput(InputChannel):
                 return
         if inbound.kind == "resume":
             return  # a template button pressed twice: nothing held any more
+        if self._on_new_message is None:
+            raise RuntimeError("WhatsApp channel has no Rasa handler (blueprint not built)")
         secret = self.config.secret_key
         async with apology_if_rasa_fails(output, inbound.wa_id, secret, language, log):
             await self._on_new_message(

@@ -1,5 +1,7 @@
 """Alembic environment: runs Tracer's migrations against the configured URL."""
 
+from typing import Any
+
 from alembic import context
 from sqlalchemy import create_engine, pool
 
@@ -9,7 +11,7 @@ config = context.config
 url = config.get_main_option("sqlalchemy.url")
 
 
-def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+def include_object(obj: Any, name: Any, type_: str, reflected: bool, compare_to: Any) -> bool:
     """Ignore tables Tracer does not own (Rasa's tracker-store ``events`` table)."""
     if type_ == "table" and reflected and compare_to is None:
         return False

@@ -1,4 +1,4 @@
-"""Shared helpers for the ops tests (no tests here): a Rasa-shaped ``events`` table."""
+"""Shared helpers for the ops tests: a Rasa-shaped ``events`` table."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Shared helpers for the outreach tests (no tests here): temp database, trainees, fake Rasa."""
+"""Shared helpers for the outreach tests: temp database, trainees, fake Rasa, CLI runner."""
 
 from __future__ import annotations
 
