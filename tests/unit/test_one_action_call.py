@@ -24,8 +24,9 @@ def test_rasas_form_has_no_second_action_to_ask_the_next_question():
 
 
 def test_the_domain_is_not_posted_with_every_action_call():
-    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
-    assert endpoints["action_endpoint"]["enable_selective_domain"] is True
+    for path in (ROOT / "endpoints.yml", ROOT / "deploy" / "endpoints.cluster.yml"):
+        endpoints = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert endpoints["action_endpoint"]["enable_selective_domain"] is True, path
 
 
 def _tracker(text: str, intent: str, step: str | None, answering: bool):
