@@ -189,6 +189,20 @@ def start_bare_bot(workdir: Path) -> tuple[subprocess.Popen, int]:
     return process, port
 
 
+def tracer_stack(workdir: Path) -> Stack:
+    """Tracer's action server and Rasa server (not started) on a fresh seeded SQLite file."""
+    database_url = f"sqlite:///{workdir / 'tracer.db'}"
+    upgrade_database(database_url)
+    seed_demo_programme(database_url)
+    actions_port = free_port()
+    return Stack(
+        workdir=workdir,
+        model=trained_model(),
+        env=make_env(workdir, database_url, actions_port, {"TRACER_LOG_LEVEL": "WARNING"}),
+        actions_port=actions_port,
+    )
+
+
 def main() -> None:
     """Run both bots at each concurrency and print the figures as JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -210,16 +224,7 @@ def main() -> None:
         print("training/starting the bare bot and Tracer...", file=sys.stderr)
         (workdir / "bare").mkdir()
         bare, bare_port = start_bare_bot(workdir / "bare")
-        database_url = f"sqlite:///{workdir / 'tracer.db'}"
-        upgrade_database(database_url)
-        seed_demo_programme(database_url)
-        actions_port = free_port()
-        stack = Stack(
-            workdir=workdir,
-            model=trained_model(),
-            env=make_env(workdir, database_url, actions_port, {"TRACER_LOG_LEVEL": "WARNING"}),
-            actions_port=actions_port,
-        )
+        stack = tracer_stack(workdir)
         results: dict[str, object] = {"choice_classifier": cost}
         try:
             stack.start_actions()
