@@ -36,7 +36,7 @@ from bench.cpu_meter import CpuMeter  # noqa: E402
 from bot.devseed import seed_demo_programme  # noqa: E402
 from bot.storage.migrate import upgrade_database  # noqa: E402
 from tests.journeys import wave_script  # noqa: E402
-from tests.stack import Stack, free_port, make_env, trained_model, wait_until  # noqa: E402
+from tests.stack import SLOW, Stack, free_port, make_env, trained_model, wait_until  # noqa: E402
 
 MOODBOT_SCRIPT = ["hello", "I am sad", "yes", "great", "bye"]
 
@@ -181,7 +181,7 @@ def start_bare_bot(workdir: Path) -> tuple[subprocess.Popen, int]:
 
     wait_until(
         lambda: requests.get(f"http://127.0.0.1:{port}/", timeout=2).ok,
-        180,
+        180 * SLOW,
         "bare Rasa bot",
         process,
         workdir / "rasa.log",
