@@ -179,13 +179,18 @@ def start_bare_bot(workdir: Path) -> tuple[subprocess.Popen, int]:
     )
     import requests
 
-    wait_until(
-        lambda: requests.get(f"http://127.0.0.1:{port}/", timeout=2).ok,
-        180 * SLOW,
-        "bare Rasa bot",
-        process,
-        workdir / "rasa.log",
-    )
+    try:
+        wait_until(
+            lambda: requests.get(f"http://127.0.0.1:{port}/", timeout=2).ok,
+            180 * SLOW,
+            "bare Rasa bot",
+            process,
+            workdir / "rasa.log",
+        )
+    except BaseException:
+        process.kill()  # never leave a server behind (TRACER_STARTUP_SCALE on a loaded machine)
+        process.wait()
+        raise
     return process, port
 
 
