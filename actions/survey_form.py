@@ -12,10 +12,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.runtime import survey
 from bot.i18n import normalise_language, t
 from bot.outreach.transport import EXTERNAL_TEXT_PREFIX, is_scheduled  # noqa: F401
+from bot.survey.classify import incoming_from_message
+from bot.survey.incoming import Incoming
+from bot.survey.prompts import prompt_for_step
 from bot.survey.reads import turn_reads
 from bot.survey.retries import failures_before, step_history
 from bot.survey.steps import as_dispatch
-from bot.survey.turn import Incoming, prompt_for_step
 
 log = logging.getLogger(__name__)
 FORM = "survey_form"
@@ -36,34 +38,29 @@ def conversation_channel(tracker: Tracker) -> str:
 def incoming_from(tracker: Tracker) -> Incoming:
     """The engine's view of the latest user message in ``tracker``."""
     message = tracker.latest_message or {}
-    intent = message.get("intent") or {}
-    entities = {e.get("entity"): e.get("value") for e in message.get("entities") or []}
-    scheduled = is_scheduled(message)
-    intent_name = intent.get("name")
-    if str(intent_name or "").startswith("EXTERNAL_") and not scheduled:
-        log.warning("ignored a scheduler-only intent typed on a user channel")
-        intent_name, entities = None, {}
-    return Incoming(
-        sender_id=tracker.sender_id,
+    return incoming_from_message(
+        tracker.sender_id,
+        message,
         channel=conversation_channel(tracker),
-        text=message.get("text"),
-        intent=intent_name,
-        confidence=float(intent.get("confidence") or 0.0),
-        entities=entities,
         message_id=str(message.get("message_id") or f"{tracker.sender_id}:{len(tracker.events)}"),
         step=tracker.get_slot("step"),
         language=tracker.get_slot("language"),
         # The from_text mapping fills `answer` only while the loop waits for a reply, so a
         # value here means this message answers the pending step (not a (re)activation).
         answers_step=tracker.get_slot("answer") is not None,
-        invite_code=tracker.get_slot("invite_code") or entities.get("invite_code"),
-        scheduled=scheduled,
+        scheduled=is_scheduled(message),
+        invite_code=tracker.get_slot("invite_code"),
         failures=failures_before(step_history(tracker.events)),
     )
 
 
 class ValidateSurveyForm(Action):
-    """Reads each reply, stores it, and decides the next step (or ends the loop)."""
+    """Reads each reply, stores it, decides the next step and asks it (or ends the loop).
+
+    The next question is uttered here, after the turn's messages: the domain has no
+    ``action_ask_answer``/``utter_ask_answer``, so Rasa's form asks nothing more and an answered
+    message costs one action-server call (issue 15).
+    """
 
     def name(self) -> str:
         return f"validate_{FORM}"
@@ -82,6 +79,8 @@ class ValidateSurveyForm(Action):
                 )
         for text in result.messages:
             dispatcher.utter_message(text=text)
+        if prompt is not None:
+            dispatcher.utter_message(**as_dispatch(prompt))
         events: List[EventType] = [
             SlotSet("answer", None),
             # unknown (defaulted) languages stay unset, so a later message can still say it
@@ -93,26 +92,8 @@ class ValidateSurveyForm(Action):
             events.append(SlotSet("wave", result.wave))
         if result.clear_invite:
             events.append(SlotSet("invite_code", None))
-        if result.ends_form or prompt is None:
-            events += [SlotSet("prompt", None), SlotSet("requested_slot", None)]
-        else:
-            events += [SlotSet("prompt", as_dispatch(prompt)), SlotSet("requested_slot", "answer")]
+        events.append(SlotSet("requested_slot", None if result.ends_form else "answer"))
         return events
-
-
-class AskAnswer(Action):
-    """Asks the step chosen by the validator (the prompt is prepared there)."""
-
-    def name(self) -> str:
-        return "action_ask_answer"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
-        prompt = tracker.get_slot("prompt")
-        if isinstance(prompt, dict) and prompt.get("text"):
-            dispatcher.utter_message(**prompt)
-        return []
 
 
 class SurveyFinished(Action):

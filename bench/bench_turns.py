@@ -6,7 +6,9 @@ virtual trainee registers and answers the baseline questions (every answer: NLU 
 payload → validate_survey_form → parse → one DB transaction → next question).
 
 Usage: .venv/bin/python bench/bench_turns.py [--chats 1 20] [--seconds 20] [--classifier-only]
-Prints JSON: messages/s and p50/p95/p99 latency (ms) per bot and concurrency, and the ratios;
+Prints JSON: messages/s and p50/p95/p99 latency (ms) per bot and concurrency, the CPU seconds
+per 1,000 messages of every process of each stack (``rasa``, ``actions``; SQLite runs inside
+them) and of the load generator apart (bench/cpu_meter.py), and the ratios;
 and what the free-text choice classifier (issue 16) adds to a message: its p50/p95 time on the
 held-out descriptions and on every typed message of the journey, measured in process
 (``--classifier-only`` skips the servers).
@@ -30,10 +32,11 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.cpu_meter import CpuMeter  # noqa: E402
 from bot.devseed import seed_demo_programme  # noqa: E402
 from bot.storage.migrate import upgrade_database  # noqa: E402
 from tests.journeys import wave_script  # noqa: E402
-from tests.stack import Stack, free_port, make_env, trained_model, wait_until  # noqa: E402
+from tests.stack import SLOW, Stack, free_port, make_env, trained_model, wait_until  # noqa: E402
 
 MOODBOT_SCRIPT = ["hello", "I am sad", "yes", "great", "bye"]
 
@@ -66,18 +69,23 @@ async def virtual_user(
             latencies.append((time.perf_counter() - started) * 1000)
 
 
-async def measure(url: str, script: list[str], chats: int, seconds: float) -> dict[str, float]:
-    """Messages/s and latency percentiles for ``chats`` concurrent conversations."""
+async def measure(
+    url: str, script: list[str], chats: int, seconds: float, meter: CpuMeter
+) -> dict[str, object]:
+    """Messages/s, latency percentiles and CPU per 1,000 messages for ``chats`` concurrent
+    conversations (CPU of every process of the stack, and of this load generator apart)."""
     latencies: list[float] = []
     timeout = aiohttp.ClientTimeout(total=120)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         await virtual_user(session, url, script[:2], time.monotonic() + 2, [])  # warm-up
+        before = meter.snapshot()
         started = time.monotonic()
         deadline = started + seconds
         await asyncio.gather(
             *(virtual_user(session, url, script, deadline, latencies) for _ in range(chats))
         )
         elapsed = time.monotonic() - started
+        after = meter.snapshot()
     ordered = sorted(latencies)
 
     def pct(p: float) -> float:
@@ -90,6 +98,7 @@ async def measure(url: str, script: list[str], chats: int, seconds: float) -> di
         "p95_ms": pct(0.95),
         "p99_ms": pct(0.99),
         "mean_ms": round(statistics.fmean(ordered), 1),
+        "cpu_per_1000_messages": CpuMeter.per_thousand(before, after, len(ordered)),
     }
 
 
@@ -121,6 +130,17 @@ def classifier_cost(repeats: int = 5) -> dict[str, float]:
         "p95_ms": round(timings[int(len(timings) * 0.95)], 3),
         "max_ms": round(timings[-1], 3),
         "training_all_questions_ms": round(training_ms, 1),
+    }
+
+
+def ratios(tracer: dict, floor: dict) -> dict[str, float]:
+    """Tracer / bare bot: throughput, p95 latency and stack CPU per 1,000 messages."""
+    cpu = tracer["cpu_per_1000_messages"]["stack_cpu_s"]
+    floor_cpu = floor["cpu_per_1000_messages"]["stack_cpu_s"]
+    return {
+        "throughput": round(tracer["messages_per_s"] / floor["messages_per_s"], 2),
+        "p95": round(tracer["p95_ms"] / floor["p95_ms"], 2),
+        "cpu_per_1000_messages": round(cpu / floor_cpu, 2) if floor_cpu else float("nan"),
     }
 
 
@@ -159,14 +179,33 @@ def start_bare_bot(workdir: Path) -> tuple[subprocess.Popen, int]:
     )
     import requests
 
-    wait_until(
-        lambda: requests.get(f"http://127.0.0.1:{port}/", timeout=2).ok,
-        180,
-        "bare Rasa bot",
-        process,
-        workdir / "rasa.log",
-    )
+    try:
+        wait_until(
+            lambda: requests.get(f"http://127.0.0.1:{port}/", timeout=2).ok,
+            180 * SLOW,
+            "bare Rasa bot",
+            process,
+            workdir / "rasa.log",
+        )
+    except BaseException:
+        process.kill()  # never leave a server behind (TRACER_STARTUP_SCALE on a loaded machine)
+        process.wait()
+        raise
     return process, port
+
+
+def tracer_stack(workdir: Path) -> Stack:
+    """Tracer's action server and Rasa server (not started) on a fresh seeded SQLite file."""
+    database_url = f"sqlite:///{workdir / 'tracer.db'}"
+    upgrade_database(database_url)
+    seed_demo_programme(database_url)
+    actions_port = free_port()
+    return Stack(
+        workdir=workdir,
+        model=trained_model(),
+        env=make_env(workdir, database_url, actions_port, {"TRACER_LOG_LEVEL": "WARNING"}),
+        actions_port=actions_port,
+    )
 
 
 def main() -> None:
@@ -190,38 +229,35 @@ def main() -> None:
         print("training/starting the bare bot and Tracer...", file=sys.stderr)
         (workdir / "bare").mkdir()
         bare, bare_port = start_bare_bot(workdir / "bare")
-        database_url = f"sqlite:///{workdir / 'tracer.db'}"
-        upgrade_database(database_url)
-        seed_demo_programme(database_url)
-        actions_port = free_port()
-        stack = Stack(
-            workdir=workdir,
-            model=trained_model(),
-            env=make_env(workdir, database_url, actions_port, {"TRACER_LOG_LEVEL": "WARNING"}),
-            actions_port=actions_port,
-        )
+        stack = tracer_stack(workdir)
         results: dict[str, object] = {"choice_classifier": cost}
         try:
             stack.start_actions()
             stack.start_rasa()
+            # SQLite runs inside the Rasa and action-server processes: no database process.
+            tracer_roles = {name: [p.pid] for name, p in stack.processes.items()}
             bots = {
                 "bare_rasa": (
                     f"http://127.0.0.1:{bare_port}/webhooks/rest/webhook",
                     MOODBOT_SCRIPT,
+                    CpuMeter({"rasa": [bare.pid]}),
                 ),
-                "tracer": (f"{stack.rasa_url}/webhooks/rest/webhook", tracer_script()),
+                "tracer": (
+                    f"{stack.rasa_url}/webhooks/rest/webhook",
+                    tracer_script(),
+                    CpuMeter(tracer_roles),
+                ),
             }
+            results["database"] = "SQLite in process (its CPU is inside rasa and actions)"
             for chats in args.chats:
-                for name, (url, script) in bots.items():
+                for name, (url, script, meter) in bots.items():
                     print(f"{name}: {chats} chats for {args.seconds:.0f} s", file=sys.stderr)
                     results[f"{name}_{chats}"] = asyncio.run(
-                        measure(url, script, chats, args.seconds)
+                        measure(url, script, chats, args.seconds, meter)
                     )
-                tracer, floor = results[f"tracer_{chats}"], results[f"bare_rasa_{chats}"]
-                results[f"ratio_{chats}"] = {
-                    "throughput": round(tracer["messages_per_s"] / floor["messages_per_s"], 2),
-                    "p95": round(tracer["p95_ms"] / floor["p95_ms"], 2),
-                }
+                results[f"ratio_{chats}"] = ratios(
+                    results[f"tracer_{chats}"], results[f"bare_rasa_{chats}"]
+                )
         finally:
             stack.stop_all()
             bare.terminate()

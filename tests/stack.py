@@ -18,6 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 
 
+# Start-up timeouts scale on a loaded machine (e.g. benchmarks beside other jobs).
+SLOW = float(os.environ.get("TRACER_STARTUP_SCALE", "1"))
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as sock:
@@ -97,7 +101,7 @@ class Stack:
         )
         wait_until(
             lambda: requests.get(f"http://127.0.0.1:{self.actions_port}/health", timeout=2).ok,
-            90,
+            90 * SLOW,
             "action server",
             self.processes["actions"],
             self.workdir / "actions.log",
@@ -134,7 +138,7 @@ class Stack:
         )
         wait_until(
             lambda: requests.get(f"{self.rasa_url}/status?token={self.token}", timeout=2).ok,
-            180,
+            180 * SLOW,
             "Rasa server",
             self.processes["rasa"],
             self.workdir / "rasa.log",

@@ -25,7 +25,7 @@ from bot.questionnaire.model import Questionnaire
 from bot.storage.db import engine_for, session_scope
 from bot.storage.models import Answer
 from bot.storage.repository import TracerStore, TraineeInfo
-from bot.survey.turn import Incoming, SurveyTurn
+from bot.survey.classify import ReplyKind, classify_reply, incoming_from_message
 
 REPLAYED = ("slot", "user", "restart", "session_started")
 
@@ -98,7 +98,6 @@ class Reconciler:
         self.settings = settings
         self.questionnaire = questionnaire
         self.store = TracerStore(settings)
-        self._turn = SurveyTurn(settings, questionnaire, self.store)
 
     def _candidate(self, state: _Conversation, event: TrackerEvent) -> Candidate | None:
         step = state.slots.get("step")
@@ -108,34 +107,32 @@ class Reconciler:
         code = step[2:]
         if not self.questionnaire.has_question(code):
             return None
-        parse_data = event.data.get("parse_data") or {}
-        intent = (parse_data.get("intent") or {}) if isinstance(parse_data, dict) else {}
+        found = event.data.get("parse_data") or {}
+        parse_data: dict[str, Any] = found if isinstance(found, dict) else {}
+        intent = parse_data.get("intent") or {}
         if not isinstance(intent, dict) or str(intent.get("name", "")).startswith("EXTERNAL_"):
             return None
-        entities = _entities(parse_data) if isinstance(parse_data, dict) else {}
         text = event.data.get("text")
         message_id = event.data.get("message_id")
         if not message_id:
             return None
+        entities = _entities(parse_data)
         language = normalise_language(entities.get("language") or state.slots.get("language"))
-        choice = entities.get("choice")
-        reply = str(choice) if choice is not None else (text or "")
-        question = self.questionnaire.question(code)
-        sent_at = _as_datetime(event.timestamp)
-        parsed = parse_answer(question, reply, language, today=sent_at.date())
-        incoming = Incoming(
-            sender_id=state.sender_id,
+        incoming = incoming_from_message(
+            state.sender_id,
+            {**parse_data, "text": text},
             channel=str(event.data.get("input_channel") or "rest"),
-            text=text,
-            intent=intent.get("name"),
-            confidence=float(intent.get("confidence") or 0.0),
-            entities=entities,
             message_id=str(message_id),
             step=step,
             language=language,
             answers_step=True,
         )
-        if not parsed.ok or self._turn._is_control(incoming, question, parsed.ok):
+        choice = entities.get("choice")
+        reply = str(choice) if choice is not None else (text or "")
+        question = self.questionnaire.question(code)
+        sent_at = _as_datetime(event.timestamp)
+        parsed = parse_answer(question, reply, language, today=sent_at.date())
+        if not parsed.ok or classify_reply(incoming, question, parsed.ok) is ReplyKind.CONTROL:
             return None
         return Candidate(
             sender_id=state.sender_id,

@@ -13,17 +13,19 @@ from typing import TYPE_CHECKING
 
 from bot.answers import parse_answer
 from bot.i18n import t
-from bot.questionnaire.loader import wave_kind
 from bot.questionnaire.model import Question
+from bot.questionnaire.waves import wave_kind
 from bot.survey import engine
 from bot.survey.buttons import ENTITY, Tap, read_tap
 from bot.survey.confirm import read_confirm_step
 from bot.survey.occupation import is_occupation_step, read_occupation_step
+from bot.survey.step import Next
 from bot.survey.steps import choice_codes, choice_label
 
 if TYPE_CHECKING:
     from bot.storage.repository import TraineeInfo
-    from bot.survey.turn import Incoming, SurveyTurn, TurnResult
+    from bot.survey.incoming import Incoming, TurnResult
+    from bot.survey.turn import SurveyTurn
 
 
 def tap_of(incoming: Incoming, secret: str) -> Tap | None:
@@ -74,18 +76,18 @@ def answers_step(turn: SurveyTurn, tap: Tap, step: str, trainee: TraineeInfo | N
         return False
     confirmed = _confirmed_question(turn, step)
     if confirmed is not None:  # the confirmation's yes/no, or the confirmed question's keyboard
-        wave = turn._current_wave(trainee) if trainee is not None else None
+        wave = turn.current_wave(trainee) if trainee is not None else None
         own = tap.is_for(confirmed_code(step) or "") and tap.wave is None
         return own or (wave is not None and answers_pending(tap, confirmed, wave))
     if step.startswith("q:"):
         if not turn.questionnaire.has_question(step[2:]) or trainee is None:
             return False
         question = turn.questionnaire.question(step[2:])
-        return answers_pending(tap, question, turn._current_wave(trainee))
+        return answers_pending(tap, question, turn.current_wave(trainee))
     named = confirmed_code(step)
     if named is not None:
         return tap.is_for(named) and tap.wave is None
-    return answers_pending(tap, turn._question_for_step(step), None)
+    return answers_pending(tap, turn.question_for_step(step), None)
 
 
 def other_question_tap(
@@ -94,17 +96,17 @@ def other_question_tap(
     incoming: Incoming,
     trainee: TraineeInfo | None,
     result: TurnResult,
-) -> str | None:
+) -> Next:
     """Handle a tap that is not for the pending step.
 
-    Returns None (advance: the pending question is asked again, or what skip logic now
-    asks after the change) or the pending step to re-ask with an explanation.
+    Advances (the pending question is asked again, or what skip logic now asks after the
+    change) or re-asks the pending step with an explanation.
     """
     step = incoming.step or ""
     if _change_earlier_answer(turn, tap, incoming, trainee, result):
-        return None
+        return Next.advance()
     result.messages.append(t("tap_earlier_question", result.language))
-    return step or None
+    return Next.ask(step) if step else Next.advance()
 
 
 def _change_earlier_answer(
@@ -119,7 +121,7 @@ def _change_earlier_answer(
         return False
     if incoming.intent != "inform":
         return False  # an old Skip button: skipping an answered question is not a change
-    wave = turn._current_wave(trainee)
+    wave = turn.current_wave(trainee)
     if wave is None or tap.wave != wave:
         return False
     answers = turn.store.current_answers(trainee.id).get(wave, {})

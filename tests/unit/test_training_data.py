@@ -45,7 +45,6 @@ def test_survey_questions_are_not_hard_coded_in_the_domain():
         "wave",
         "step",
         "outcome",
-        "prompt",
     }
     assert domain["forms"]["survey_form"]["required_slots"] == ["answer"]
     assert "responses" not in domain
