@@ -39,6 +39,7 @@ class TraineeInfo:
     consented: bool
     cohort_end: date | None
     country: str | None = None  # of the cohort, else of the programme (ISO 3166 alpha-2)
+    cohort_start: date | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class TracerStore:
         )
         cohort = trainee.cohort
         cohort_end = cohort.end_date if cohort is not None else None
+        cohort_start = cohort.start_date if cohort is not None else None
         country = (cohort.country or cohort.programme.country) if cohort is not None else None
         return TraineeInfo(
             id=trainee.id,
@@ -128,6 +130,7 @@ class TracerStore:
             consented=consented,
             cohort_end=cohort_end,
             country=country,
+            cohort_start=cohort_start,
         )
 
     def _chat_contact(self, address: str, channel: str | None) -> Any:
@@ -168,6 +171,7 @@ class TracerStore:
                     latest_consent,
                     Cohort.end_date,
                     func.coalesce(Cohort.country, Programme.country),
+                    Cohort.start_date,
                 )
                 .join(Contact, Contact.trainee_id == Trainee.id)
                 .outerjoin(Cohort, Cohort.id == Trainee.cohort_id)
@@ -177,7 +181,7 @@ class TracerStore:
             ).first()
         if row is None:
             return None
-        trainee_id, pseudo_id, status, language, cohort_id, consented, cohort_end, country = row
+        trainee_id, pseudo_id, status, language, cohort_id, consented, cohort_end, country = row[:8]
         return TraineeInfo(
             id=trainee_id,
             pseudo_id=pseudo_id,
@@ -187,6 +191,7 @@ class TracerStore:
             consented=bool(consented),
             cohort_end=cohort_end,
             country=country,
+            cohort_start=row[8],
         )
 
     def trainee_by_id(self, trainee_id: int) -> TraineeInfo:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Mapping
 
 from bot.questionnaire.loader import followup_wave_id, wave_kind
@@ -53,17 +53,33 @@ def next_contact(
     return min(upcoming) if upcoming else None
 
 
+def baseline_closes(
+    cohort_start: date | None, cohort_end: date | None, grace_days: int
+) -> date | None:
+    """Last day a "before the training" baseline can be asked: the cohort's start date (else
+    its end date) + ``grace_days``; ``None`` when the cohort has neither date (no limit)."""
+    anchor = cohort_start or cohort_end
+    return anchor + timedelta(days=grace_days) if anchor else None
+
+
 def open_wave(
     progress: Mapping[str, tuple[datetime, datetime | None]],
     cohort_end: date | None,
     today: date,
     followup_months: tuple[int, ...],
+    baseline_last_day: date | None = None,
 ) -> str | None:
-    """The wave to ask now: a started unfinished one, else baseline, else the latest due one."""
+    """The wave to ask now: a started unfinished one, else baseline, else the latest due one.
+
+    A late joiner (``today`` after ``baseline_last_day``, see :func:`baseline_closes`) is not
+    asked the "before the training" baseline: the answers would describe the trainee during
+    or after the training. The wave goes to the exit or the due follow-up instead.
+    """
     unfinished = [(started, wave) for wave, (started, done) in progress.items() if done is None]
     if unfinished:
         return max(unfinished)[1]
-    if "baseline" not in progress:
+    baseline_open = baseline_last_day is None or today <= baseline_last_day
+    if "baseline" not in progress and baseline_open:
         return "baseline"
     pending = [w for w in due_waves(cohort_end, today, followup_months) if w not in progress]
     return pending[-1] if pending else None

@@ -619,6 +619,9 @@ class SurveyTurn:
             trainee.cohort_end,
             self.today,
             self.settings.followup_months,
+            engine.baseline_closes(
+                trainee.cohort_start, trainee.cohort_end, self.settings.baseline_grace_days
+            ),
         )
 
     def _advance(self, trainee: TraineeInfo | None, result: TurnResult, incoming: Incoming) -> None:

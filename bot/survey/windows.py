@@ -25,7 +25,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from bot.survey.engine import add_months
+from bot.survey.engine import add_months, baseline_closes
 
 DEFAULT_GRACE_DAYS = 30
 DEFAULT_WINDOW_MONTHS = 3
@@ -66,8 +66,7 @@ def fieldwork_window(
 ) -> FieldworkWindow:
     """The fieldwork window of ``wave`` for a cohort running ``cohort_start``–``cohort_end``."""
     if wave == "baseline":
-        anchor = cohort_start or cohort_end
-        return FieldworkWindow(None, anchor + timedelta(days=grace_days) if anchor else None)
+        return FieldworkWindow(None, baseline_closes(cohort_start, cohort_end, grace_days))
     months = wave_month(wave)
     if months is None or cohort_end is None:
         return FieldworkWindow(None, None)
