@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
 from sqlalchemy import select
 
 from bot.occupations.coding import programme_codes
-from bot.storage.db import session_scope
+from bot.storage.db import engine_for, session_scope
 from bot.storage.models import Answer, Cohort, Programme, Trainee
 
 CURRENT = "fu_occupation_isco"
@@ -87,3 +89,38 @@ def occupation_match(url: str) -> list[OccupationMatch]:
             )
         )
     return result
+
+
+def isco_answers(url: str, trainees) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """trainee_id, wave, question_code, code: the ISCO-08 codes (desired at baseline, current
+    at follow-up) of ``trainees`` (a subquery of ids), oldest first."""
+    query = (
+        select(Answer.trainee_id, Answer.wave, Answer.question_code, Answer.value_text)
+        .where(
+            Answer.is_current.is_(True),
+            Answer.status == "answered",
+            Answer.question_code.in_([CURRENT, DESIRED]),
+            Answer.trainee_id.in_(trainees),
+        )
+        .order_by(Answer.id)
+    )
+    with engine_for(url).connect() as connection:
+        rows = connection.execute(query).all()
+    return pd.DataFrame(
+        [tuple(r) for r in rows], columns=["trainee_id", "wave", "question_code", "code"]
+    )
+
+
+def add_isco_codes(responses: pd.DataFrame, isco: pd.DataFrame) -> pd.DataFrame:
+    """``responses`` with ``bl_desired_occupation_isco`` (baseline rows) and
+    ``fu_occupation_isco`` (follow-up rows): the newest code of each trainee × wave."""
+    keys = pd.MultiIndex.from_arrays([responses["trainee_id"], responses["wave"]])
+    columns = {}
+    for code in (DESIRED, CURRENT):
+        mine = isco[isco["question_code"] == code].drop_duplicates(
+            ["trainee_id", "wave"], keep="last"
+        )
+        found = mine.set_index(["trainee_id", "wave"])["code"]
+        values = found.reindex(keys).to_numpy(dtype=object) if len(found) else None
+        columns[code] = values if values is not None else np.full(len(responses), None)
+    return responses.assign(**columns)

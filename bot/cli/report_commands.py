@@ -59,6 +59,14 @@ LARGE = 5_000  # trainees above which progress is shown
     help="Exit and follow-up answers count for this many months from the wave's "
     "opening day (default: TRACER_FIELDWORK_WINDOW_MONTHS, 3).",
 )
+@click.option(
+    "--cpi",
+    "cpi_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Consumer price index CSV (columns year, month, index[, currency]): earnings "
+    "change is also given in baseline-month prices.",
+)
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 @pass_cli
 def report(
@@ -71,9 +79,11 @@ def report(
     weight_cells: str,
     baseline_grace_days: int | None,
     window_months: int | None,
+    cpi_file: Path | None,
     quiet: bool,
 ) -> None:
     """Outcome report of a programme: response, labour market, expectations, satisfaction."""
+    from analytics.cpi import CpiError, read_cpi
     from analytics.dataset import UnknownProgrammeError
     from analytics.render import write_report
     from analytics.report import build_report
@@ -83,6 +93,10 @@ def report(
         cells = parse_cells(weight_cells)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--weight-cells") from None
+    try:
+        cpi = read_cpi(cpi_file) if cpi_file else None
+    except CpiError as error:
+        raise click.BadParameter(str(error), param_hint="--cpi") from None
 
     started = time.perf_counter()
     bar = tqdm(
@@ -114,6 +128,7 @@ def report(
             window_months=ctx.settings.fieldwork_window_months
             if window_months is None
             else window_months,
+            cpi=cpi,
         )
         progress("rendering")
         bar.update(1)

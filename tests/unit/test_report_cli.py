@@ -6,6 +6,7 @@ import csv
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -116,9 +117,20 @@ def test_demo_data_refuses_an_existing_programme(demo_db: str):
     assert "already exists" in result.output
 
 
-def test_demo_data_is_seeded_and_follows_skip_logic(tmp_path: Path):
-    from analytics.frames import answers_long
+def answers_long(url: str) -> pd.DataFrame:
+    """Every current answer, one row each (the test's own plain query)."""
+    from sqlalchemy import select
 
+    from analytics.frames import read_frame
+    from bot.storage.models import Answer
+
+    query = select(
+        Answer.trainee_id, Answer.wave, Answer.question_code, Answer.status, Answer.value_text
+    ).where(Answer.is_current.is_(True))
+    return read_frame(url, query)
+
+
+def test_demo_data_is_seeded_and_follows_skip_logic(tmp_path: Path):
     counts = []
     for name in ("a", "b"):
         url = f"sqlite:///{tmp_path / name}.db"
