@@ -77,7 +77,12 @@ METHOD_NOTE: tuple[tuple[str, str], ...] = (
         "currencies). The "
         "change against baseline — and 'earns more than before training', everywhere it "
         "appears — uses only trainees with an observed baseline amount, compared in the "
-        "baseline's currency; no work at follow-up counts as no work income.",
+        "baseline's currency; no work at follow-up counts as no work income. Amounts are "
+        "not adjusted for inflation unless the officer supplies a consumer price index "
+        "(tracer report --cpi): then the change is also given in the prices of the baseline "
+        "month (follow-up amount × CPI at baseline / CPI at follow-up − baseline amount), "
+        "next to the nominal change; a month missing from the index takes the latest "
+        "earlier month's value.",
     ),
     (
         "Earnings paid per day, week or hour",
@@ -96,7 +101,9 @@ METHOD_NOTE: tuple[tuple[str, str], ...] = (
         "For each main expectation stated at baseline: whether the trainee says it was met, "
         "next to an objective check (get a job → employed; start a business → self-employed; "
         "earn more → earns more than before training; get a certificate → certificate at "
-        "exit). 'Learn a skill' has no objective check.",
+        "exit). 'Learn a skill' has no objective check. The same trainee's expected months "
+        "to a job, expected earnings and the occupation wished (ISCO-08 unit group) are set "
+        "against what happened, per cohort.",
     ),
     (
         "Ratings",

@@ -213,3 +213,22 @@ def test_fieldwork_window_options_leave_late_answers_out(demo_db: str, tmp_path:
         str(tmp_path / "x.html"),
     )
     assert result.exit_code == 2
+
+
+def test_report_with_a_cpi_file_adds_real_earnings_and_refuses_a_bad_one(
+    demo_db: str, tmp_path: Path
+):
+    cpi = tmp_path / "cpi.csv"
+    cpi.write_text("year,month,index\n2000,1,50\n2020,1,100\n", encoding="utf-8")
+    out = tmp_path / "csv"
+    args = ("report", "--programme", "solar", "--format", "csv", "--out", str(out))
+    result = run(demo_db, *args, "--cpi", str(cpi))
+    assert result.exit_code == 0, result.output
+    text = (out / "earnings.csv").read_text(encoding="utf-8")
+    assert "Median real change vs baseline earnings" in text
+    about = (out / "about.csv").read_text(encoding="utf-8")
+    assert "CPI file cpi.csv" in about
+    cpi.write_text("year,month,index\n2020,1,-3\n", encoding="utf-8")
+    refused = run(demo_db, *args, "--cpi", str(cpi))
+    assert refused.exit_code == 2
+    assert "line 2: month 1-12, year 1900-2200 and an index above 0" in refused.output
