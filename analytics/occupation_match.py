@@ -113,14 +113,18 @@ def isco_answers(url: str, trainees) -> pd.DataFrame:  # type: ignore[no-untyped
 
 def add_isco_codes(responses: pd.DataFrame, isco: pd.DataFrame) -> pd.DataFrame:
     """``responses`` with ``bl_desired_occupation_isco`` (baseline rows) and
-    ``fu_occupation_isco`` (follow-up rows): the newest code of each trainee × wave."""
-    keys = pd.MultiIndex.from_arrays([responses["trainee_id"], responses["wave"]])
-    columns = {}
-    for code in (DESIRED, CURRENT):
-        mine = isco[isco["question_code"] == code].drop_duplicates(
-            ["trainee_id", "wave"], keep="last"
-        )
-        found = mine.set_index(["trainee_id", "wave"])["code"]
-        values = found.reindex(keys).to_numpy(dtype=object) if len(found) else None
-        columns[code] = values if values is not None else np.full(len(responses), None)
-    return responses.assign(**columns)
+    ``fu_occupation_isco`` (follow-up rows), the newest code of each trainee × wave; the
+    other columns are not copied."""
+    empty = np.full(len(responses), None, dtype=object)
+    columns = {DESIRED: empty, CURRENT: empty}
+    if len(isco):  # only then build the (trainee, wave) index of every response
+        keys = pd.MultiIndex.from_arrays([responses["trainee_id"], responses["wave"]])
+        for code in columns:
+            mine = isco[isco["question_code"] == code].drop_duplicates(
+                ["trainee_id", "wave"], keep="last"
+            )
+            found = mine.set_index(["trainee_id", "wave"])["code"]
+            if len(found):
+                columns[code] = found.reindex(keys).to_numpy(dtype=object)
+    extra = pd.DataFrame(columns, index=responses.index)
+    return pd.concat([responses, extra], axis=1, copy=False)  # a copy of the wide frame: seconds
