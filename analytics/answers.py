@@ -70,18 +70,31 @@ def read_responses(
         else None
     )
     packed, numbers = answer_sql.read_packed(database_url, layout, trainees, pool)
-    if waves and np.any(layout.wave_of(packed) == len(layout.waves)):
-        layout = Layout(
-            answer_sql.waves_present(database_url, trainees), questions
-        )  # unexpected waves
+    if waves and np.any(layout.wave_of(packed) == len(layout.waves)):  # unexpected waves
+        layout = Layout(answer_sql.waves_present(database_url, trainees), questions)
         if currencies:
             currencies.result()
             currencies = pool.submit(answer_sql.read_currencies, database_url, layout, trainees)
         packed, numbers = answer_sql.read_packed(database_url, layout, trainees, pool)
     if progress:
         progress(f"read {len(packed):,} answers")
-    parts = layout.unpack(packed)
+    keys, row, question, choice, number = _answered_cells(layout, packed, numbers)
     del packed
+    values, patch = scatter(layout, len(keys), row, question, choice, number)
+    currency, period = _money_texts(layout, keys, values, currencies.result() if currencies else [])
+    if len(patch):  # rare: codes outside the questionnaire's choices, duplicated answers
+        codes = sorted({questions[c % len(questions)].code for c in patch})
+        texts = answer_sql.text_answers(database_url, codes, trainees)
+        _apply_texts(texts, layout, keys, patch, values, currency, period)
+    return _responses_frame(layout, keys, values, currency, period)
+
+
+def _answered_cells(
+    layout: Layout, packed: np.ndarray, numbers: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """Packed answers → the sorted distinct (trainee, wave) keys, and for each answered
+    answer: its row among them, question, choice and number (NaN when none)."""
+    parts = layout.unpack(packed)
     number = np.full(len(parts["key"]), np.nan)
     with_number = parts["answered"] & parts["has_number"]
     if int(with_number.sum()) != len(numbers):
@@ -94,15 +107,7 @@ def read_responses(
     keys, row = sorted_rows(parts["key"])
     answered = parts["answered"]
     question, choice = parts["question"][answered], parts["choice"][answered]
-    row, number = row[answered], number[answered]
-    del parts
-    values, patch = scatter(layout, len(keys), row, question, choice, number)
-    currency, period = _money_texts(layout, keys, values, currencies.result() if currencies else [])
-    if len(patch):  # rare: codes outside the questionnaire's choices, duplicated answers
-        codes = sorted({questions[c % len(questions)].code for c in patch})
-        texts = answer_sql.text_answers(database_url, codes, trainees)
-        _apply_texts(texts, layout, keys, patch, values, currency, period)
-    return _responses_frame(layout, keys, values, currency, period)
+    return keys, row[answered], question, choice, number[answered]
 
 
 def _money_texts(

@@ -135,6 +135,40 @@ def split_outside_window(
     return responses[~mine.isin(pairs)], counts
 
 
+def _read_all(
+    database_url: str,
+    programme_id: int,
+    cohort: str | None,
+    questionnaire: Questionnaire,
+    progress: Progress | None,
+    waves: tuple[str, ...],
+) -> tuple:
+    """Trainees, sent waves, data date, response days, ISCO codes and the answers, read by
+    parallel queries."""
+    with ThreadPoolExecutor(max_workers=READ_PARTS + 2) as pool:
+        trainees = pool.submit(_trainees, database_url, programme_id, cohort)
+        sent = pool.submit(_sent_waves, database_url, programme_id)
+        data_date = pool.submit(_data_date, database_url, programme_id)
+        days = pool.submit(response_days, database_url, programme_trainees(programme_id, cohort))
+        isco = pool.submit(isco_answers, database_url, programme_trainees(programme_id, cohort))
+        responses = read_responses(
+            database_url,
+            programme_trainees(programme_id, cohort),
+            questionnaire,
+            progress,
+            pool,
+            waves=waves,
+        )
+        return (
+            trainees.result(),
+            sent.result(),
+            data_date.result(),
+            days.result(),
+            isco.result(),
+            responses,
+        )
+
+
 def _due(
     people: pd.DataFrame,
     responses: pd.DataFrame,
@@ -214,41 +248,23 @@ def load_dataset(
     questionnaire = questionnaire or default_questionnaire()
     as_of = as_of or date.today()
     programme_id, programme_name = _programme(database_url, programme, cohort)
-    with ThreadPoolExecutor(max_workers=READ_PARTS + 2) as pool:  # queries run in parallel
-        trainees_read = pool.submit(_trainees, database_url, programme_id, cohort)
-        sent_read = pool.submit(_sent_waves, database_url, programme_id)
-        data_date = pool.submit(_data_date, database_url, programme_id)
-        days_read = pool.submit(
-            response_days, database_url, programme_trainees(programme_id, cohort)
-        )
-        isco_read = pool.submit(
-            isco_answers, database_url, programme_trainees(programme_id, cohort)
-        )
-        responses = read_responses(
-            database_url,
-            programme_trainees(programme_id, cohort),
-            questionnaire,
-            progress,
-            pool,
-            waves=("baseline", "exit", *(f"followup_{m}" for m in followup_months)),
-        )
-        trainees, sent = trainees_read.result(), sent_read.result()
+    waves = ("baseline", "exit", *(f"followup_{m}" for m in followup_months))
+    trainees, sent, data_date, days, isco, responses = _read_all(
+        database_url, programme_id, cohort, questionnaire, progress, waves
+    )
     known = responses["trainee_id"].isin(trainees["trainee_id"])
     if not known.all():  # trainees added or deleted while reading
         responses = responses[known]
-    days = days_read.result()
     responses, outside = split_outside_window(responses, days, trainees, grace_days, window_months)
-    responses = add_isco_codes(responses, isco_read.result())
-    waves = {"baseline", "exit", *(f"followup_{m}" for m in followup_months)}
-    waves |= set(responses["wave"].unique())
-    ordered = sorted(waves, key=_wave_order)
+    responses = add_isco_codes(responses, isco)
+    ordered = sorted({*waves, *responses["wave"].unique()}, key=_wave_order)
     people = add_person_variables(trainees, responses, as_of)
     return Dataset(
         programme=programme,
         programme_name=programme_name,
         cohort=cohort,
         as_of=as_of,
-        data_date=data_date.result(),
+        data_date=data_date,
         people=people,
         responses=responses.reset_index(drop=True),
         waves=ordered,

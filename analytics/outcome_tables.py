@@ -51,30 +51,38 @@ def earnings_table(b: IndicatorBuilder) -> list[dict]:
             currency.isna().where(amount),
             breakdowns=(),
         )
-        base_currency = frame["bl_earnings_currency"].astype(object)
-        change = frame["earnings_change"]
-        for code in sorted({str(c) for c in base_currency[change.notna()].unique()}):
-            mine = base_currency == code
-            rows += b.rows(
-                frame,
-                wave,
-                f"Median change vs baseline earnings ({code})",
-                code,
-                "median",
-                change,
-                eligible=mine,
-            )
-            rows += b.rows(
-                frame,
-                wave,
-                f"Earns more than before training ({code})",
-                "% with baseline earnings",
-                "share",
-                frame["earns_more"].astype(object),
-                eligible=mine,
-            )
-            if "real_earnings_change" in frame.columns:
-                rows += _real_change_rows(b, frame, wave, code, mine)
+        rows += _change_rows(b, frame, wave)
+    return rows
+
+
+def _change_rows(b: IndicatorBuilder, frame: pd.DataFrame, wave: str) -> list[dict]:
+    """Change vs an observed baseline amount, per baseline currency (nominal; also real when
+    the officer gave a CPI table)."""
+    rows: list[dict] = []
+    base_currency = frame["bl_earnings_currency"].astype(object)
+    change = frame["earnings_change"]
+    for code in sorted({str(c) for c in base_currency[change.notna()].unique()}):
+        mine = base_currency == code
+        rows += b.rows(
+            frame,
+            wave,
+            f"Median change vs baseline earnings ({code})",
+            code,
+            "median",
+            change,
+            eligible=mine,
+        )
+        rows += b.rows(
+            frame,
+            wave,
+            f"Earns more than before training ({code})",
+            "% with baseline earnings",
+            "share",
+            frame["earns_more"].astype(object),
+            eligible=mine,
+        )
+        if "real_earnings_change" in frame.columns:
+            rows += _real_change_rows(b, frame, wave, code, mine)
     return rows
 
 

@@ -83,7 +83,6 @@ def report(
     quiet: bool,
 ) -> None:
     """Outcome report of a programme: response, labour market, expectations, satisfaction."""
-    from analytics.cpi import CpiError, read_cpi
     from analytics.dataset import UnknownProgrammeError
     from analytics.render import write_report
     from analytics.report import build_report
@@ -93,26 +92,10 @@ def report(
         cells = parse_cells(weight_cells)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--weight-cells") from None
-    try:
-        cpi = read_cpi(cpi_file) if cpi_file else None
-    except CpiError as error:
-        raise click.BadParameter(str(error), param_hint="--cpi") from None
+    cpi = _price_index(cpi_file)
 
     started = time.perf_counter()
-    bar = tqdm(
-        total=4,
-        desc="report",
-        unit="step",
-        disable=True if quiet else None,
-        file=click.get_text_stream("stderr"),
-        leave=False,
-    )
-
-    def progress(message: str) -> None:
-        bar.set_postfix_str(message)
-        if message in ("pivoting answers", "computing indicators"):
-            bar.update(1)
-
+    bar, progress = _progress_bar(quiet)
     try:
         result = build_report(
             ctx.settings.database_url,
@@ -144,6 +127,35 @@ def report(
         f"Wrote {fmt} report for {programme} ({result.meta['trainees']} trainees) to {path} "
         f"in {time.perf_counter() - started:.1f} s."
     )
+
+
+def _progress_bar(quiet: bool):  # type: ignore[no-untyped-def]
+    """A four-step progress bar on stderr and the callback that advances it."""
+    bar = tqdm(
+        total=4,
+        desc="report",
+        unit="step",
+        disable=True if quiet else None,
+        file=click.get_text_stream("stderr"),
+        leave=False,
+    )
+
+    def progress(message: str) -> None:
+        bar.set_postfix_str(message)
+        if message in ("pivoting answers", "computing indicators"):
+            bar.update(1)
+
+    return bar, progress
+
+
+def _price_index(path: Path | None):  # type: ignore[no-untyped-def]
+    """The officer's CPI table of ``--cpi`` (None without one); a bad file is a usage error."""
+    from analytics.cpi import CpiError, read_cpi
+
+    try:
+        return read_cpi(path) if path else None
+    except CpiError as error:
+        raise click.BadParameter(str(error), param_hint="--cpi") from None
 
 
 @click.command("demo-data")
