@@ -110,9 +110,10 @@ def split_outside_window(
     trainees: pd.DataFrame,
     grace_days: int = DEFAULT_GRACE_DAYS,
     window_months: int = DEFAULT_WINDOW_MONTHS,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """``responses`` without the trainee × wave rows started outside their fieldwork window,
-    and the count of those (responses, answers) per wave."""
+    the count of those (responses, answers) per wave, and the ``days`` of the responses
+    inside their window."""
     cohorts = trainees.set_index("trainee_id")[["cohort_start", "cohort_end"]]
     days = days[days["trainee_id"].isin(cohorts.index)]
     dates = cohorts.reindex(days["trainee_id"].to_numpy())
@@ -128,11 +129,12 @@ def split_outside_window(
     counts = outside.groupby("wave").agg(
         responses=("trainee_id", "size"), answers=("answers", "sum")
     )
+    inside = days[~late].reset_index(drop=True)
     if not len(outside):
-        return responses, counts
+        return responses, counts, inside
     pairs = pd.MultiIndex.from_frame(outside[["trainee_id", "wave"]])
     mine = pd.MultiIndex.from_arrays([responses["trainee_id"], responses["wave"]])
-    return responses[~mine.isin(pairs)], counts
+    return responses[~mine.isin(pairs)], counts, inside
 
 
 def _read_all(
@@ -184,13 +186,6 @@ def _due(
         was_sent = people.index.isin(sent.loc[sent["wave"] == wave, "trainee_id"])
         due[wave] = by_date | answered | was_sent
     return due
-
-
-def inside_window(days: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
-    """The response days of the (trainee, wave) pairs kept in ``responses``."""
-    kept = pd.MultiIndex.from_arrays([responses["trainee_id"], responses["wave"]])
-    mine = pd.MultiIndex.from_arrays([days["trainee_id"], days["wave"]])
-    return days[mine.isin(kept)].reset_index(drop=True)
 
 
 def _data_date(database_url: str, programme_id: int) -> date | None:
@@ -255,7 +250,9 @@ def load_dataset(
     known = responses["trainee_id"].isin(trainees["trainee_id"])
     if not known.all():  # trainees added or deleted while reading
         responses = responses[known]
-    responses, outside = split_outside_window(responses, days, trainees, grace_days, window_months)
+    responses, outside, days = split_outside_window(
+        responses, days, trainees, grace_days, window_months
+    )
     responses = add_isco_codes(responses, isco)
     ordered = sorted({*waves, *responses["wave"].unique()}, key=_wave_order)
     people = add_person_variables(trainees, responses, as_of)
@@ -271,5 +268,5 @@ def load_dataset(
         due=_due(people, responses, sent, ordered, as_of),
         outside_window=outside,
         questionnaire=questionnaire,
-        days=inside_window(days, responses),
+        days=days,
     )
