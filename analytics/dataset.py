@@ -23,7 +23,7 @@ from analytics.answer_sql import READ_PARTS, programme_trainees, response_days
 from analytics.answers import Progress, read_responses
 from analytics.derive import add_person_variables, due_for_wave
 from analytics.frames import read_frame
-from analytics.occupation_match import add_isco_codes, isco_answers
+from analytics.occupation_match import ISCO_COLUMNS, isco_answers
 from bot.questionnaire.loader import default_questionnaire
 from bot.questionnaire.model import Questionnaire
 from bot.storage.db import engine_for
@@ -61,6 +61,8 @@ class Dataset:
     days: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["trainee_id", "wave", "day", "answers"])
     )
+    # ISCO-08 codes (trainee_id, wave, question_code, code) of responses inside their window
+    isco: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(ISCO_COLUMNS)))
 
 
 def _programme(database_url: str, programme: str, cohort: str | None) -> tuple[int, str]:
@@ -135,6 +137,13 @@ def split_outside_window(
     pairs = pd.MultiIndex.from_frame(outside[["trainee_id", "wave"]])
     mine = pd.MultiIndex.from_arrays([responses["trainee_id"], responses["wave"]])
     return responses[~mine.isin(pairs)], counts, inside
+
+
+def _inside(rows: pd.DataFrame, days: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` of the (trainee_id, wave) responses listed in ``days`` (inside the window)."""
+    if not len(rows):
+        return rows
+    return rows.merge(days[["trainee_id", "wave"]], on=["trainee_id", "wave"], how="inner")
 
 
 def _read_all(
@@ -253,7 +262,6 @@ def load_dataset(
     responses, outside, days = split_outside_window(
         responses, days, trainees, grace_days, window_months
     )
-    responses = add_isco_codes(responses, isco)
     ordered = sorted({*waves, *responses["wave"].unique()}, key=_wave_order)
     people = add_person_variables(trainees, responses, as_of)
     return Dataset(
@@ -269,4 +277,5 @@ def load_dataset(
         outside_window=outside,
         questionnaire=questionnaire,
         days=days,
+        isco=_inside(isco, days),
     )

@@ -32,7 +32,6 @@ BASELINE_COLUMNS = (
     "bl_expected_months_to_job",
     "bl_expected_earnings",
     "bl_expected_earnings_currency",
-    "bl_desired_occupation_isco",
 )
 EXIT_COLUMNS = (
     "ex_completed",
@@ -213,7 +212,6 @@ def followup_frame(dataset_people: pd.DataFrame, responses: pd.DataFrame) -> pd.
         "bl_expected_months_to_job",
         "bl_expected_earnings",
         "bl_expected_earnings_currency",
-        "bl_desired_occupation_isco",
         "ex_certificate",
     ]
     rows = rows.drop(columns=[c for c in person_columns if c in rows.columns])

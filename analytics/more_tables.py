@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.derive import UNKNOWN
+from analytics.occupation_match import CURRENT, DESIRED, isco_codes
 from analytics.stats import summarise
 
 if TYPE_CHECKING:
@@ -168,8 +169,9 @@ def expectation_gap_table(b: IndicatorBuilder) -> list[dict]:
 def _occupation_rows(b: IndicatorBuilder, frame: pd.DataFrame, wave: str) -> list[dict]:
     """The occupation wished at baseline against the one found (both coded to ISCO-08 with
     the trainee or by an officer): same 4-digit unit group, among the employed with both."""
-    wished = frame["bl_desired_occupation_isco"].astype(object)
-    found = frame["fu_occupation_isco"].astype(object)
+    isco = b.ds.isco
+    wished = isco_codes(isco, DESIRED, frame["trainee_id"])
+    found = isco_codes(isco, CURRENT, frame["trainee_id"], frame["wave"])
     both = wished.notna() & found.notna() & (frame["labour_status"] == "employed")
     return b.rows(
         frame,

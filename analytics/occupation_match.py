@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
@@ -20,6 +19,7 @@ from bot.storage.models import Answer, Cohort, Programme, Trainee
 
 CURRENT = "fu_occupation_isco"
 DESIRED = "bl_desired_occupation_isco"
+ISCO_COLUMNS = ("trainee_id", "wave", "question_code", "code")
 
 
 @dataclass(frozen=True)
@@ -106,25 +106,21 @@ def isco_answers(url: str, trainees) -> pd.DataFrame:  # type: ignore[no-untyped
     )
     with engine_for(url).connect() as connection:
         rows = connection.execute(query).all()
-    return pd.DataFrame(
-        [tuple(r) for r in rows], columns=["trainee_id", "wave", "question_code", "code"]
-    )
+    return pd.DataFrame([tuple(r) for r in rows], columns=list(ISCO_COLUMNS))
 
 
-def add_isco_codes(responses: pd.DataFrame, isco: pd.DataFrame) -> pd.DataFrame:
-    """``responses`` with ``bl_desired_occupation_isco`` (baseline rows) and
-    ``fu_occupation_isco`` (follow-up rows), the newest code of each trainee × wave; the
-    other columns are not copied."""
-    empty = np.full(len(responses), None, dtype=object)
-    columns = {DESIRED: empty, CURRENT: empty}
-    if len(isco):  # only then build the (trainee, wave) index of every response
-        keys = pd.MultiIndex.from_arrays([responses["trainee_id"], responses["wave"]])
-        for code in columns:
-            mine = isco[isco["question_code"] == code].drop_duplicates(
-                ["trainee_id", "wave"], keep="last"
-            )
-            found = mine.set_index(["trainee_id", "wave"])["code"]
-            if len(found):
-                columns[code] = found.reindex(keys).to_numpy(dtype=object)
-    extra = pd.DataFrame(columns, index=responses.index)
-    return pd.concat([responses, extra], axis=1, copy=False)  # a copy of the wide frame: seconds
+def isco_codes(
+    isco: pd.DataFrame, question: str, trainee_ids: pd.Series, waves: pd.Series | None = None
+) -> pd.Series:
+    """The newest ISCO-08 code of ``question`` for each trainee (in ``waves``, row by row; none:
+    any wave), aligned on ``trainee_ids``; missing when none was coded."""
+    mine = isco[isco["question_code"] == question]
+    if waves is None:
+        found = mine.drop_duplicates("trainee_id", keep="last").set_index("trainee_id")["code"]
+        values = found.reindex(trainee_ids.to_numpy()).to_numpy(dtype=object)
+    else:
+        found = mine.drop_duplicates(["trainee_id", "wave"], keep="last")
+        found = found.set_index(["trainee_id", "wave"])["code"]
+        keys = pd.MultiIndex.from_arrays([trainee_ids.to_numpy(), waves.astype(object)])
+        values = found.reindex(keys).to_numpy(dtype=object)
+    return pd.Series(values, index=trainee_ids.index, dtype=object)
