@@ -1,20 +1,17 @@
 """Shared readers for analytics: SQLAlchemy queries into pandas frames.
 
 ``read_frame`` streams any query into a DataFrame (pandas 2.2 cannot use SQLAlchemy 1.4);
-``trainees_frame`` lists a programme's trainees with cohort metadata; ``answers_long`` gives
-one row per trainee × wave × question (current answers only).
+``trainees_frame`` lists a programme's trainees with cohort metadata.
 """
 
 from __future__ import annotations
-
-from typing import Iterable
 
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.sql import Select
 
 from bot.storage.db import engine_for
-from bot.storage.models import Answer, Cohort, Programme, Trainee
+from bot.storage.models import Cohort, Programme, Trainee
 
 
 def read_frame(database_url: str, query: Select, chunksize: int = 200_000) -> pd.DataFrame:
@@ -61,23 +58,3 @@ def trainees_frame(
     if cohort:
         query = query.where(Cohort.code == cohort)
     return read_frame(database_url, query)
-
-
-def answers_long(
-    database_url: str, trainee_ids: Iterable[int] | None = None, chunksize: int = 200_000
-) -> pd.DataFrame:
-    """Current answers: trainee_id, wave, question_code, status, value_number, value_text,
-    answered_at."""
-    query = select(
-        Answer.trainee_id,
-        Answer.wave,
-        Answer.question_code,
-        Answer.status,
-        Answer.value_number,
-        Answer.value_text,
-        Answer.answered_at,
-    ).where(Answer.is_current.is_(True))
-    result = read_frame(database_url, query, chunksize)
-    if trainee_ids is not None:
-        result = result[result["trainee_id"].isin(set(trainee_ids))]
-    return result

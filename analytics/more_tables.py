@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.derive import UNKNOWN
+from analytics.occupation_match import CURRENT, DESIRED, isco_codes
 from analytics.stats import summarise
 
 if TYPE_CHECKING:
@@ -37,11 +38,11 @@ def distribution(
     """One share per choice of question ``code`` among those who answered it (all only)."""
     answers = frame[code]
     rows: list[dict] = []
-    for choice in b._choices(code):
+    for choice in b.choices(code):
         rows += b.rows(
             frame,
             wave,
-            f"{prefix}: {b._label(code, choice)}",
+            f"{prefix}: {b.label(code, choice)}",
             unit,
             "share",
             (answers == choice).where(answers.notna()),
@@ -72,7 +73,7 @@ def training_table(b: IndicatorBuilder) -> list[dict]:
         breakdowns=BY_COHORT,
     )
     for code in ("ex_practice_share", "ex_missing"):
-        rows += distribution(b, frame, "exit", code, b._label_question(code), "%")
+        rows += distribution(b, frame, "exit", code, b.label_question(code), "%")
     return rows
 
 
@@ -80,7 +81,7 @@ def work_table(b: IndicatorBuilder) -> list[dict]:
     """Follow-up: usual hours of the employed; main reason for not looking for work."""
     rows: list[dict] = []
     for wave in b.followup_waves:
-        frame = b._followup(wave)
+        frame = b.followup(wave)
         employed = frame["labour_status"] == "employed"
         rows += b.rows(
             frame,
@@ -107,7 +108,7 @@ def expectation_gap_table(b: IndicatorBuilder) -> list[dict]:
     """The same trainee's baseline expectation against the follow-up outcome, on one scale."""
     rows: list[dict] = []
     for wave in b.followup_waves:
-        frame = b._followup(wave)
+        frame = b.followup(wave)
         expected = frame["bl_expected_months_to_job"]
         months, event = frame["job_months"], frame["job_event"]
         found = event.eq(True) & expected.notna()
@@ -161,7 +162,26 @@ def expectation_gap_table(b: IndicatorBuilder) -> list[dict]:
                 eligible=mine,
                 breakdowns=BY_COHORT,
             )
+        rows += _occupation_rows(b, frame, wave)
     return rows
+
+
+def _occupation_rows(b: IndicatorBuilder, frame: pd.DataFrame, wave: str) -> list[dict]:
+    """The occupation wished at baseline against the one found (both coded to ISCO-08 with
+    the trainee or by an officer): same 4-digit unit group, among the employed with both."""
+    isco = b.ds.isco
+    wished = isco_codes(isco, DESIRED, frame["trainee_id"])
+    found = isco_codes(isco, CURRENT, frame["trainee_id"], frame["wave"])
+    both = wished.notna() & found.notna() & (frame["labour_status"] == "employed")
+    return b.rows(
+        frame,
+        wave,
+        "Working in the occupation wished at baseline (ISCO-08 unit group)",
+        "% of employed with both coded",
+        "share",
+        (wished == found).where(both).astype(object),
+        breakdowns=BY_COHORT,
+    )
 
 
 def panel_table(b: IndicatorBuilder) -> list[dict]:
@@ -173,12 +193,12 @@ def panel_table(b: IndicatorBuilder) -> list[dict]:
     rows: list[dict] = []
     due = b.ds.due
     for earlier, later in zip(b.followup_waves, b.followup_waves[1:], strict=False):
-        first = b._followup(earlier)  # columns only: copying the wide frames costs
+        first = b.followup(earlier)  # columns only: copying the wide frames costs
         ids = first["trainee_id"].to_numpy()
         before = first["labour_status"].to_numpy(dtype=object)
         keep = pd.notna(before) & due[later].reindex(ids).fillna(False).to_numpy(dtype=bool)
         ids, before = ids[keep], before[keep]
-        later_rows = b._followup(later)
+        later_rows = b.followup(later)
         second = pd.Series(
             later_rows["labour_status"].to_numpy(dtype=object),
             index=later_rows["trainee_id"].to_numpy(),
@@ -199,7 +219,7 @@ def panel_table(b: IndicatorBuilder) -> list[dict]:
             for row in result:
                 if row["breakdown"] == "status_before":
                     row["breakdown"] = f"status at {earlier}"
-            rows += b._label_rows(result, label, "%", wave)
+            rows += b.label_rows(result, label, "%", wave)
     return rows
 
 
@@ -233,14 +253,5 @@ def nonresponse_table(b: IndicatorBuilder) -> list[dict]:
         ones = pd.Series(1.0, index=frame.index)
         for label, values in items:
             result = summarise(frame, "share", values[mask].astype(object), ones, ("response",))
-            rows += b._label_rows(result, label, "% of trainees due", wave)
+            rows += b.label_rows(result, label, "% of trainees due", wave)
     return rows
-
-
-MORE_TABLES = {
-    "training": ("Training as received (exit)", training_table),
-    "work": ("Hours and reasons for not looking for work", work_table),
-    "expectation_gap": ("Expected and actual: months to a job, earnings", expectation_gap_table),
-    "panel": ("From one follow-up to the next (panel)", panel_table),
-    "nonresponse": ("Respondents and non-respondents compared", nonresponse_table),
-}

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 from sqlalchemy import select
 
 from bot.occupations.coding import programme_codes
-from bot.storage.db import session_scope
+from bot.storage.db import engine_for, session_scope
 from bot.storage.models import Answer, Cohort, Programme, Trainee
 
 CURRENT = "fu_occupation_isco"
 DESIRED = "bl_desired_occupation_isco"
+ISCO_COLUMNS = ("trainee_id", "wave", "question_code", "code")
 
 
 @dataclass(frozen=True)
@@ -87,3 +89,38 @@ def occupation_match(url: str) -> list[OccupationMatch]:
             )
         )
     return result
+
+
+def isco_answers(url: str, trainees) -> pd.DataFrame:
+    """trainee_id, wave, question_code, code: the ISCO-08 codes (desired at baseline, current
+    at follow-up) of ``trainees`` (a subquery of ids), oldest first."""
+    query = (
+        select(Answer.trainee_id, Answer.wave, Answer.question_code, Answer.value_text)
+        .where(
+            Answer.is_current.is_(True),
+            Answer.status == "answered",
+            Answer.question_code.in_([CURRENT, DESIRED]),
+            Answer.trainee_id.in_(trainees),
+        )
+        .order_by(Answer.id)
+    )
+    with engine_for(url).connect() as connection:
+        rows = connection.execute(query).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=list(ISCO_COLUMNS))
+
+
+def isco_codes(
+    isco: pd.DataFrame, question: str, trainee_ids: pd.Series, waves: pd.Series | None = None
+) -> pd.Series:
+    """The newest ISCO-08 code of ``question`` for each trainee (in ``waves``, row by row; none:
+    any wave), aligned on ``trainee_ids``; missing when none was coded."""
+    mine = isco[isco["question_code"] == question]
+    if waves is None:
+        found = mine.drop_duplicates("trainee_id", keep="last").set_index("trainee_id")["code"]
+        values = found.reindex(trainee_ids.to_numpy()).to_numpy(dtype=object)
+    else:
+        found = mine.drop_duplicates(["trainee_id", "wave"], keep="last")
+        found = found.set_index(["trainee_id", "wave"])["code"]
+        keys = pd.MultiIndex.from_arrays([trainee_ids.to_numpy(), waves.astype(object)])
+        values = found.reindex(keys).to_numpy(dtype=object)
+    return pd.Series(values, index=trainee_ids.index, dtype=object)

@@ -7,11 +7,11 @@ from datetime import date, datetime, timezone
 
 import pandas as pd
 
+from analytics.cpi import CpiTable
 from analytics.dataset import Progress, load_dataset
 from analytics.indicators import TABLE_TITLES, build_tables
 from analytics.module_questions import module_tables, module_titles
 from analytics.weights import DEFAULT_CELLS
-from bot.questionnaire.loader import default_questionnaire
 from bot.survey.windows import DEFAULT_GRACE_DAYS, DEFAULT_WINDOW_MONTHS
 
 
@@ -38,10 +38,12 @@ def build_report(
     weight_cells: tuple[str, ...] = DEFAULT_CELLS,
     grace_days: int = DEFAULT_GRACE_DAYS,
     window_months: int = DEFAULT_WINDOW_MONTHS,
+    cpi: CpiTable | None = None,
 ) -> Report:
     """Read the data and compute every table; ``UnknownProgrammeError`` for a bad code.
 
-    ``grace_days`` / ``window_months``: the fieldwork windows (:mod:`bot.survey.windows`).
+    ``grace_days`` / ``window_months``: the fieldwork windows (:mod:`bot.survey.windows`);
+    ``cpi``: the officer's price index (:mod:`analytics.cpi`), adds real earnings change.
     """
     dataset = load_dataset(
         database_url,
@@ -55,8 +57,8 @@ def build_report(
     )
     if progress:
         progress("computing indicators")
-    tables = build_tables(dataset, weight_cells)
-    tables.update(module_tables(dataset, default_questionnaire()))  # programme module (issue 17)
+    tables = build_tables(dataset, weight_cells, cpi)
+    tables.update(module_tables(dataset, dataset.questionnaire))  # programme module (issue 17)
     meta: dict[str, object] = {
         "programme": dataset.programme,
         "programme_name": dataset.programme_name,
@@ -71,10 +73,15 @@ def build_report(
         ),
         "outside_fieldwork_window": outside_sentence(dataset.outside_window),
         "weighting_cells": " × ".join(weight_cells) or "none (one cell)",
-        "questionnaire_version": default_questionnaire().version,
+        "questionnaire_version": dataset.questionnaire.version,
+        "price_index": (
+            f"earnings change also in baseline-month prices (CPI file {cpi.source})"
+            if cpi
+            else "none (amounts as given, not adjusted for inflation)"
+        ),
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
-    titles = {**TABLE_TITLES, **module_titles(default_questionnaire(), dataset.programme)}
+    titles = {**TABLE_TITLES, **module_titles(dataset.questionnaire, dataset.programme)}
     facts = {
         "grace_days": grace_days,
         "window_months": window_months,
@@ -82,6 +89,7 @@ def build_report(
         "outside": dataset.outside_window,
         "has_cohort": dataset.cohort is not None,
         "has_data": dataset.data_date is not None,
+        "cpi_source": cpi.source if cpi else None,
     }
     return Report(meta=meta, tables=tables, titles=titles, facts=facts)
 

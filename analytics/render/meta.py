@@ -51,6 +51,12 @@ def localised_meta(report: Report) -> dict[str, object]:
     meta["outside_fieldwork_window"] = outside_sentence(facts["outside"], language)
     cells = [t(f"report_term_{c}", language).lower() for c in facts["weight_cells"]]  # type: ignore[attr-defined]
     meta["weighting_cells"] = " × ".join(cells) or t("report_meta_one_cell", language)
+    source = facts.get("cpi_source")
+    meta["price_index"] = (
+        t("report_meta_cpi_used", language, source=source)
+        if source
+        else t("report_meta_cpi_none", language)
+    )
     return meta
 
 
@@ -66,6 +72,7 @@ META_LABELS = {
     "outside_fieldwork_window": "report_meta_outside",
     "weighting_cells": "report_meta_weighting_cells",
     "questionnaire_version": "report_meta_questionnaire",
+    "price_index": "report_meta_price_index",
     "generated_at": "report_meta_generated_at",
 }
 

@@ -24,7 +24,7 @@ from bot.questionnaire.waves import BASELINE, EXIT
 
 REPORT_LANGUAGES = ("en", "fr", "es")
 MISSING: set[str] = set()
-_CURRENCY = re.compile(r"\(([A-Z]{3})\)")
+_CURRENCY = re.compile(r"\(([A-Z]{3})([,)])")
 _WAVE = re.compile(r"\b(baseline|exit|followup_\d+)\b")
 _FOLLOWUP = re.compile(r"^followup_(\d+)$")
 
@@ -63,7 +63,7 @@ def _exact(text: str, language: str) -> str | None:
         return texts.get(language) or None
     currency = _CURRENCY.search(text)
     if currency:
-        pattern = _terms().get(_CURRENCY.sub("({currency})", text, count=1))
+        pattern = _terms().get(_CURRENCY.sub(r"({currency}\2", text, count=1))
         if pattern:
             return pattern[language].replace("{currency}", currency.group(1))
     wave = _WAVE.search(text)

@@ -6,12 +6,15 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import click
 from tqdm import tqdm
 
 from bot.cli.common import CliContext, pass_cli
+
+if TYPE_CHECKING:
+    from analytics.cpi import CpiTable
 
 LARGE = 5_000  # trainees above which progress is shown
 
@@ -74,6 +77,14 @@ LARGE = 5_000  # trainees above which progress is shown
     is_flag=True,
     help="Keep --lang as the programme's language setting (the default of later reports).",
 )
+@click.option(
+    "--cpi",
+    "cpi_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Consumer price index CSV (columns year, month, index[, currency]): earnings "
+    "change is also given in baseline-month prices.",
+)
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 @pass_cli
 def report(
@@ -88,6 +99,7 @@ def report(
     window_months: int | None,
     language: str | None,
     remember_lang: bool,
+    cpi_file: Path | None,
     quiet: bool,
 ) -> None:
     """Outcome report of a programme: response, labour market, expectations, satisfaction."""
@@ -101,6 +113,7 @@ def report(
         cells = parse_cells(weight_cells)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--weight-cells") from None
+    cpi = _price_index(cpi_file)
 
     started = time.perf_counter()
     bar, progress = _progress_bar(quiet)
@@ -119,6 +132,7 @@ def report(
             window_months=ctx.settings.fieldwork_window_months
             if window_months is None
             else window_months,
+            cpi=cpi,
         )
         progress("rendering")
         bar.update(1)
@@ -165,6 +179,16 @@ def _language(ctx: CliContext, programme: str, language: str | None, remember: b
     if remember and language:
         set_programme_language(ctx.settings.database_url, programme, language)
     return language or programme_language(ctx.settings.database_url, programme)
+
+
+def _price_index(path: Path | None) -> CpiTable | None:
+    """The officer's CPI table of ``--cpi`` (None without one); a bad file is a usage error."""
+    from analytics.cpi import CpiError, read_cpi
+
+    try:
+        return read_cpi(path) if path else None
+    except CpiError as error:
+        raise click.BadParameter(str(error), param_hint="--cpi") from None
 
 
 @click.command("demo-data")

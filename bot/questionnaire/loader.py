@@ -187,7 +187,9 @@ def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
     """Load and check a questionnaire file (the project's own by default)."""
     file = Path(path) if path else DEFAULT_PATH
     try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+        # libyaml's safe loader when built in: the same documents, ~10× faster to parse
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        raw = yaml.load(file.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
     except (OSError, yaml.YAMLError) as error:
         raise QuestionnaireError(f"{file}: cannot read the questionnaire: {error}") from error
     try:

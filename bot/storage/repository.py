@@ -43,6 +43,7 @@ class TraineeInfo:
     cohort_end: date | None
     country: str | None = None  # of the cohort, else of the programme (ISO 3166 alpha-2)
     programme: str | None = None  # programme code: its module's questions are asked too
+    cohort_start: date | None = None
 
 
 class TracerStore(AnswerStore):
@@ -77,6 +78,7 @@ class TracerStore(AnswerStore):
         )
         cohort = trainee.cohort
         cohort_end = cohort.end_date if cohort is not None else None
+        cohort_start = cohort.start_date if cohort is not None else None
         country = (cohort.country or cohort.programme.country) if cohort is not None else None
         return TraineeInfo(
             id=trainee.id,
@@ -88,6 +90,7 @@ class TracerStore(AnswerStore):
             cohort_end=cohort_end,
             country=country,
             programme=cohort.programme.code if cohort is not None else None,
+            cohort_start=cohort_start,
         )
 
     def _chat_contact(self, address: str, channel: str | None) -> Any:
@@ -129,6 +132,7 @@ class TracerStore(AnswerStore):
                     Cohort.end_date,
                     func.coalesce(Cohort.country, Programme.country),
                     Programme.code,
+                    Cohort.start_date,
                 )
                 .join(Contact, Contact.trainee_id == Trainee.id)
                 .outerjoin(Cohort, Cohort.id == Trainee.cohort_id)
@@ -138,9 +142,18 @@ class TracerStore(AnswerStore):
             ).first()
         if row is None:
             return None
-        trainee_id, pseudo_id, status, language, cohort_id, consented, cohort_end, country, code = (
-            row
-        )
+        (
+            trainee_id,
+            pseudo_id,
+            status,
+            language,
+            cohort_id,
+            consented,
+            cohort_end,
+            country,
+            code,
+            cohort_start,
+        ) = row
         return TraineeInfo(
             id=trainee_id,
             pseudo_id=pseudo_id,
@@ -151,6 +164,7 @@ class TracerStore(AnswerStore):
             cohort_end=cohort_end,
             country=country,
             programme=code,
+            cohort_start=cohort_start,
         )
 
     def trainee_by_id(self, trainee_id: int) -> TraineeInfo:

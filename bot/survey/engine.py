@@ -15,6 +15,7 @@ from bot.questionnaire.waves import (  # noqa: F401  (add_months, due_waves: re-
     BASELINE,
     add_months,
     due_waves,
+    fieldwork_window,
     wave_dates,
     wave_kind,
 )
@@ -37,17 +38,32 @@ def next_contact(
     return min(upcoming) if upcoming else None
 
 
+def baseline_closes(
+    cohort_start: date | None, cohort_end: date | None, grace_days: int
+) -> date | None:
+    """Last day a "before the training" baseline can be asked: the cohort's start date (else
+    its end date) + ``grace_days``; ``None`` when the cohort has neither date (no limit)."""
+    return fieldwork_window(BASELINE, cohort_start, cohort_end, grace_days).last_day
+
+
 def open_wave(
     progress: Mapping[str, tuple[datetime, datetime | None]],
     cohort_end: date | None,
     today: date,
     followup_months: tuple[int, ...],
+    baseline_last_day: date | None = None,
 ) -> str | None:
-    """The wave to ask now: a started unfinished one, else baseline, else the latest due one."""
+    """The wave to ask now: a started unfinished one, else baseline, else the latest due one.
+
+    A late joiner (``today`` after ``baseline_last_day``, see :func:`baseline_closes`) is not
+    asked the "before the training" baseline: the answers would describe the trainee during
+    or after the training. The wave goes to the exit or the due follow-up instead.
+    """
     unfinished = [(started, wave) for wave, (started, done) in progress.items() if done is None]
     if unfinished:
         return max(unfinished)[1]
-    if BASELINE not in progress:
+    baseline_open = baseline_last_day is None or today <= baseline_last_day
+    if BASELINE not in progress and baseline_open:
         return BASELINE
     pending = [w for w in due_waves(cohort_end, today, followup_months) if w not in progress]
     return pending[-1] if pending else None

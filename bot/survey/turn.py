@@ -392,4 +392,7 @@ class SurveyTurn:
             trainee.cohort_end,
             self.today,
             self.settings.followup_months,
+            engine.baseline_closes(
+                trainee.cohort_start, trainee.cohort_end, self.settings.baseline_grace_days
+            ),
         )

@@ -262,6 +262,22 @@ EXIT_SATISFACTION = {
 EXIT_DROPOUT = {18: "financial", 29: "financial", 30: "found_job"}
 
 
+# ISCO-08 unit groups (desired at baseline, current at 6 months): employed with both 1, 2, 3,
+# 4, 13, 21, 22 (same: 1, 3, 4, 13, 22); 9 is unemployed at 6 months; 33 has no desired code
+ISCO = {
+    1: ("7411", "7411"),
+    2: ("7411", "7412"),
+    3: ("7411", "7411"),
+    4: ("5141", "5141"),
+    9: ("7411", "7411"),
+    13: ("7411", "7411"),
+    21: ("7411", "7231"),
+    22: ("7412", "7412"),
+    33: (None, "7411"),
+}
+# An officer's consumer price index (CSV): baseline answers 2024-03 (index 100), 6-month
+# answers 2025-08 (no row: July's 125 carries forward)
+CPI_CSV = "year,month,index\n2024,1,98\n2024,3,100\n2025,7,125\n"
 LATE_BASELINE_DAY = datetime(2025, 6, 1)  # trainee 16, after the training ended
 LATE_FOLLOWUP_6_DAY = datetime(2026, 3, 15)  # trainee 15, month 14 of a 6-month wave
 LATE_BASELINE = {
@@ -361,6 +377,11 @@ def build_acceptance_database(database_url: str) -> None:
                 if answers["fu_worked_last_week"] == "yes":
                     answers["fu_hours_week"] = HOURS.get(trainee_id, 40)
                 rows += [_row(trainee_id, wave, c, v) for c, v in answers.items()]
+        for trainee_id, (wished, found) in ISCO.items():
+            if wished:
+                rows.append(_row(trainee_id, "baseline", "bl_desired_occupation_isco", wished))
+            if found:
+                rows.append(_row(trainee_id, "followup_6", "fu_occupation_isco", found))
         rows += [_row(16, "baseline", c, v, LATE_BASELINE_DAY) for c, v in LATE_BASELINE.items()]
         rows += [
             _row(15, "followup_6", c, v, LATE_FOLLOWUP_6_DAY) for c, v in LATE_FOLLOWUP_6.items()

@@ -22,8 +22,9 @@ def make_engine(tmp_path: Path, today: date) -> SurveyTurn:
     """A ``SurveyTurn`` over a fresh database seeded with the demo programme."""
     url = f"sqlite:///{tmp_path / 't.db'}"
     upgrade_database(url)
-    # the calendar these engine tests are written for: in training until 2026-12-18
-    seed_demo_programme(url, dates=(date(2026, 1, 12), date(2026, 12, 18)))
+    # the calendar these engine tests are written for: in training 2026-09-25 → 2026-12-18,
+    # the baseline open until 2026-10-25 (start + 30 days of grace)
+    seed_demo_programme(url, dates=(date(2026, 9, 25), date(2026, 12, 18)))
     settings = load_settings(
         {
             "TRACER_ENV_FILE": str(tmp_path / "none.env"),

@@ -12,9 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analytics.cpi import read_cpi
 from analytics.render import write_report
 from analytics.report import build_report
-from tests.unit.acceptance_fixture import AS_OF, build_acceptance_database
+from tests.unit.acceptance_fixture import AS_OF, CPI_CSV, build_acceptance_database
 from tests.unit.disclosure_attack import recover_hidden_cells
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,6 +152,16 @@ HAND: dict[str, list[tuple]] = {
     "Earns more than before training (<currency>)": [
         ("Earns more than before training (XOF)", FU6, "value", 100 * 4 / 7)
     ],
+    # in baseline-month prices (CPI 100 in 2024-03, 125 carried from 2025-07 to 2025-08):
+    # follow-up × 100 / 125 − baseline: 3 (144 − 100 = 44), 4 (200 − 300 = −100), 14 (0 − 100),
+    # 22 (240 − 250 = −10), 29 (120 − 150 = −30), 35 (400 − 400 = 0), 36 (240 − 200 = 40)
+    "Median real change vs baseline earnings (<currency>)": [
+        ("Median real change vs baseline earnings (XOF, baseline prices)", FU6, "value", -10.0),
+        ("Median real change vs baseline earnings (XOF, baseline prices)", FU6, "n", 7),
+    ],
+    "Earns more than before training in real terms (<currency>)": [
+        ("Earns more than before training in real terms (XOF)", FU6, "value", 100 * 2 / 7)
+    ],
     # studying now: 5, 11, 21, 25
     "In education or training": [("In education or training", FU6, "value", 100 * 4 / 29)],
     # exit ratings of 28 respondents sum to 50 + 3 + 1 + 21 + 2 + 1 + 16 = 94; 4-5: 14
@@ -238,6 +249,11 @@ HAND: dict[str, list[tuple]] = {
             "employed",
         ),
     ],
+    # employed at 6 months with both codes: 1 2 3 4 13 21 22; same unit group 1 3 4 13 22
+    "Working in the occupation wished at baseline (ISCO-08 unit group)": [
+        ("Working in the occupation wished at baseline", FU6, "value", 100 * 5 / 7),
+        ("Working in the occupation wished at baseline", FU6, "n", 7),
+    ],
     # due at 6 months: 29 respondents, 11 not (15 16 18 19 20 27 28 31 32 38 40)
     "Women (cohort file)": [
         ("Women (cohort file)", FU6, "value", 100 * 18 / 29, "response", "respondents"),
@@ -285,7 +301,9 @@ def csv_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("acceptance")
     url = f"sqlite:///{folder / 'acc.db'}"
     build_acceptance_database(url)
-    write_report(build_report(url, "acc", as_of=AS_OF), "csv", folder / "csv")
+    (folder / "cpi.csv").write_text(CPI_CSV, encoding="utf-8")
+    report = build_report(url, "acc", as_of=AS_OF, cpi=read_cpi(folder / "cpi.csv"))
+    write_report(report, "csv", folder / "csv")
     return folder / "csv"
 
 
@@ -425,3 +443,35 @@ def test_weighted_figure_reports_effective_n(csv_dir: Path):
 def test_no_hidden_cell_of_the_fixture_can_be_recovered(csv_dir: Path):
     tables = {p.stem: read(csv_dir, p.stem) for p in csv_dir.glob("*.csv") if p.stem != "about"}
     assert recover_hidden_cells(tables) == []
+
+
+def test_a_later_wave_does_not_read_an_earlier_waves_job_answers(tmp_path: Path):
+    # 21 was an employee with social security at 6 months and is unemployed at 12: at 12 he
+    # has no contract, no social security and no formality (the 6-month answers stay at 6)
+    from analytics.dataset import load_dataset
+    from analytics.derive import followup_frame
+
+    url = f"sqlite:///{tmp_path / 'acc.db'}"
+    build_acceptance_database(url)
+    dataset = load_dataset(url, "acc", as_of=AS_OF)
+    rows = followup_frame(dataset.people, dataset.responses).set_index(["trainee_id", "wave"])
+    at_6, at_12 = rows.loc[(21, FU6)], rows.loc[(21, "followup_12")]
+    assert (at_6["labour_status"], at_6["formality"]) == ("employed", "formal")
+    assert at_12["labour_status"] == "unemployed"
+    for column in ("fu_social_security", "fu_contract", "formality", "fu_earnings"):
+        assert pd.isna(at_12[column]), column
+
+
+def test_the_cpi_file_is_checked_politely(tmp_path: Path):
+    from analytics.cpi import CpiError
+
+    bad = tmp_path / "bad.csv"
+    for text, message in (
+        ("year,month,index\n2024,13,100\n", "line 2: month 1-12"),
+        ("year,month,index\n2024,3,abc\n", "line 2: year, month and index must be numbers"),
+        ("year,month,index\n2024,3,100\n2024,3,101\n", "line 3: the month 3/2024 is given twice"),
+        ("year,month,index\n", "no rows"),
+    ):
+        bad.write_text(text, encoding="utf-8")
+        with pytest.raises(CpiError, match=message):
+            read_cpi(bad)

@@ -118,3 +118,21 @@ def test_a_later_follow_up_is_not_steered_by_an_earlier_one():
     for answers in all_answers.values():
         old_way.update(engine.answered_values(answers))
     assert q.question("fu_contract").applies(old_way)  # what the mixed context used to ask
+
+
+def test_a_late_joiner_is_not_asked_the_before_training_baseline():
+    start, end = date(2026, 1, 12), date(2026, 6, 30)
+    closes = engine.baseline_closes(start, end, 30)
+    assert closes == date(2026, 2, 11)
+    assert engine.open_wave({}, end, date(2026, 2, 11), (6, 12), closes) == "baseline"
+    # joined in training, after the grace: nothing to ask until the exit
+    assert engine.open_wave({}, end, date(2026, 2, 12), (6, 12), closes) is None
+    # joined after the training: the exit, or the latest due follow-up
+    assert engine.open_wave({}, end, date(2026, 7, 1), (6, 12), closes) == "exit"
+    assert engine.open_wave({}, end, date(2027, 7, 1), (6, 12), closes) == "followup_12"
+    # a baseline started in time is resumed even after its window
+    started = {"baseline": (NOW, None)}
+    assert engine.open_wave(started, end, date(2026, 7, 1), (6, 12), closes) == "baseline"
+    # no start date: the end date + grace; no dates at all: no limit
+    assert engine.baseline_closes(None, end, 30) == date(2026, 7, 30)
+    assert engine.baseline_closes(None, None, 30) is None

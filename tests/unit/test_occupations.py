@@ -163,7 +163,8 @@ def test_an_unconfirmed_title_waits_in_the_queue_until_an_officer_codes_it(tmp_p
 def test_working_in_the_occupation_trained_for_is_computed_per_programme(tmp_path):
     (tmp_path / "cli").mkdir()
     engine = survey_chat.make_engine(tmp_path, date(2027, 7, 1))
-    Chat(engine, "en", until="fu_job_relevance")  # desired and current occupation both 7411
+    # joined in time for the baseline; desired and current occupation both 7411
+    Chat(engine, "en", until="fu_job_relevance", joined=date(2026, 10, 1))
     env = _cli_env(tmp_path, engine)
     assert run_cli(env, "occupations", "programme", "demo", "9999").exit_code != 0
     assert run_cli(env, "occupations", "programme", "demo", "7411", "7412").exit_code == 0

@@ -6,6 +6,7 @@ import csv
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -116,9 +117,20 @@ def test_demo_data_refuses_an_existing_programme(demo_db: str):
     assert "already exists" in result.output
 
 
-def test_demo_data_is_seeded_and_follows_skip_logic(tmp_path: Path):
-    from analytics.frames import answers_long
+def answers_long(url: str) -> pd.DataFrame:
+    """Every current answer, one row each (the test's own plain query)."""
+    from sqlalchemy import select
 
+    from analytics.frames import read_frame
+    from bot.storage.models import Answer
+
+    query = select(
+        Answer.trainee_id, Answer.wave, Answer.question_code, Answer.status, Answer.value_text
+    ).where(Answer.is_current.is_(True))
+    return read_frame(url, query)
+
+
+def test_demo_data_is_seeded_and_follows_skip_logic(tmp_path: Path):
     counts = []
     for name in ("a", "b"):
         url = f"sqlite:///{tmp_path / name}.db"
@@ -201,3 +213,22 @@ def test_fieldwork_window_options_leave_late_answers_out(demo_db: str, tmp_path:
         str(tmp_path / "x.html"),
     )
     assert result.exit_code == 2
+
+
+def test_report_with_a_cpi_file_adds_real_earnings_and_refuses_a_bad_one(
+    demo_db: str, tmp_path: Path
+):
+    cpi = tmp_path / "cpi.csv"
+    cpi.write_text("year,month,index\n2000,1,50\n2020,1,100\n", encoding="utf-8")
+    out = tmp_path / "csv"
+    args = ("report", "--programme", "solar", "--format", "csv", "--out", str(out))
+    result = run(demo_db, *args, "--cpi", str(cpi))
+    assert result.exit_code == 0, result.output
+    text = (out / "earnings.csv").read_text(encoding="utf-8")
+    assert "Median real change vs baseline earnings" in text
+    about = (out / "about.csv").read_text(encoding="utf-8")
+    assert "CPI file cpi.csv" in about
+    cpi.write_text("year,month,index\n2020,1,-3\n", encoding="utf-8")
+    refused = run(demo_db, *args, "--cpi", str(cpi))
+    assert refused.exit_code == 2
+    assert "line 2: month 1-12, year 1900-2200 and an index above 0" in refused.output

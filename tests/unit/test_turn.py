@@ -61,3 +61,27 @@ def test_an_answer_that_is_also_a_control_word_is_an_answer_when_it_parses(engin
     chat.send("no", "deny")
     trainee = engine.store.find_trainee(chat.sender)
     assert engine.store.current_answers(trainee.id)["baseline"]["bl_work_experience"].value == "no"
+
+
+def test_a_trainee_who_joins_after_the_baseline_closed_goes_to_the_exit(tmp_path):
+    # the demo cohort runs 2026-09-25 → 2026-12-18: its baseline closed on 2026-10-25
+    late = make_engine(tmp_path, date(2027, 1, 10))
+    chat = Chat(late)
+    chat.send("hello", "greet", active=False)
+    chat.send("yes", "affirm")
+    chat.send("English", "change_language")
+    result = chat.send("demo")
+    assert result.step == "q:ex_completed"
+    trainee = late.store.find_trainee(chat.sender)
+    assert "baseline" not in late.store.wave_progress(trainee.id)
+
+
+def test_a_trainee_who_joins_during_training_after_the_grace_is_told_when_we_write(tmp_path):
+    late = make_engine(tmp_path, date(2026, 11, 15))
+    chat = Chat(late)
+    chat.send("hello", "greet", active=False)
+    chat.send("yes", "affirm")
+    chat.send("English", "change_language")
+    result = chat.send("demo")
+    assert result.step is None or not result.step.startswith("q:")
+    assert result.outcome == "nothing_due"

@@ -22,19 +22,36 @@ def engine(tmp_path) -> SurveyTurn:
 class Chat(survey_chat.Chat):
     """A trainee in ``language`` who has answered everything before question ``until``."""
 
-    def __init__(self, engine: SurveyTurn, language: str, until: str = "ex_satisfaction") -> None:
+    def __init__(
+        self,
+        engine: SurveyTurn,
+        language: str,
+        until: str = "ex_satisfaction",
+        joined: date | None = None,
+    ) -> None:
         super().__init__(engine, f"chat-{language}")
         self.wave = "exit" if until.startswith("ex_") else "followup_6"
-        self.start(language, until)
+        self.start(language, until, joined)
 
-    def start(self, language: str, until: str) -> None:
-        """Consent, language, programme, the baseline, then the next wave up to ``until``."""
+    def start(self, language: str, until: str, joined: date | None = None) -> None:
+        """Consent, language, programme (on day ``joined`` if given, then back to the engine's
+        day), the baseline if still open, then the next wave up to ``until`` (who joins after
+        the training started + grace is not asked the baseline)."""
+        today, self.engine._today = self.engine._today, joined or self.engine._today
         self.send("hello", "greet", active=False)
         self.send(YES[language], "affirm")
         self.send(LANGUAGE_REPLY[language], "change_language")
         self.send("demo")
-        kind = self.wave.split("_")[0]
-        for code, turn in wave_script("baseline", language) + wave_script(kind, language):
+        script = wave_script(self.wave.split("_")[0], language)
+        if (self.step or "").startswith("q:bl_"):  # joined in time for the baseline
+            baseline = wave_script("baseline", language)
+            script = baseline + script if joined is None else script
+            for _code, turn in baseline if joined else []:
+                self.send(turn.text, turn.intent)
+        if joined:
+            self.engine._today = today
+            self.send("hello", "greet", active=False)
+        for code, turn in script:
             if code == until:
                 break
             assert self.step == f"q:{code}" or code.endswith("_isco")

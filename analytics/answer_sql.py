@@ -1,0 +1,243 @@
+"""The SQL of the answer reader (same statements on SQLite and PostgreSQL): packed answers per
+trainee range, money answers grouped by currency and period, answers read as text, and the
+day each response started. Results are plain driver tuples or numpy arrays.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import BigInteger, Date, Text, and_, case, cast, func, literal_column, select
+
+from analytics.packed import Layout
+from bot.storage.db import engine_for
+from bot.storage.models import Answer, Cohort, Trainee
+
+READ_PARTS = 2  # parallel reads of the answer table (one per core)
+RANGE_TRAINEES = 50_000  # trainee ids per read: ~30 MB of text, far below the 1 GB limit
+
+
+def programme_trainees(programme_id: int, cohort: str | None, *, deleted: bool = False):
+    """Subquery: ids of the programme's trainees (of ``cohort``; with the deleted ones or not)."""
+    query = (
+        select(Trainee.id)
+        .join(Cohort, Cohort.id == Trainee.cohort_id)
+        .where(Cohort.programme_id == programme_id)
+    )
+    if not deleted:
+        query = query.where(Trainee.status != "deleted")
+    if cohort is not None:
+        query = query.where(Cohort.code == cohort)
+    return query
+
+
+def fetch(database_url: str, query) -> list[tuple]:
+    """Rows of ``query`` as plain driver tuples (SQLAlchemy ``Row`` objects cost too much)."""
+    engine = engine_for(database_url)
+    compiled = query.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True})
+    if engine.dialect.positional:
+        params: object = tuple(compiled.params[name] for name in compiled.positiontup)
+    else:
+        params = compiled.params
+    with engine.connect() as connection:
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(str(compiled), params)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+
+def concatenated(dialect: str, expression):
+    """SQL aggregate: the non-null values of ``expression`` joined by commas."""
+    if dialect == "sqlite":  # the default separator: a bound one costs an allocation per row
+        return func.group_concat(expression)
+    return func.string_agg(cast(expression, Text), literal_column("','"))
+
+
+def number_text(dialect: str):
+    """SQL: ``value_number`` of an answered row as text that reads back exactly, else NULL.
+
+    SQLite: whole numbers go as integers (printf allocates memory per row, under a lock that
+    all connections share), others with 17 significant digits.
+    """
+    value = Answer.value_number
+    if dialect == "sqlite":
+        whole = cast(value, BigInteger)
+        text = case(
+            (and_(value == whole, func.abs(value) < 1e15), whole),
+            else_=func.printf("%!.17g", value),
+        )
+    else:
+        text = cast(value, Text)  # PostgreSQL ≥ 12: the shortest exact form
+    return case((and_(Answer.status == "answered", value.isnot(None)), text))
+
+
+def integers(text: str | None) -> np.ndarray:
+    return np.fromstring(text or "", dtype=np.int64, sep=",")
+
+
+def waves_present(database_url: str, trainees) -> tuple[str, ...]:
+    query = (
+        select(Answer.wave)
+        .where(Answer.is_current.is_(True), Answer.trainee_id.in_(trainees))
+        .distinct()
+    )
+    return tuple(sorted(str(row[0]) for row in fetch(database_url, query)))
+
+
+def read_packed(
+    database_url: str,
+    layout: Layout,
+    trainees,
+    pool: Executor,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Packed current answers to the layout's questions, and the numbers of those answered
+    with a ``value_number`` (both aggregates see the rows in the same order).
+
+    The trainees are split into ranges of ids (at least :data:`READ_PARTS`, at most
+    :data:`RANGE_TRAINEES` ids each) read in parallel: the database does the work (the driver
+    releases the GIL), one core per range.
+    """
+    dialect = engine_for(database_url).dialect.name
+    columns = (
+        concatenated(dialect, layout.packed()),
+        concatenated(dialect, number_text(dialect)),
+    )
+    bounds = select(func.min(Trainee.id), func.max(Trainee.id)).where(Trainee.id.in_(trainees))
+    low, high = fetch(database_url, bounds)[0]
+    if low is None:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    ranges = max(READ_PARTS, -(-(high - low + 1) // RANGE_TRAINEES))
+    step = (high - low) // ranges + 1
+    parts = []
+    for i in range(ranges):
+        start, stop = low + i * step, low + (i + 1) * step
+        query = select(*columns).where(
+            Answer.is_current.is_(True),
+            Answer.question_code.in_([q.code for q in layout.questions]),
+            Answer.trainee_id >= start,
+            Answer.trainee_id < stop,
+            Answer.trainee_id.in_(trainees.where(Trainee.id >= start, Trainee.id < stop)),
+        )
+        parts.append(pool.submit(fetch, database_url, query))
+    packed, numbers = [], []
+    for part in parts:
+        packed_text, numbers_text = part.result()[0]
+        packed.append(integers(packed_text))
+        numbers.append(np.fromstring(numbers_text or "", dtype=np.float64, sep=","))
+    return np.concatenate(packed), np.concatenate(numbers)
+
+
+def read_currencies(
+    database_url: str,
+    layout: Layout,
+    trainees,
+) -> list[tuple[str | None, str | None, np.ndarray]]:
+    """(currency, pay period, packed answers) of the answered money questions, one item per
+    currency and period typed (issue 25)."""
+    dialect = engine_for(database_url).dialect.name
+    money = [q.code for q in layout.questions if q.type == "money"]
+    query = (
+        select(Answer.value_text, Answer.value_period, concatenated(dialect, layout.packed()))
+        .where(
+            Answer.is_current.is_(True),
+            Answer.status == "answered",
+            Answer.question_code.in_(money),
+            Answer.trainee_id.in_(trainees),
+        )
+        .group_by(Answer.value_text, Answer.value_period)
+    )
+    return [(text, period, integers(packed)) for text, period, packed in fetch(database_url, query)]
+
+
+def text_answers(
+    database_url: str,
+    codes: list[str],
+    trainees,
+) -> list[tuple]:
+    """(trainee_id, wave, question_code, value_number, value_text, value_period) of the
+    answered current
+    answers to ``codes``, oldest first (for duplicates, the last one wins)."""
+    query = (
+        select(
+            Answer.trainee_id,
+            Answer.wave,
+            Answer.question_code,
+            Answer.value_number,
+            Answer.value_text,
+            Answer.value_period,
+        )
+        .where(
+            Answer.is_current.is_(True),
+            Answer.status == "answered",
+            Answer.question_code.in_(codes),
+            Answer.trainee_id.in_(trainees),
+        )
+        .order_by(Answer.id)
+    )
+    return fetch(database_url, query)
+
+
+DAY_BITS = 20  # days since 1970-01-01 of a response's first answer, packed under the trainee
+
+
+def epoch_day(dialect: str, expression):
+    """SQL: whole days from 1970-01-01 to the timestamp ``expression`` (UTC, as stored)."""
+    if dialect == "sqlite":
+        return cast(func.julianday(expression) - 2440587.5, BigInteger)
+    return cast(expression, Date) - literal_column("DATE '1970-01-01'")
+
+
+def response_days(database_url: str, trainees) -> pd.DataFrame:
+    """trainee_id, wave, ``day`` of the first current answer and ``answers`` (how many), one
+    row per trainee × wave started: what the fieldwork windows judge.
+
+    The database groups the answers per trainee × wave and returns, per wave, one text of
+    packed integers (trainee_id, day) and one of counts: a few rows instead of one tuple per
+    response (see the module docstring).
+    """
+    dialect = engine_for(database_url).dialect.name
+    first = (
+        select(
+            Answer.trainee_id.label("trainee_id"),
+            Answer.wave.label("wave"),
+            func.min(Answer.answered_at).label("first"),
+            func.count().label("answers"),
+        )
+        .where(Answer.is_current.is_(True), Answer.trainee_id.in_(trainees))
+        .group_by(Answer.trainee_id, Answer.wave)
+        .subquery()
+    )
+    day = func.coalesce(epoch_day(dialect, first.c.first), (1 << DAY_BITS) - 1)
+    packed = cast(first.c.trainee_id, BigInteger) * (1 << DAY_BITS) + day
+    query = select(
+        first.c.wave, concatenated(dialect, packed), concatenated(dialect, first.c.answers)
+    ).group_by(first.c.wave)
+    parts = []
+    for wave, packed_text, counts_text in fetch(database_url, query):
+        values = integers(packed_text)
+        days = (values & ((1 << DAY_BITS) - 1)).astype("datetime64[D]")
+        days[values & ((1 << DAY_BITS) - 1) == (1 << DAY_BITS) - 1] = np.datetime64("NaT")
+        parts.append(
+            pd.DataFrame(
+                {
+                    "trainee_id": values >> DAY_BITS,
+                    "wave": str(wave),
+                    "answers": integers(counts_text),
+                    "day": days,
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame(
+            {
+                "trainee_id": pd.Series(dtype=np.int64),
+                "wave": pd.Series(dtype=object),
+                "answers": pd.Series(dtype=np.int64),
+                "day": pd.Series(dtype="datetime64[s]"),
+            }
+        )
+    return pd.concat(parts, ignore_index=True)

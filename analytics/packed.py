@@ -1,0 +1,177 @@
+"""The packed codec: one answer row as one integer (SQL packs, numpy unpacks and scatters).
+
+From the high bits down: ``trainee_id``, ``wave``, ``question``, ``choice`` and two flags (see
+:class:`Layout`). Millions of answers then cross the driver as one text of integers instead of
+millions of tuples, and numpy turns them into columns without a Python object per answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import BigInteger, case, cast, literal
+
+from bot.questionnaire.model import NUMERIC_TYPES, Question
+from bot.storage.models import Answer
+
+CODED_TYPES = {"choice", "yes_no"}
+
+
+def choices_of(question: Question) -> tuple[str, ...]:
+    """The codes a coded question's answers are expected to take."""
+    if question.type not in CODED_TYPES:
+        return ()
+    if question.type == "yes_no" and not question.choices:
+        return ("yes", "no")
+    return question.choice_codes
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How SQL packs one answer row into one integer, and how numpy unpacks it.
+
+    From the high bits down: ``trainee_id``, ``wave`` (index in the sorted wave ids; the last
+    value: a wave that appeared meanwhile), ``question`` (index in :attr:`questions`),
+    ``choice`` (index of the answer's code among the question's choices; all ones: not a known
+    code, the text is read separately) and two flags: answered, has a ``value_number``.
+    Millions of answers then cross the driver as one text of integers instead of millions of
+    tuples of strings, and numpy unpacks them with shifts and masks.
+    """
+
+    waves: tuple[str, ...]
+    questions: tuple[Question, ...]
+
+    @property
+    def choice_bits(self) -> int:
+        """Bits of the choice field: room for every choice code plus the "unknown" value."""
+        return max([len(choices_of(q)) for q in self.questions] + [1]).bit_length()
+
+    @property
+    def unknown_choice(self) -> int:
+        """The choice value of an answer whose text is not one of the question's codes."""
+        return (1 << self.choice_bits) - 1
+
+    @property
+    def question_bits(self) -> int:
+        """Bits of the question field."""
+        return max(len(self.questions) - 1, 1).bit_length()
+
+    @property
+    def wave_bits(self) -> int:
+        """Bits of the wave field (room for one more wave than listed)."""
+        return len(self.waves).bit_length()
+
+    def packed(self):
+        """The SQL expression of one answer row's packed integer."""
+        per_question = {}
+        for index, question in enumerate(self.questions):
+            base = index << self.choice_bits
+            choices = choices_of(question)
+            per_question[question.code] = (
+                case(
+                    {code: base + i for i, code in enumerate(choices)},
+                    value=Answer.value_text,
+                    else_=base + self.unknown_choice,
+                )
+                if choices
+                else literal(base + self.unknown_choice)
+            )
+        wave = case(
+            {wave: index for index, wave in enumerate(self.waves)},
+            value=Answer.wave,
+            else_=len(self.waves),
+        )
+        question = case(per_question, value=Answer.question_code, else_=0)
+        flags = case((Answer.status == "answered", 2), else_=0) + case(
+            (Answer.value_number.isnot(None), 1), else_=0
+        )
+        row = cast(Answer.trainee_id, BigInteger) * (1 << self.wave_bits) + wave
+        return (row * (1 << (self.question_bits + self.choice_bits)) + question) * 4 + flags
+
+    def unpack(self, packed: np.ndarray) -> dict[str, np.ndarray]:
+        """Packed integers → key (trainee_id and wave: sorts like them), wave, question,
+        choice, answered, has_number."""
+        key = packed >> (2 + self.choice_bits + self.question_bits)
+        return {
+            "key": key,
+            "wave": key & ((1 << self.wave_bits) - 1),
+            "question": (packed >> (2 + self.choice_bits)) & ((1 << self.question_bits) - 1),
+            "choice": (packed >> 2) & self.unknown_choice,
+            "answered": (packed & 2) > 0,
+            "has_number": (packed & 1) > 0,
+        }
+
+    def wave_of(self, packed: np.ndarray) -> np.ndarray:
+        """The wave field of packed integers."""
+        shift = 2 + self.choice_bits + self.question_bits
+        return (packed >> shift) & ((1 << self.wave_bits) - 1)
+
+    def trainee_and_wave(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Unpacked keys → trainee ids and wave ids."""
+        waves = np.array(self.waves, dtype=object)
+        return keys >> self.wave_bits, waves[keys & ((1 << self.wave_bits) - 1)]
+
+
+def rows_of(keys: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions of ``key`` in the sorted ``keys``, and which keys were found there."""
+    if not len(keys):
+        return np.zeros(len(key), dtype=np.int64), np.zeros(len(key), dtype=bool)
+    position = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+    return position, keys[position] == key
+
+
+def sorted_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys, sorted, and the row of each key (hashing: cheaper than sorting all)."""
+    codes, uniques = pd.factorize(key)
+    order = np.argsort(uniques, kind="stable")
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[order] = np.arange(len(uniques))
+    return uniques[order], rank[codes]
+
+
+def scatter(
+    layout: Layout,
+    n_rows: int,
+    row: np.ndarray,
+    question: np.ndarray,
+    choice: np.ndarray,
+    number: np.ndarray,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Answered cells → one column per question answered by someone; and the cells
+    (``row × Q + question``) whose value must be read as text: duplicated or unknown codes."""
+    questions = layout.questions
+    cell = row * len(questions) + question
+    seen = np.zeros(n_rows * len(questions), dtype=bool)
+    seen[cell] = True
+    if int(seen.sum()) == len(cell):
+        duplicated = np.zeros(len(cell), dtype=bool)
+    else:  # several current answers to one question: the newest one counts
+        duplicated = np.bincount(cell, minlength=n_rows * len(questions))[cell] > 1
+    del seen
+    coded = np.array([q.type in CODED_TYPES for q in questions])
+    patch = np.unique(cell[duplicated | ((choice == layout.unknown_choice) & coded[question])])
+    values: dict[str, np.ndarray] = {}
+    order = np.argsort(question, kind="stable")
+    bounds = np.searchsorted(question[order], np.arange(len(questions) + 1))
+    for index, q in enumerate(questions):
+        mine = order[bounds[index] : bounds[index + 1]]
+        if not len(mine):
+            continue
+        if q.type in NUMERIC_TYPES:
+            column = np.full(n_rows, np.nan)
+            column[row[mine]] = number[mine]
+        else:
+            labels = np.array([*choices_of(q), np.nan], dtype=object)
+            codes = np.full(n_rows, len(labels) - 1, dtype=np.int64)
+            codes[row[mine]] = np.minimum(choice[mine], len(labels) - 1)
+            column = labels[codes]
+        values[q.code] = column
+    return values, patch
+
+
+def last_per_cell(cell: np.ndarray) -> np.ndarray:
+    """Positions of the last occurrence of each distinct value of ``cell``."""
+    _, first_from_end = np.unique(cell[::-1], return_index=True)
+    return len(cell) - 1 - first_from_end
