@@ -1,6 +1,6 @@
 """Free-text choice answers (issue 16): accuracy among accepted answers and share confirmed.
 
-Reads the held-out descriptions of ``tests/unit/choice_descriptions.yml`` (never the
+Reads the held-out descriptions of ``tests/survey/choice_descriptions.yml`` (never the
 questionnaire's training examples) through the real answer parser and prints, per language and
 overall: accepted (stored with an echo), correct among accepted, sent to confirmation (and
 correct among those), re-asked; plus the time the parser takes per message (p50/p95).
@@ -20,7 +20,7 @@ import yaml
 from bot.answers import parse_answer
 from bot.questionnaire.loader import default_questionnaire
 
-TEST_SET = Path(__file__).resolve().parents[1] / "tests" / "unit" / "choice_descriptions.yml"
+TEST_SET = Path(__file__).resolve().parents[1] / "tests" / "survey" / "choice_descriptions.yml"
 
 
 def cases(path: Path = TEST_SET) -> list[tuple[str, str, str, str]]:

@@ -1,6 +1,6 @@
 """ISCO-08 coding of typed job titles (issue 16): is the right unit group among the three proposed?
 
-Reads ``tests/unit/isco_titles.yml`` (100 typed titles in en/fr/es with typos and local words,
+Reads ``tests/survey/isco_titles.yml`` (100 typed titles in en/fr/es with typos and local words,
 each with the unit group an officer would code) and prints, per language and overall, the share
 whose unit group is proposed first and among the three proposed, and the time per title.
 
@@ -20,7 +20,7 @@ from bench_choices import percentiles_ms
 from bot.answers.understand import prepare
 from bot.occupations.isco import default_index
 
-TEST_LIST = Path(__file__).resolve().parents[1] / "tests" / "unit" / "isco_titles.yml"
+TEST_LIST = Path(__file__).resolve().parents[1] / "tests" / "survey" / "isco_titles.yml"
 
 
 def titles(path: Path = TEST_LIST) -> list[tuple[str, str, str]]:

@@ -93,7 +93,7 @@ def main() -> None:
     from bot.questionnaire.loader import core_questionnaire
     from bot.questionnaire.xlsform.export import export_bytes
     from bot.questionnaire.xlsform.translation_sheet import translation_bytes
-    from tests.unit.module_fixture import module_workbook
+    from tests.questionnaire.helpers import module_workbook
 
     core = export_bytes(core_questionnaire())
     survey = [

@@ -3,7 +3,7 @@
 The one place that knows what a wave is. A programme's waves are ``baseline`` (asked when a
 trainee first writes), ``exit`` at the cohort's end date and ``followup_<N>`` N months later (one
 per ``settings.followup_months``). Every other module asks this one; a test fails if a wave id
-is spelled anywhere else in the code (``tests/unit/test_waves.py``).
+is spelled anywhere else in the code (``tests/project/test_waves.py``).
 
 Fieldwork windows (the days in which an answer describes what the wave asks about):
 

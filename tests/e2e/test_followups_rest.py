@@ -14,7 +14,7 @@ from bot.outreach.status import response_table
 from bot.outreach.transport import RasaTriggerTransport
 from bot.survey.engine import add_months
 from tests.conftest import button_choice, buttons, texts
-from tests.unit.outreach_fixtures import add_programme
+from tests.outreach.helpers import add_programme
 
 pytestmark = pytest.mark.e2e
 PROGRAMME = "fu-e2e"

@@ -24,7 +24,7 @@ from bot.storage.db import session_scope
 from bot.storage.models import Answer, Consent, Contact, Trainee, WaveProgress
 from bot.storage.repository import TracerStore
 from tests.conftest import texts
-from tests.unit.outreach_fixtures import add_programme, add_trainee
+from tests.outreach.helpers import add_programme, add_trainee
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,7 @@ from bot.security.crypto import keyed_hash, new_invite_code
 from bot.storage.db import session_scope
 from bot.storage.models import Invitation
 from tests.conftest import choices, texts
-from tests.unit.outreach_fixtures import add_programme, add_trainee
+from tests.outreach.helpers import add_programme, add_trainee
 
 pytestmark = pytest.mark.e2e
 

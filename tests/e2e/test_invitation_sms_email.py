@@ -20,8 +20,8 @@ from tests.e2e.test_telegram_channel import TOKEN, Trainee, _telegram_env
 from tests.fakes.sms_apis import FakeTwilio
 from tests.fakes.smtp_server import SmtpTestServer
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.outreach.helpers import add_programme, run_cli
 from tests.stack import free_port, running_stack
-from tests.unit.outreach_fixtures import add_programme, run_cli
 
 pytestmark = pytest.mark.e2e
 

@@ -20,8 +20,8 @@ from bot.storage.models import Answer
 from tests.conftest import texts
 from tests.e2e.test_journey_rest import register
 from tests.journeys import wave_script
+from tests.questionnaire.helpers import module_workbook
 from tests.stack import running_stack
-from tests.unit.module_fixture import module_workbook
 
 pytestmark = pytest.mark.e2e
 

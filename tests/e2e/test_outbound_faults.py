@@ -30,8 +30,8 @@ from bot.survey.engine import add_months
 from tests.e2e import test_telegram_channel as telegram_e2e
 from tests.e2e.test_telegram_channel import Trainee
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.outreach.helpers import add_programme, run_cli
 from tests.stack import Stack
-from tests.unit.outreach_fixtures import add_programme, run_cli
 
 pytestmark = pytest.mark.e2e
 INTRO = "It has been 6 months"

@@ -14,7 +14,7 @@ from bot.config import load_settings
 from bot.i18n import t
 from tests.conftest import texts
 from tests.journeys import LANGUAGE_REPLY, YES, wave_script
-from tests.unit.outreach_fixtures import add_programme
+from tests.outreach.helpers import add_programme
 
 pytestmark = pytest.mark.e2e
 HELLO = {"en": "hello", "fr": "bonjour", "es": "hola"}

@@ -455,7 +455,7 @@ def test_scheduled_followup_reaches_only_due_trainees_on_telegram(tg_stack, fake
     from bot.outreach.status import response_table
     from bot.outreach.transport import RasaTriggerTransport
     from bot.survey.engine import add_months
-    from tests.unit.outreach_fixtures import add_programme
+    from tests.outreach.helpers import add_programme
 
     settings = load_settings(tg_stack.env).with_overrides(
         rasa_url=tg_stack.rasa_url, rasa_token=tg_stack.token

@@ -289,7 +289,7 @@ def test_followup_six_months_later_goes_out_as_a_template(wa_stack, fake_api, st
     from bot.outreach.status import response_table
     from bot.outreach.transport import RasaTriggerTransport
     from bot.survey.engine import add_months
-    from tests.unit.outreach_fixtures import add_programme
+    from tests.outreach.helpers import add_programme
 
     settings = load_settings(wa_stack.env).with_overrides(
         rasa_url=wa_stack.rasa_url, rasa_token=wa_stack.token

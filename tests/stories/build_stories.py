@@ -1,7 +1,7 @@
 """Generate Rasa test stories from the questionnaire and the scripted journeys.
 
 Run ``.venv/bin/python -m tests.stories.build_stories`` after changing the questionnaire;
-``tests/unit/test_stories_current.py`` fails when the committed stories are stale.
+``tests/project/test_generated_files.py`` fails when the committed stories are stale.
 """
 
 from __future__ import annotations

@@ -1,0 +1,164 @@
+"""A programme module (3 questions, skip logic, en/fr/es) imported from XLSForm and asked."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from analytics.render.html import render_html
+from analytics.report import build_report
+from bot.cli.main import cli
+from bot.questionnaire.loader import core_questionnaire, default_questionnaire
+from bot.questionnaire.modules import installed_modules, with_modules
+from bot.storage.db import session_scope
+from bot.storage.models import Answer
+from bot.survey.turn import SurveyTurn
+from tests.journeys import wave_script
+from tests.questionnaire.helpers import module_workbook
+from tests.survey.helpers import Chat, make_engine
+
+
+@pytest.fixture
+def modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    folder = tmp_path / "modules"
+    monkeypatch.setenv("TRACER_MODULES_DIR", str(folder))
+    default_questionnaire.cache_clear()
+    yield folder
+    default_questionnaire.cache_clear()
+
+
+def _import(tmp_path: Path, url: str, data: bytes):
+    path = tmp_path / "module.xlsx"
+    path.write_bytes(data)
+    result = CliRunner().invoke(cli, ["--database-url", url, "questionnaire", "import", str(path)])
+    assert "Traceback" not in result.output
+    return result
+
+
+def _engine(tmp_path: Path, modules: Path) -> SurveyTurn:
+    engine = make_engine(tmp_path, date(2026, 3, 1))
+    result = _import(tmp_path, engine.settings.database_url, module_workbook())
+    assert result.exit_code == 0, result.output
+    assert "stored demo version 1 (3 questions)" in result.output
+    assert (modules / "demo.xlsx").exists()
+    default_questionnaire.cache_clear()  # a new process would read the installed module
+    engine.questionnaire = default_questionnaire()
+    assert [q.code for q in engine.questionnaire.for_wave("baseline")][-3:] == [
+        "demo_irrigation",
+        "demo_plots",
+        "demo_coop",
+    ]
+    return engine
+
+
+def _through_core_baseline(engine: SurveyTurn, language: str) -> Chat:
+    chat = Chat(engine)
+    chat.send("hello", "greet", active=False)
+    chat.send("yes", "affirm")
+    chat.send({"en": "English", "fr": "Français", "es": "Español"}[language], "change_language")
+    assert chat.send("demo").step == "q:bl_sex"
+    for code, turn in wave_script("baseline", language):
+        assert chat.step is not None and code.removesuffix("_isco") in chat.step
+        chat.send(turn.text, turn.intent)
+    return chat
+
+
+def test_module_questions_follow_the_core_baseline_with_skip_logic(tmp_path, modules):
+    engine = _engine(tmp_path, modules)
+    chat = _through_core_baseline(engine, "fr")
+    assert chat.step == "q:demo_irrigation"
+    chat.send("goutte-à-goutte")  # the French label, typed
+    assert chat.step == "q:demo_plots"
+    chat.send("3")
+    assert chat.step == "q:demo_coop"
+    result = chat.send("oui", "affirm")
+    assert result.outcome == "completed_baseline"
+    trainee = engine.store.find_trainee(chat.sender)
+    stored = engine.store.current_answers(trainee.id)["baseline"]
+    assert {c: stored[c].value for c in ("demo_irrigation", "demo_plots", "demo_coop")} == {
+        "demo_irrigation": "drip",
+        "demo_plots": 3,
+        "demo_coop": "yes",
+    }
+    with session_scope(engine.settings.database_url) as session:
+        versions = dict(
+            session.execute(select(Answer.question_code, Answer.questionnaire_version)).all()
+        )
+    assert versions["demo_plots"] == "demo:1" and versions["bl_sex"] == "2026.1"
+
+
+def test_skip_logic_of_a_module_question_skips_it(tmp_path, modules):
+    engine = _engine(tmp_path, modules)
+    chat = _through_core_baseline(engine, "es")
+    chat.send("solo lluvia")
+    assert chat.step == "q:demo_coop"
+
+
+def test_a_module_is_not_asked_to_another_programme(tmp_path, modules):
+    engine = _engine(tmp_path, modules)
+    engine.questionnaire = with_modules(
+        core_questionnaire(), [("other", q) for _, q in installed_modules(modules)]
+    )
+    chat = _through_core_baseline(engine, "en")
+    assert chat.step is None or not str(chat.step).startswith("q:demo")
+
+
+def test_module_questions_appear_in_the_report_and_the_codebook(tmp_path, modules):
+    engine = _engine(tmp_path, modules)
+    chat = _through_core_baseline(engine, "en")
+    for text, intent in (("drip irrigation", "inform"), ("4", "inform"), ("no", "deny")):
+        chat.send(text, intent)
+    url = engine.settings.database_url
+    report = build_report(url, "demo", as_of=date(2026, 3, 1), grace_days=365)
+    drip = (
+        report.tables["module_demo_irrigation"]
+        .set_index("indicator")
+        .loc["How do you water your fields?: Drip irrigation"]
+    )
+    assert (drip["n"], drip["count"], drip["value"]) == (1, 1, 100.0)
+    assert 0 < drip["ci_low"] < 100 == drip["ci_high"]
+    plots = report.tables["module_demo_plots"].iloc[0]
+    assert (plots["n"], plots["value"]) == (1, 4.0)
+    assert report.titles["module_demo_coop"] == (
+        "Programme module: Are you a member of a cooperative?"
+    )
+    html = render_html(report)
+    assert "Programme module: How do you water your fields?" in html
+    out = tmp_path / "release"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--database-url",
+            url,
+            "export",
+            "--programme",
+            "demo",
+            "--format",
+            "csv",
+            "--k",
+            "1",
+            "--max-suppression",
+            "1",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    book = json.loads(next(out.rglob("codebook.json")).read_text(encoding="utf-8"))
+    names = {v["name"] for v in book["variables"]}
+    assert {"demo_irrigation", "demo_plots", "demo_coop"} <= names
+
+
+def test_nlu_choice_labels_follow_the_installed_module(tmp_path, modules):
+    from bot.questionnaire.nlu_labels import render_labels_file
+
+    assert "Goutte-à-goutte" not in render_labels_file()
+    _engine(tmp_path, modules)
+    assert "Goutte-à-goutte" in render_labels_file()
+    assert "Riego por goteo" in render_labels_file()
