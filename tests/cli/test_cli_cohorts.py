@@ -13,14 +13,8 @@ from bot.config import load_settings
 from bot.storage.db import session_scope
 from bot.storage.models import Cohort, Contact, Invitation, Trainee
 from bot.storage.repository import TracerStore
+from tests.cli.helpers import GOOD, import_cohort, write_cohort
 from tests.outreach.helpers import add_programme, outreach_env, run_cli
-
-HEADER = "cohort_code,cohort_name,start_date,end_date,region,timezone,trainee_ref,name,phone,email,sex,birth_year,language"  # noqa: E501
-GOOD = [
-    "2026A,Solar 2026A,2026-01-05,2026-06-30,Thiès,Africa/Dakar,R-001,Awa Diop,+221 77 123 45 67,awa@example.org,f,2001,fr",  # noqa: E501
-    "2026A,,,,,,R-002,Moussa Ba,77 234 56 78,,male,1999,fr",
-    "2026B,Solar 2026B,2026-03-01,2026-09-30,Dakar,Africa/Dakar,R-003,Fatou Sow,,fatou@example.org,,,en",  # noqa: E501
-]
 
 
 @pytest.fixture
@@ -30,24 +24,13 @@ def env(tmp_path):
     return env
 
 
-def _write(tmp_path: Path, lines: list[str], name: str = "cohort.csv") -> Path:
-    path = tmp_path / name
-    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
-    return path
-
-
 def _count(env, table) -> int:
     with session_scope(env["TRACER_DATABASE_URL"]) as session:
         return session.execute(select(func.count()).select_from(table)).scalar_one()
 
 
-def _import(env, path, *extra):
-    return run_cli(env, "cohorts", "import", str(path), "--programme", "solar",
-                   "--region-code", "SN", *extra)  # fmt: skip
-
-
 def test_import_creates_cohorts_trainees_and_encrypted_contacts_only(env, tmp_path):
-    result = _import(env, _write(tmp_path, GOOD))
+    result = import_cohort(env, write_cohort(tmp_path, GOOD))
     assert result.exit_code == 0, result.output + result.stderr
     assert "Imported 3 trainees" in result.output and "2026A, 2026B" in result.output
     assert _count(env, Trainee) == 3
@@ -77,7 +60,7 @@ def test_bad_rows_are_all_reported_with_line_numbers_and_nothing_is_written(env,
         "2026A,,,,,Mars/Base,,Bad Zone,,,,,",
         ",,,,,,,No Cohort,,,,,",
     ]
-    result = _import(env, _write(tmp_path, lines))
+    result = import_cohort(env, write_cohort(tmp_path, lines))
     assert result.exit_code == 1
     out = result.output
     assert "7 rows: 1 valid, 6 rejected" in out
@@ -90,7 +73,7 @@ def test_bad_rows_are_all_reported_with_line_numbers_and_nothing_is_written(env,
 
 
 def test_dry_run_writes_nothing(env, tmp_path):
-    result = _import(env, _write(tmp_path, GOOD), "--dry-run")
+    result = import_cohort(env, write_cohort(tmp_path, GOOD), "--dry-run")
     assert result.exit_code == 0 and "Dry run: nothing was written" in result.output
     assert _count(env, Trainee) == 0 and _count(env, Cohort) == 0
 
@@ -98,12 +81,12 @@ def test_dry_run_writes_nothing(env, tmp_path):
 def test_duplicates_in_the_file_and_in_the_database_are_rejected(env, tmp_path):
     same_phone = "2026A,,,,,,,Someone Else,+221771234567,,,,"
     same_mail = "2026B,,,,,,,Third Person,,AWA@example.org,,,"
-    result = _import(env, _write(tmp_path, [GOOD[0], same_phone, same_mail]))
+    result = import_cohort(env, write_cohort(tmp_path, [GOOD[0], same_phone, same_mail]))
     assert result.exit_code == 1
     assert "line 3: phone duplicates line 2" in result.output
     assert "line 4: email duplicates line 2" in result.output
-    assert _import(env, _write(tmp_path, GOOD)).exit_code == 0
-    again = _import(env, _write(tmp_path, [GOOD[1]], "again.csv"))
+    assert import_cohort(env, write_cohort(tmp_path, GOOD)).exit_code == 0
+    again = import_cohort(env, write_cohort(tmp_path, [GOOD[1]], "again.csv"))
     assert again.exit_code == 1
     assert "phone is already registered" in again.output
     assert "trainee_ref is already registered" in again.output
@@ -112,7 +95,7 @@ def test_duplicates_in_the_file_and_in_the_database_are_rejected(env, tmp_path):
 
 def test_conflicting_cohort_dates_are_rejected(env, tmp_path):
     conflict = "2026A,,,2026-07-31,,,,Other Name,,,,,"
-    result = _import(env, _write(tmp_path, [GOOD[0], conflict]))
+    result = import_cohort(env, write_cohort(tmp_path, [GOOD[0], conflict]))
     assert result.exit_code == 1 and "end_date '2026-07-31' differs from line 2" in result.output
 
 
@@ -127,13 +110,13 @@ def test_xlsx_import_with_excel_dates_and_numbers(env, tmp_path):
     sheet.append(["X1", datetime(2026, 6, 30), "Luis Paz", "+221 78 111 22 33", 1998.0, "es"])
     path = tmp_path / "cohort.xlsx"
     workbook.save(path)
-    result = _import(env, path)
+    result = import_cohort(env, path)
     assert result.exit_code == 0, result.output
     assert _count(env, Trainee) == 2
 
 
 def test_unknown_programme_and_unreadable_file_fail_cleanly(env, tmp_path):
-    path = _write(tmp_path, GOOD)
+    path = write_cohort(tmp_path, GOOD)
     result = run_cli(env, "cohorts", "import", str(path), "--programme", "nope")
     assert result.exit_code == 1 and "unknown programme 'nope'" in result.stderr
     bad = tmp_path / "data.xlsx"
@@ -148,7 +131,7 @@ def _read_invites(path: Path) -> list[dict]:
 
 
 def test_invites_are_single_use_links_and_not_silently_reissued(env, tmp_path):
-    assert _import(env, _write(tmp_path, GOOD)).exit_code == 0
+    assert import_cohort(env, write_cohort(tmp_path, GOOD)).exit_code == 0
     out = tmp_path / "invites.csv"
     result = run_cli(env, "invite", "--programme", "solar", "--out", str(out))
     assert result.exit_code == 0, result.stderr
@@ -182,7 +165,7 @@ def test_invites_are_single_use_links_and_not_silently_reissued(env, tmp_path):
 
 
 def test_followups_and_status_from_the_cli(env, tmp_path):
-    assert _import(env, _write(tmp_path, GOOD)).exit_code == 0
+    assert import_cohort(env, write_cohort(tmp_path, GOOD)).exit_code == 0
     store = TracerStore(load_settings(env))
     with session_scope(env["TRACER_DATABASE_URL"]) as session:
         first = session.execute(select(Trainee.id).order_by(Trainee.id)).scalars().first()

@@ -4,47 +4,15 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import select
 
 from bot.config import load_settings
 from bot.storage.db import session_scope
 from bot.storage.models import Invitation
-from tests.cli.test_cli_cohorts import GOOD, _import, _write
-from tests.fakes.sms_apis import FakeTwilio
-from tests.fakes.smtp_server import SmtpTestServer
 from tests.outreach.helpers import add_programme, outreach_env, run_cli
 
 NOON_DAKAR = "2026-07-01T12:00"  # Africa/Dakar is UTC+0
 CODE = re.compile(r"code=([A-Z0-9]{10})")
-
-
-@pytest.fixture
-def providers():
-    with FakeTwilio() as twilio, SmtpTestServer() as smtp:
-        yield twilio, smtp
-
-
-@pytest.fixture
-def env(tmp_path, providers):
-    twilio, smtp = providers
-    env = outreach_env(
-        tmp_path,
-        TWILIO_ACCOUNT_SID=twilio.account_sid,
-        TWILIO_AUTH_TOKEN=twilio.auth_token,
-        TWILIO_FROM="+15005550006",
-        TWILIO_API_BASE_URL=twilio.base_url,
-        TRACER_SMS_RATE="50",
-        TRACER_SMTP_HOST="127.0.0.1",
-        TRACER_SMTP_PORT=str(smtp.port),
-        TRACER_SMTP_USER="tracer",
-        TRACER_SMTP_PASSWORD="mail-secret",
-        TRACER_SMTP_TLS="none",
-        TRACER_EMAIL_FROM="tracer@example.org",
-    )
-    add_programme(load_settings(env), "solar", {})
-    assert _import(env, _write(tmp_path, GOOD)).exit_code == 0
-    return env
 
 
 def _send(env, mode="auto", *extra):

@@ -10,18 +10,17 @@ from bot.config import load_settings
 from bot.storage.db import session_scope
 from bot.storage.models import Contact, Invitation, Outreach, Trainee, utcnow
 from bot.storage.repository import TracerStore
-from tests.cli.test_cli_invite_send import env, providers  # noqa: F401 - fixtures
 from tests.outreach.helpers import run_cli
 
 CODE = re.compile(r"code=([A-Z0-9]{10})")
 
 
-def _message(env, now, *extra):  # noqa: F811
+def _message(env, now, *extra):
     return run_cli(env, "followups", "message", "--programme", "solar", "--yes", "--now", now,
                    *extra)  # fmt: skip
 
 
-def _rows(env) -> list[tuple]:  # noqa: F811
+def _rows(env) -> list[tuple]:
     with session_scope(env["TRACER_DATABASE_URL"]) as session:
         rows = session.execute(
             select(Outreach.wave, Outreach.attempt, Outreach.state, Outreach.result).order_by(
@@ -31,7 +30,7 @@ def _rows(env) -> list[tuple]:  # noqa: F811
         return [tuple(row) for row in rows]
 
 
-def test_due_waves_and_reminders_go_by_sms_and_email_once_each(env, providers):  # noqa: F811
+def test_due_waves_and_reminders_go_by_sms_and_email_once_each(env, providers):
     twilio, smtp = providers
     first = _message(env, "2027-01-05T12:00")
     assert first.exit_code == 0, first.output + first.stderr
@@ -60,8 +59,8 @@ def test_due_waves_and_reminders_go_by_sms_and_email_once_each(env, providers): 
 
 
 def test_a_trainee_who_links_a_chat_gets_no_more_sms_and_one_code_closes_the_others(
-    env,  # noqa: F811
-    providers,  # noqa: F811
+    env,
+    providers,
 ):
     twilio, _ = providers
     _message(env, "2027-01-05T12:00")

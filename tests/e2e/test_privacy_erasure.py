@@ -37,7 +37,7 @@ from tests.conftest import texts
 from tests.fakes.forced_failure.sitecustomize import FORCED_FAILURE
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.journeys import wave_script
-from tests.ops.test_ops_erasure import every_value
+from tests.ops.helpers import every_value
 from tests.outreach.helpers import add_programme, add_trainee, run_cli
 from tests.stack import ROOT, Stack, running_stack
 

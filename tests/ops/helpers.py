@@ -1,10 +1,12 @@
-"""Shared helpers for the ops tests: a Rasa-shaped ``events`` table."""
+"""Shared helpers for the ops tests: a Rasa-shaped ``events`` table, every value in a database."""
 
 from __future__ import annotations
 
 import itertools
 import json
+import sqlite3
 import uuid
+from pathlib import Path
 from typing import Any
 
 from bot.ops.tracker_events import EVENTS
@@ -71,3 +73,18 @@ class FakeTracker:
         )
         self.slot(sender, "answer", text)
         return message_id
+
+
+def every_value(database: Path) -> str:
+    """Every value of every row of every table, as one text (what a SELECT * would show)."""
+    connection = sqlite3.connect(str(database))
+    try:
+        query = "select name from sqlite_master where type='table'"
+        tables = [row[0] for row in connection.execute(query)]
+        parts = []
+        for table in tables:
+            for row in connection.execute(f'select * from "{table}"'):
+                parts.append(" ".join(str(value) for value in row))
+    finally:
+        connection.close()
+    return "\n".join(parts)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from bot.storage.migrate import alembic_config
 from bot.storage.models import Erasure, Invitation, Outreach, utcnow
 from bot.storage.rasa_tracker_store import erased_in_last_turn
 from bot.storage.repository import TracerStore
-from tests.ops.helpers import FakeTracker
+from tests.ops.helpers import FakeTracker, every_value
 from tests.outreach.helpers import outreach_env, run_cli
 
 INVITE_CODE = "K7M2P9QXW4"
@@ -34,21 +33,6 @@ def env(tmp_path):
 
 def _db_path(env) -> Path:
     return Path(make_url(env["TRACER_DATABASE_URL"]).database)
-
-
-def every_value(database: Path) -> str:
-    """Every value of every row of every table, as one text (what a SELECT * would show)."""
-    connection = sqlite3.connect(str(database))
-    try:
-        query = "select name from sqlite_master where type='table'"
-        tables = [row[0] for row in connection.execute(query)]
-        parts = []
-        for table in tables:
-            for row in connection.execute(f'select * from "{table}"'):
-                parts.append(" ".join(str(value) for value in row))
-    finally:
-        connection.close()
-    return "\n".join(parts)
 
 
 def _trainee_with_history(env, store: TracerStore, tracker: FakeTracker, chats: list[str]):

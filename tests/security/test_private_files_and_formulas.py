@@ -18,7 +18,7 @@ from bot.config import _ensure_local_secrets, _read_env_file, load_settings
 from bot.ops import backup as backup_module
 from bot.security.private_files import write_private_once
 from bot.security.spreadsheet import neutralise, neutralise_frame
-from tests.cli.test_cli_cohorts import HEADER, _import
+from tests.cli.helpers import HEADER, import_cohort
 from tests.outreach.helpers import add_programme, outreach_env, run_cli
 
 
@@ -109,7 +109,7 @@ def test_invitation_csv_neutralises_names_and_refs_and_is_private(request, tmp_p
     ]
     cohort_file = tmp_path / "cohort.csv"
     cohort_file.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
-    result = _import(env, cohort_file)
+    result = import_cohort(env, cohort_file)
     assert result.exit_code == 0, result.output + result.stderr
     request.getfixturevalue("no_chmod")
     out = tmp_path / "invites.csv"

@@ -1,4 +1,5 @@
-"""A survey engine on a temporary SQLite store, and a chat that feeds it like the form action."""
+"""A survey engine on a temporary SQLite store, a chat that feeds it like the form action, and a
+chat already answered up to a given question of a wave."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bot.storage.migrate import upgrade_database
 from bot.storage.repository import TracerStore
 from bot.survey.retries import failures_before
 from bot.survey.turn import Incoming, SurveyTurn, TurnResult
+from tests.journeys import LANGUAGE_REPLY, YES, wave_script
 
 _ids = count(1)
 
@@ -71,3 +73,49 @@ class Chat:
         self.step, self.language = result.step, result.language
         self.steps.append(result.step)
         return result
+
+
+class WaveChat(Chat):
+    """A trainee in ``language`` who has answered everything before question ``until``."""
+
+    def __init__(
+        self,
+        engine: SurveyTurn,
+        language: str,
+        until: str = "ex_satisfaction",
+        joined: date | None = None,
+    ) -> None:
+        super().__init__(engine, f"chat-{language}")
+        self.wave = "exit" if until.startswith("ex_") else "followup_6"
+        self.start(language, until, joined)
+
+    def start(self, language: str, until: str, joined: date | None = None) -> None:
+        """Consent, language, programme (on day ``joined`` if given, then back to the engine's
+        day), the baseline if still open, then the next wave up to ``until`` (who joins after
+        the training started + grace is not asked the baseline)."""
+        today, self.engine._today = self.engine._today, joined or self.engine._today
+        self.send("hello", "greet", active=False)
+        self.send(YES[language], "affirm")
+        self.send(LANGUAGE_REPLY[language], "change_language")
+        self.send("demo")
+        script = wave_script(self.wave.split("_")[0], language)
+        if (self.step or "").startswith("q:bl_"):  # joined in time for the baseline
+            baseline = wave_script("baseline", language)
+            script = baseline + script if joined is None else script
+            for _code, turn in baseline if joined else []:
+                self.send(turn.text, turn.intent)
+        if joined:
+            self.engine._today = today
+            self.send("hello", "greet", active=False)
+        for code, turn in script:
+            if code == until:
+                break
+            assert self.step == f"q:{code}" or code.endswith("_isco")
+            self.send(turn.text, turn.intent)
+        assert self.step == f"q:{until}"
+
+    def stored(self, code: str):
+        """The stored value of question ``code`` in this chat's wave, or ``None``."""
+        trainee = self.engine.store.find_trainee(self.sender)
+        answer = self.engine.store.current_answers(trainee.id)[self.wave].get(code)
+        return None if answer is None else answer.value

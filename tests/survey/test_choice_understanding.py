@@ -15,7 +15,7 @@ from bot.questionnaire.loader import DEFAULT_PATH, default_questionnaire, parse_
 from bot.questionnaire.model import QuestionnaireError
 from bot.survey.turn import prompt_for_step
 from tests.survey import helpers as survey_chat
-from tests.survey.test_turn_confirm import Chat
+from tests.survey.helpers import WaveChat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import bench_choices  # noqa: E402
@@ -134,7 +134,7 @@ NOTED = {"en": "Noted: '{}'", "fr": "Noté : « {} »", "es": "Anotado: «{}»"}
 )
 def test_a_description_is_stored_and_echoed_with_the_choice_label(tmp_path, language, text, label):
     engine = survey_chat.make_engine(tmp_path, BASELINE_DAY)
-    chat = Chat(engine, language, until="bl_activity_status")
+    chat = WaveChat(engine, language, until="bl_activity_status")
     chat.wave = "baseline"
     result = chat.send(text)
     assert result.messages[0].startswith(NOTED[language].format(label))
@@ -144,7 +144,7 @@ def test_a_description_is_stored_and_echoed_with_the_choice_label(tmp_path, lang
 
 def test_an_unsure_description_is_confirmed_before_it_is_stored(tmp_path):
     engine = survey_chat.make_engine(tmp_path, BASELINE_DAY)
-    chat = Chat(engine, "es", until="bl_activity_status")
+    chat = WaveChat(engine, "es", until="bl_activity_status")
     chat.wave = "baseline"
     chat.send("arreglo celulares por mi cuenta")
     assert chat.stored("bl_activity_status") is None
@@ -157,7 +157,7 @@ def test_an_unsure_description_is_confirmed_before_it_is_stored(tmp_path):
 
 def test_a_confident_help_intent_wins_over_a_free_text_reading(tmp_path):
     engine = survey_chat.make_engine(tmp_path, BASELINE_DAY)
-    chat = Chat(engine, "en", until="bl_activity_status")
+    chat = WaveChat(engine, "en", until="bl_activity_status")
     chat.wave = "baseline"
     result = chat.send("help", "help")
     assert chat.step == "q:bl_activity_status"

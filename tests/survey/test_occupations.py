@@ -13,7 +13,7 @@ from bot.survey.occupation import read_occupation_step
 from bot.survey.turn import prompt_for_step
 from tests.outreach.helpers import outreach_env, run_cli
 from tests.survey import helpers as survey_chat
-from tests.survey.test_turn_confirm import Chat
+from tests.survey.helpers import WaveChat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import bench_isco  # noqa: E402
@@ -84,9 +84,9 @@ FIRST = {
 NONE = {"en": "None of these", "fr": "Aucun de ceux-ci", "es": "Ninguno de estos"}
 
 
-def _chat(tmp_path, language: str) -> Chat:
+def _chat(tmp_path, language: str) -> WaveChat:
     engine = survey_chat.make_engine(tmp_path, TODAY)
-    chat = Chat(engine, language, until="bl_desired_occupation")
+    chat = WaveChat(engine, language, until="bl_desired_occupation")
     chat.wave = "baseline"
     return chat
 
@@ -164,7 +164,7 @@ def test_working_in_the_occupation_trained_for_is_computed_per_programme(tmp_pat
     (tmp_path / "cli").mkdir()
     engine = survey_chat.make_engine(tmp_path, date(2027, 7, 1))
     # joined in time for the baseline; desired and current occupation both 7411
-    Chat(engine, "en", until="fu_job_relevance", joined=date(2026, 10, 1))
+    WaveChat(engine, "en", until="fu_job_relevance", joined=date(2026, 10, 1))
     env = _cli_env(tmp_path, engine)
     assert run_cli(env, "occupations", "programme", "demo", "9999").exit_code != 0
     assert run_cli(env, "occupations", "programme", "demo", "7411", "7412").exit_code == 0

@@ -11,7 +11,7 @@ from bot.questionnaire.loader import default_questionnaire
 from bot.survey.retries import failures_before, step_history
 from bot.survey.turn import prompt_for_step
 from tests.survey import helpers as survey_chat
-from tests.survey.test_turn_confirm import Chat
+from tests.survey.helpers import WaveChat
 
 QUESTIONNAIRE = default_questionnaire()
 TODAY = date(2026, 10, 1)  # before the end of the demo cohort: the baseline is due
@@ -103,9 +103,9 @@ def test_failures_are_the_repeats_of_the_newest_step():
 # -- through the engine ----------------------------------------------------------------------
 
 
-def _chat(tmp_path, language: str, until: str) -> Chat:
+def _chat(tmp_path, language: str, until: str) -> WaveChat:
     engine = survey_chat.make_engine(tmp_path, TODAY)
-    chat = Chat(engine, language, until=until)
+    chat = WaveChat(engine, language, until=until)
     chat.wave = "baseline"
     return chat
 

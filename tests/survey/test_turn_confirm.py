@@ -8,8 +8,8 @@ import pytest
 
 from bot.survey.confirm import confirm_step, read_confirm_step
 from bot.survey.turn import SurveyTurn, prompt_for_step
-from tests.journeys import LANGUAGE_REPLY, YES, wave_script
 from tests.survey import helpers as survey_chat
+from tests.survey.helpers import WaveChat
 
 AFTER_TRAINING = date(2027, 1, 10)  # the demo cohort ends on 2026-12-18: exit wave is due
 
@@ -17,51 +17,6 @@ AFTER_TRAINING = date(2027, 1, 10)  # the demo cohort ends on 2026-12-18: exit w
 @pytest.fixture
 def engine(tmp_path) -> SurveyTurn:
     return survey_chat.make_engine(tmp_path, AFTER_TRAINING)
-
-
-class Chat(survey_chat.Chat):
-    """A trainee in ``language`` who has answered everything before question ``until``."""
-
-    def __init__(
-        self,
-        engine: SurveyTurn,
-        language: str,
-        until: str = "ex_satisfaction",
-        joined: date | None = None,
-    ) -> None:
-        super().__init__(engine, f"chat-{language}")
-        self.wave = "exit" if until.startswith("ex_") else "followup_6"
-        self.start(language, until, joined)
-
-    def start(self, language: str, until: str, joined: date | None = None) -> None:
-        """Consent, language, programme (on day ``joined`` if given, then back to the engine's
-        day), the baseline if still open, then the next wave up to ``until`` (who joins after
-        the training started + grace is not asked the baseline)."""
-        today, self.engine._today = self.engine._today, joined or self.engine._today
-        self.send("hello", "greet", active=False)
-        self.send(YES[language], "affirm")
-        self.send(LANGUAGE_REPLY[language], "change_language")
-        self.send("demo")
-        script = wave_script(self.wave.split("_")[0], language)
-        if (self.step or "").startswith("q:bl_"):  # joined in time for the baseline
-            baseline = wave_script("baseline", language)
-            script = baseline + script if joined is None else script
-            for _code, turn in baseline if joined else []:
-                self.send(turn.text, turn.intent)
-        if joined:
-            self.engine._today = today
-            self.send("hello", "greet", active=False)
-        for code, turn in script:
-            if code == until:
-                break
-            assert self.step == f"q:{code}" or code.endswith("_isco")
-            self.send(turn.text, turn.intent)
-        assert self.step == f"q:{until}"
-
-    def stored(self, code: str):
-        trainee = self.engine.store.find_trainee(self.sender)
-        answer = self.engine.store.current_answers(trainee.id)[self.wave].get(code)
-        return None if answer is None else answer.value
 
 
 NOTED = {"en": "Noted: {} out of 5", "fr": "Noté : {} sur 5", "es": "Anotado: {} de 5"}
@@ -74,7 +29,7 @@ NOTED = {"en": "Noted: {} out of 5", "fr": "Noté : {} sur 5", "es": "Anotado: {
 def test_a_rating_read_from_words_is_stored_and_echoed_with_its_number(
     engine, language, text, value
 ):
-    chat = Chat(engine, language)
+    chat = WaveChat(engine, language)
     result = chat.send(text)
     assert chat.step == "q:ex_usefulness"
     assert result.messages[0].startswith(NOTED[language].format(value))
@@ -82,7 +37,7 @@ def test_a_rating_read_from_words_is_stored_and_echoed_with_its_number(
 
 
 def test_a_rating_typed_as_digits_or_tapped_is_not_echoed(engine):
-    chat = Chat(engine, "en")
+    chat = WaveChat(engine, "en")
     assert chat.send("4").messages == []
     assert chat.send('/inform{"choice":"3"}').messages == []
     assert (chat.stored("ex_satisfaction"), chat.stored("ex_usefulness")) == (4, 3)
@@ -97,7 +52,7 @@ def test_confirm_steps_carry_the_question_and_the_proposed_value():
 
 
 def test_a_confirm_step_is_asked_as_yes_no_with_the_value(engine):
-    chat = Chat(engine, "fr")
+    chat = WaveChat(engine, "fr")
     prompt = prompt_for_step(engine, chat.sender, confirm_step("ex_satisfaction", 2), "fr")
     assert prompt.text == "J'ai compris 2 sur 5 — c'est bien ça ?"
     assert [title for title, _ in prompt.buttons] == ["Oui", "Non"]
@@ -114,7 +69,7 @@ def test_a_confirm_step_is_asked_as_yes_no_with_the_value(engine):
 def test_yes_to_a_confirmation_stores_the_proposed_value_and_echoes_it(
     engine, language, yes, noted
 ):
-    chat = Chat(engine, language)
+    chat = WaveChat(engine, language)
     chat.step = confirm_step("ex_satisfaction", 2)
     result = chat.send(yes, "affirm")
     assert chat.step == "q:ex_usefulness"
@@ -123,7 +78,7 @@ def test_yes_to_a_confirmation_stores_the_proposed_value_and_echoes_it(
 
 
 def test_no_to_a_confirmation_stores_nothing_and_asks_again_with_the_scale(engine):
-    chat = Chat(engine, "en")
+    chat = WaveChat(engine, "en")
     chat.step = confirm_step("ex_satisfaction", 2)
     result = chat.send("no", "deny")
     assert chat.step == "q:ex_satisfaction"
@@ -134,14 +89,14 @@ def test_no_to_a_confirmation_stores_nothing_and_asks_again_with_the_scale(engin
 
 
 def test_a_number_typed_instead_of_yes_or_no_is_the_answer(engine):
-    chat = Chat(engine, "es")
+    chat = WaveChat(engine, "es")
     chat.step = confirm_step("ex_satisfaction", 2)
     chat.send("3, en realidad")
     assert (chat.step, chat.stored("ex_satisfaction")) == ("q:ex_usefulness", 3)
 
 
 def test_an_unclear_reply_to_a_confirmation_asks_for_yes_or_no(engine):
-    chat = Chat(engine, "en")
+    chat = WaveChat(engine, "en")
     step = chat.step = confirm_step("ex_satisfaction", 2)
     result = chat.send("hmm what")
     assert chat.step == step and result.messages == ["Please answer yes or no."]
@@ -149,7 +104,7 @@ def test_an_unclear_reply_to_a_confirmation_asks_for_yes_or_no(engine):
 
 
 def test_go_back_at_a_confirmation_asks_the_question_again(engine):
-    chat = Chat(engine, "fr")
+    chat = WaveChat(engine, "fr")
     chat.step = confirm_step("ex_satisfaction", 2)
     chat.send("retour", "go_back")
     assert chat.step == "q:ex_satisfaction" and chat.stored("ex_satisfaction") is None
@@ -166,7 +121,7 @@ def test_go_back_at_a_confirmation_asks_the_question_again(engine):
 def test_an_unsure_reading_is_confirmed_before_it_is_stored(
     engine, language, text, yes, question, value
 ):
-    chat = Chat(engine, language)
+    chat = WaveChat(engine, language)
     chat.send(text)
     assert chat.stored("ex_satisfaction") is None
     prompt = prompt_for_step(engine, chat.sender, chat.step, language)
@@ -177,14 +132,14 @@ def test_an_unsure_reading_is_confirmed_before_it_is_stored(
 
 
 def test_a_negated_rating_is_never_stored_as_praise_through_the_engine(engine):
-    chat = Chat(engine, "en")
+    chat = WaveChat(engine, "en")
     result = chat.send("not very happy with it")
     assert chat.stored("ex_satisfaction") == 2
     assert result.messages[0].startswith("Noted: 2 out of 5")
 
 
 def test_a_negated_number_is_asked_again_with_the_scale(engine):
-    chat = Chat(engine, "fr")
+    chat = WaveChat(engine, "fr")
     result = chat.send("pas 5")
     assert chat.step == "q:ex_satisfaction" and chat.stored("ex_satisfaction") is None
     assert "de 1 à 5" in result.messages[0]
@@ -206,7 +161,7 @@ def test_frequencies_typed_in_words_are_read_with_their_negation(
     tmp_path, language, text, how, code, echo
 ):
     engine = survey_chat.make_engine(tmp_path, FOLLOW_UP)
-    chat = Chat(engine, language, until="fu_skills_use")
+    chat = WaveChat(engine, language, until="fu_skills_use")
     result = chat.send(text)
     if how == "confirm":
         assert chat.stored("fu_skills_use") is None
