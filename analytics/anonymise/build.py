@@ -23,6 +23,7 @@ from analytics.anonymise.source import NOT_ASKED, PRESENT, SUPPRESSED, SourceDat
 from analytics.anonymise.table import Table, Variable, labels, table_from_columns
 from bot.answers.pay_period import CONVERSION_RULE, PERIODS
 from bot.questionnaire.model import Question, Questionnaire
+from bot.questionnaire.waves import BASELINE
 from bot.security.crypto import keyed_hash
 
 PSEUDONYM_LENGTH = 16
@@ -127,7 +128,7 @@ class _Builder:
             "categorical",
             dict(sex_q.label),
             source="bl_sex",
-            wave="baseline",
+            wave=BASELINE,
             question_type="choice",
             categories=[(c.code, dict(c.label)) for c in sex_q.choices],
             recoding=["baseline answer, else the sex recorded at registration"],
@@ -148,7 +149,7 @@ class _Builder:
                     f"Tramo de edad al {today.isoformat()}",
                 ),
                 source="bl_birth_year",
-                wave="baseline",
+                wave=BASELINE,
                 question_type="integer",
                 categories=_categories(bands, order),
                 ordered=True,

@@ -23,9 +23,10 @@ from analytics.anonymise.source import PRESENT, REASONS, SUPPRESSED, load_source
 from analytics.anonymise.table import Table
 from bot.questionnaire.loader import default_questionnaire
 from bot.questionnaire.model import Questionnaire
+from bot.questionnaire.waves import all_waves
 from bot.survey.windows import DEFAULT_GRACE_DAYS, DEFAULT_WINDOW_MONTHS
 
-DEFAULT_WAVES = ("baseline", "exit", "followup_6", "followup_12")
+DEFAULT_WAVES = tuple(all_waves())
 LAYOUTS = ("wide", "long")
 _WAVE_RE = re.compile(r"^(baseline|exit|followup_\d{1,3})$")
 
