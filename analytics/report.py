@@ -59,20 +59,20 @@ def build_report(
         progress("computing indicators")
     tables = build_tables(dataset, weight_cells, cpi)
     tables.update(module_tables(dataset, dataset.questionnaire))  # programme module (issue 17)
-    meta = _meta(dataset, grace_days, window_months, weight_cells, cpi)
+    meta, facts = _header(dataset, grace_days, window_months, weight_cells, cpi)
     titles = {**TABLE_TITLES, **module_titles(dataset.questionnaire, dataset.programme)}
-    facts = _facts(dataset, grace_days, window_months, weight_cells, cpi)
     return Report(meta=meta, tables=tables, titles=titles, facts=facts)
 
 
-def _meta(
+def _header(
     dataset: Dataset,
     grace_days: int,
     window_months: int,
     weight_cells: tuple[str, ...],
     cpi: CpiTable | None,
-) -> dict[str, object]:
-    """The report's header lines: what was read, when, and how it was weighted."""
+) -> tuple[dict[str, object], dict[str, object]]:
+    """The report's header lines (what was read, when, how it was weighted) and the facts
+    behind them, which the method notes and other languages are written from."""
     meta: dict[str, object] = {
         "programme": dataset.programme,
         "programme_name": dataset.programme_name,
@@ -95,17 +95,6 @@ def _meta(
         ),
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
-    return meta
-
-
-def _facts(
-    dataset: Dataset,
-    grace_days: int,
-    window_months: int,
-    weight_cells: tuple[str, ...],
-    cpi: CpiTable | None,
-) -> dict[str, object]:
-    """The facts the method notes are written from."""
     facts = {
         "grace_days": grace_days,
         "window_months": window_months,
@@ -115,7 +104,7 @@ def _facts(
         "has_data": dataset.data_date is not None,
         "cpi_source": cpi.source if cpi else None,
     }
-    return facts
+    return meta, facts
 
 
 def outside_sentence(outside: pd.DataFrame) -> str:
