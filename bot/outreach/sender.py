@@ -210,6 +210,13 @@ class _Run:
         if produced > self.expected_messages:
             self.expected_messages = produced
 
+    def _count_failure(self, detail: str) -> None:
+        """Stop the run after too many failed or ambiguous sends in a row (Rasa in trouble)."""
+        self.consecutive_failures += 1
+        stop = failure_stop(self.consecutive_failures, detail)
+        if stop:
+            self.report.stopped = stop
+
     def _settle(self, item: DueItem, delivery: Delivery) -> None:
         db, outreach_id = self.connection, item.outreach_id
         assert db is not None and outreach_id is not None  # claimed in _one
@@ -236,13 +243,6 @@ class _Run:
         self.report.failed += 1
         self.report.failures[delivery.detail] += 1
         self._count_failure(delivery.detail)
-
-    def _count_failure(self, detail: str) -> None:
-        """Stop the run after too many failed or ambiguous sends in a row (Rasa in trouble)."""
-        self.consecutive_failures += 1
-        stop = failure_stop(self.consecutive_failures, detail)
-        if stop:
-            self.report.stopped = stop
 
 
 def send_due(
