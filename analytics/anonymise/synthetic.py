@@ -81,6 +81,13 @@ class _AnswerRows:
             )
 
 
+def _add_money(
+    out: _AnswerRows, wave: str, code: str, who: np.ndarray, amounts: np.ndarray
+) -> None:
+    """Money answers in XOF, rounded to the thousand."""
+    out.add(wave, code, who, numbers=amounts.round(-3), texts=np.full(len(amounts), "XOF", object))
+
+
 def _baseline_rows(out: _AnswerRows, spec: SyntheticSpec, rng: np.random.Generator, n: int) -> None:
     everyone = np.ones(n, bool)
     sex = _pick(rng, ["female", "male"], n)
@@ -96,13 +103,7 @@ def _baseline_rows(out: _AnswerRows, spec: SyntheticSpec, rng: np.random.Generat
     activity = _pick(rng, ["employee", "self_employed", "unemployed_looking", "studying"], n)
     out.add(BASELINE, "bl_activity_status", everyone, texts=activity)
     working = np.isin(activity, ["employee", "self_employed"])
-    out.add(
-        BASELINE,
-        "bl_earnings",
-        working,
-        numbers=rng.lognormal(11, 0.6, n).round(-3),
-        texts=np.full(n, "XOF", dtype=object),
-    )
+    _add_money(out, BASELINE, "bl_earnings", working, rng.lognormal(11, 0.6, n))
     out.add(BASELINE, "bl_work_experience", everyone, texts=_pick(rng, ["yes", "no"], n))
     out.add(
         BASELINE,
@@ -138,13 +139,7 @@ def _followup_rows(
         texts=_pick(rng, ["2025-03", "2025-06", "2025-09", "2025-11"], n),
     )
     out.add(wave, "fu_occupation", job, texts=np.full(n, "installing solar panels", object))
-    out.add(
-        wave,
-        "fu_earnings",
-        job,
-        numbers=rng.lognormal(11.3, 0.7, n).round(-3),
-        texts=np.full(n, "XOF", dtype=object),
-    )
+    _add_money(out, wave, "fu_earnings", job, rng.lognormal(11.3, 0.7, n))
     out.add(wave, "fu_hours_week", job, numbers=rng.integers(10, 60, n))
     out.add(wave, "fu_satisfaction_hindsight", answered, numbers=rng.integers(1, 6, n))
 
