@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, Date, Text, and_, case, cast, func, literal_c
 
 from analytics.packed import Layout
 from bot.storage.db import engine_for
-from bot.storage.models import Answer, Cohort, Trainee
+from bot.storage.models import Answer, Cohort, Programme, Trainee
 
 READ_PARTS = 2  # parallel reads of the answer table (one per core)
 RANGE_TRAINEES = 50_000  # trainee ids per read: ~30 MB of text, far below the 1 GB limit
@@ -31,6 +31,17 @@ def programme_trainees(programme_id: int, cohort: str | None, *, deleted: bool =
     if cohort is not None:
         query = query.where(Cohort.code == cohort)
     return query
+
+
+def current_answers(*columns):
+    """Select ``columns`` of current answers, joined to their trainee, cohort and programme."""
+    return (
+        select(*columns)
+        .join(Trainee, Trainee.id == Answer.trainee_id)
+        .join(Cohort, Cohort.id == Trainee.cohort_id)
+        .join(Programme, Programme.id == Cohort.programme_id)
+        .where(Answer.is_current.is_(True))
+    )
 
 
 def fetch(database_url: str, query) -> list[tuple]:

@@ -22,14 +22,14 @@ from sqlalchemy import func, select
 from analytics.answer_sql import READ_PARTS, programme_trainees, response_days
 from analytics.answers import Progress, read_responses
 from analytics.derive import add_person_variables, due_for_wave
-from analytics.frames import read_frame
+from analytics.frames import read_frame, started_outside_window
 from analytics.occupation_match import ISCO_COLUMNS, isco_answers
 from bot.questionnaire.loader import default_questionnaire
 from bot.questionnaire.model import Questionnaire
 from bot.questionnaire.waves import all_waves, wave_order
 from bot.storage.db import engine_for
 from bot.storage.models import Answer, Cohort, Outreach, Programme, Trainee
-from bot.survey.windows import DEFAULT_GRACE_DAYS, DEFAULT_WINDOW_MONTHS, outside_window
+from bot.survey.windows import DEFAULT_GRACE_DAYS, DEFAULT_WINDOW_MONTHS
 
 __all__ = ["Dataset", "Progress", "UnknownProgrammeError", "load_dataset", "read_responses"]
 
@@ -119,15 +119,7 @@ def split_outside_window(
     inside their window."""
     cohorts = trainees.set_index("trainee_id")[["cohort_start", "cohort_end"]]
     days = days[days["trainee_id"].isin(cohorts.index)]
-    dates = cohorts.reindex(days["trainee_id"].to_numpy())
-    late = outside_window(
-        days["wave"],
-        dates["cohort_start"],
-        dates["cohort_end"],
-        days["day"],
-        grace_days,
-        window_months,
-    )
+    late = started_outside_window(days, cohorts, "day", grace_days, window_months)
     outside = days[late]
     counts = outside.groupby("wave").agg(
         responses=("trainee_id", "size"), answers=("answers", "sum")

@@ -6,12 +6,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.sql import Select
 
 from bot.storage.db import engine_for
 from bot.storage.models import Cohort, Programme, Trainee
+from bot.survey.windows import outside_window
 
 
 def read_frame(database_url: str, query: Select, chunksize: int = 200_000) -> pd.DataFrame:
@@ -58,3 +60,20 @@ def trainees_frame(
     if cohort:
         query = query.where(Cohort.code == cohort)
     return read_frame(database_url, query)
+
+
+def started_outside_window(
+    responses: pd.DataFrame, cohorts: pd.DataFrame, day: str, grace_days: int, window_months: int
+) -> np.ndarray:
+    """True for each response (``trainee_id``, ``wave`` and the day column ``day``) started
+    outside its wave's fieldwork window; ``cohorts``: ``cohort_start``/``cohort_end`` by
+    trainee id."""
+    dates = cohorts.reindex(responses["trainee_id"].to_numpy())
+    return outside_window(
+        responses["wave"],
+        dates["cohort_start"],
+        dates["cohort_end"],
+        responses[day],
+        grace_days,
+        window_months,
+    )

@@ -19,6 +19,7 @@ from analytics.disclosure import protect_tables
 from analytics.report_tables import REPORT_TABLES, TABLE_TITLES
 from analytics.stats import ALL, add_share_intervals, response_rows, summarise
 from analytics.weights import DEFAULT_CELLS, response_weights
+from bot.questionnaire.waves import EXIT, FOLLOWUP, wave_kind
 
 __all__ = ["BREAKDOWNS", "COLUMNS", "TABLE_TITLES", "IndicatorBuilder", "build_tables"]
 BREAKDOWNS: tuple[str, ...] = ("cohort", "sex", "age_band", "region", "completion")
@@ -73,13 +74,13 @@ class IndicatorBuilder:
             self.response[wave] = pd.DataFrame(
                 response_rows(people, due, answered, breakdowns + ("expectation",))
             ).set_index(["breakdown", "group"])
-        self.exit = people[self.responded.get("exit", np.zeros(len(people), bool))]
+        self.exit = people[self.responded.get(EXIT, np.zeros(len(people), bool))]
         self.followups = followup_frame(people, responses)
         if cpi is not None:
             self.followups["real_earnings_change"] = add_real_change(
                 self.followups, cpi, dataset.days
             )
-        self.followup_waves = [w for w in dataset.waves if w.startswith("followup")]
+        self.followup_waves = [w for w in dataset.waves if wave_kind(w) == FOLLOWUP]
         # per-group response figures as plain dicts: looked up for every indicator row
         self._response_figures = {
             wave: {

@@ -15,6 +15,7 @@ import pandas as pd
 from analytics.derive import UNKNOWN
 from analytics.occupation_match import CURRENT, DESIRED, isco_codes
 from analytics.stats import summarise
+from bot.questionnaire.waves import EXIT
 
 if TYPE_CHECKING:
     from analytics.indicators import IndicatorBuilder
@@ -56,7 +57,7 @@ def training_table(b: IndicatorBuilder) -> list[dict]:
     frame = b.exit
     rows = b.rows(
         frame,
-        "exit",
+        EXIT,
         "Would recommend the training",
         "%",
         "share",
@@ -65,7 +66,7 @@ def training_table(b: IndicatorBuilder) -> list[dict]:
     )
     rows += b.rows(
         frame,
-        "exit",
+        EXIT,
         "Internship or apprenticeship in a company",
         "%",
         "share",
@@ -73,7 +74,7 @@ def training_table(b: IndicatorBuilder) -> list[dict]:
         breakdowns=BY_COHORT,
     )
     for code in ("ex_practice_share", "ex_missing"):
-        rows += distribution(b, frame, "exit", code, b.label_question(code), "%")
+        rows += distribution(b, frame, EXIT, code, b.label_question(code), "%")
     return rows
 
 

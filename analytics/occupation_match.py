@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import select
 
+from analytics.answer_sql import current_answers
 from bot.occupations.coding import programme_codes
 from bot.storage.db import engine_for, session_scope
-from bot.storage.models import Answer, Cohort, Programme, Trainee
+from bot.storage.models import Answer, Programme
 
 CURRENT = "fu_occupation_isco"
 DESIRED = "bl_desired_occupation_isco"
@@ -49,18 +50,13 @@ def occupation_match(url: str) -> list[OccupationMatch]:
     declared = programme_codes(url)
     with session_scope(url) as session:
         rows = session.execute(
-            select(
+            current_answers(
                 Programme.code,
                 Answer.trainee_id,
                 Answer.wave,
                 Answer.question_code,
                 Answer.value_text,
-            )
-            .join(Trainee, Trainee.id == Answer.trainee_id)
-            .join(Cohort, Cohort.id == Trainee.cohort_id)
-            .join(Programme, Programme.id == Cohort.programme_id)
-            .where(
-                Answer.is_current.is_(True),
+            ).where(
                 Answer.status == "answered",
                 Answer.question_code.in_([CURRENT, DESIRED]),
             )

@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 import pandas as pd
 
 from analytics.cpi import CpiTable
-from analytics.dataset import Progress, load_dataset
+from analytics.dataset import Dataset, Progress, load_dataset
 from analytics.indicators import TABLE_TITLES, build_tables
 from analytics.module_questions import module_tables, module_titles
 from analytics.weights import DEFAULT_CELLS
@@ -59,6 +59,20 @@ def build_report(
         progress("computing indicators")
     tables = build_tables(dataset, weight_cells, cpi)
     tables.update(module_tables(dataset, dataset.questionnaire))  # programme module (issue 17)
+    meta, facts = _header(dataset, grace_days, window_months, weight_cells, cpi)
+    titles = {**TABLE_TITLES, **module_titles(dataset.questionnaire, dataset.programme)}
+    return Report(meta=meta, tables=tables, titles=titles, facts=facts)
+
+
+def _header(
+    dataset: Dataset,
+    grace_days: int,
+    window_months: int,
+    weight_cells: tuple[str, ...],
+    cpi: CpiTable | None,
+) -> tuple[dict[str, object], dict[str, object]]:
+    """The report's header lines (what was read, when, how it was weighted) and the facts
+    behind them, which the method notes and other languages are written from."""
     meta: dict[str, object] = {
         "programme": dataset.programme,
         "programme_name": dataset.programme_name,
@@ -81,7 +95,6 @@ def build_report(
         ),
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
-    titles = {**TABLE_TITLES, **module_titles(dataset.questionnaire, dataset.programme)}
     facts = {
         "grace_days": grace_days,
         "window_months": window_months,
@@ -91,7 +104,7 @@ def build_report(
         "has_data": dataset.data_date is not None,
         "cpi_source": cpi.source if cpi else None,
     }
-    return Report(meta=meta, tables=tables, titles=titles, facts=facts)
+    return meta, facts
 
 
 def outside_sentence(outside: pd.DataFrame) -> str:

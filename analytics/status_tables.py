@@ -65,30 +65,15 @@ def labour_table(b: IndicatorBuilder) -> list[dict]:
         status = frame["labour_status"]
         known = status.notna()
         in_force = status.isin(["employed", "unemployed"])
-        rows += b.rows(
-            frame,
-            wave,
-            "Employment rate (employed / respondents)",
-            "%",
-            "share",
-            (status == "employed").where(known),
-        )
-        rows += b.rows(
-            frame,
-            wave,
-            "Unemployment rate (unemployed / labour force)",
-            "%",
-            "share",
-            (status == "unemployed").where(in_force),
-        )
-        rows += b.rows(
-            frame,
-            wave,
-            "Outside the labour force (inactivity rate)",
-            "%",
-            "share",
-            (status == "outside").where(known),
-        )
+        for label, share in (
+            ("Employment rate (employed / respondents)", (status == "employed").where(known)),
+            (
+                "Unemployment rate (unemployed / labour force)",
+                (status == "unemployed").where(in_force),
+            ),
+            ("Outside the labour force (inactivity rate)", (status == "outside").where(known)),
+        ):
+            rows += b.rows(frame, wave, label, "%", "share", share)
         neet = frame["neet"]
         rows += b.rows(
             frame,

@@ -77,58 +77,67 @@ def km_rows(
     medians, shares = [], []
     for breakdown, group, members in group_rows(frame, breakdowns):
         take = members[known[members]]
-        n = len(take)
-        base = {"breakdown": breakdown, "group": group, "n": n}
-        if not n:
-            empty = {
-                **base,
-                "n_eff": 0.0,
-                "deff": np.nan,
-                "value": np.nan,
-                "value_weighted": np.nan,
-            }
-            medians.append({**empty, "kind": "median", "count": np.nan})
-            shares.append({**empty, "kind": "km_share", "count": 0})
-            continue
-        times, events, weight = t[take], e[take], w[take]
-        n_eff = kish_effective_n(weight)
-        deff = n / n_eff if n_eff else np.nan
-        distinct, survival, green = _curve(times, events, np.ones(n))
-        s6 = _at(distinct, survival, WITHIN_MONTHS, 1.0)
-        g6 = _at(distinct, green, WITHIN_MONTHS, 0.0)
-        observed = int(((times <= WITHIN_MONTHS) & (events > 0)).sum())
-        row = {**base, "n_eff": n_eff, "deff": deff}
-        if weight.sum() > 0:
-            w_distinct, w_survival, _ = _curve(times, events, weight)
-            s6_w = _at(w_distinct, w_survival, WITHIN_MONTHS, 1.0)
-            median_w = _median(w_distinct, w_survival)
+        base = {"breakdown": breakdown, "group": group, "n": len(take)}
+        if not len(take):
+            median, share = _empty_group_rows(base)
         else:
-            s6_w, median_w = np.nan, np.nan
-        low, high = _share_interval(s6, g6, observed, n, 1.0)
-        if np.isnan(s6_w):
-            low_w = high_w = np.nan
-        else:
-            low_w, high_w = _share_interval(s6_w, g6, observed, n, deff)
-        shares.append(
-            {
-                **row,
-                "kind": "km_share",
-                "count": observed,
-                "value": 100 * (1 - s6),
-                "value_weighted": 100 * (1 - s6_w),
-                "ci_low": low,
-                "ci_high": high,
-                "ci_low_weighted": low_w,
-                "ci_high_weighted": high_w,
-            }
-        )
-        medians.append(
-            {
-                **row,
-                "kind": "median",
-                "count": np.nan,
-                "value": _median(distinct, survival),
-                "value_weighted": median_w,
-            }
-        )
+            median, share = _group_rows(base, t[take], e[take], w[take])
+        medians.append(median)
+        shares.append(share)
     return medians, shares
+
+
+def _empty_group_rows(base: dict) -> tuple[dict, dict]:
+    """(median row, share row) of a group without spells."""
+    empty = {
+        **base,
+        "n_eff": 0.0,
+        "deff": np.nan,
+        "value": np.nan,
+        "value_weighted": np.nan,
+    }
+    return {**empty, "kind": "median", "count": np.nan}, {**empty, "kind": "km_share", "count": 0}
+
+
+def _group_rows(
+    base: dict, times: np.ndarray, events: np.ndarray, weight: np.ndarray
+) -> tuple[dict, dict]:
+    """(median row, share row) of one group's spells, unweighted and weighted."""
+    n = len(times)
+    n_eff = kish_effective_n(weight)
+    deff = n / n_eff if n_eff else np.nan
+    distinct, survival, green = _curve(times, events, np.ones(n))
+    s6 = _at(distinct, survival, WITHIN_MONTHS, 1.0)
+    g6 = _at(distinct, green, WITHIN_MONTHS, 0.0)
+    observed = int(((times <= WITHIN_MONTHS) & (events > 0)).sum())
+    row = {**base, "n_eff": n_eff, "deff": deff}
+    if weight.sum() > 0:
+        w_distinct, w_survival, _ = _curve(times, events, weight)
+        s6_w = _at(w_distinct, w_survival, WITHIN_MONTHS, 1.0)
+        median_w = _median(w_distinct, w_survival)
+    else:
+        s6_w, median_w = np.nan, np.nan
+    low, high = _share_interval(s6, g6, observed, n, 1.0)
+    if np.isnan(s6_w):
+        low_w = high_w = np.nan
+    else:
+        low_w, high_w = _share_interval(s6_w, g6, observed, n, deff)
+    share = {
+        **row,
+        "kind": "km_share",
+        "count": observed,
+        "value": 100 * (1 - s6),
+        "value_weighted": 100 * (1 - s6_w),
+        "ci_low": low,
+        "ci_high": high,
+        "ci_low_weighted": low_w,
+        "ci_high_weighted": high_w,
+    }
+    median = {
+        **row,
+        "kind": "median",
+        "count": np.nan,
+        "value": _median(distinct, survival),
+        "value_weighted": median_w,
+    }
+    return median, share

@@ -23,6 +23,7 @@ from analytics.anonymise.source import NOT_ASKED, PRESENT, SUPPRESSED, SourceDat
 from analytics.anonymise.table import Table, Variable, labels, table_from_columns
 from bot.answers.pay_period import CONVERSION_RULE, PERIODS
 from bot.questionnaire.model import Question, Questionnaire
+from bot.questionnaire.waves import BASELINE
 from bot.security.crypto import keyed_hash
 
 PSEUDONYM_LENGTH = 16
@@ -63,7 +64,16 @@ class _Builder:
         self.columns.append((variable, values, reason))
 
     def trainee_columns(self, programme: str, secret: str, today: date) -> None:
-        trainees, profile, rules = self.source.trainees, self.source.profile, self.rules
+        """The per-trainee columns, in release order: ids, cohort, region, sex, age, responses."""
+        self._id_columns(programme, secret)
+        self._cohort_columns()
+        self._region_column()
+        self._sex_column()
+        self._age_column(today)
+        self._response_columns()
+
+    def _id_columns(self, programme: str, secret: str) -> None:
+        trainees = self.source.trainees
         ids = trainees["pseudo_id"].map(lambda value: pseudonym(secret, value))
         self.add(
             Variable(
@@ -89,6 +99,9 @@ class _Builder:
             prog,
             _reason_of(prog),
         )
+
+    def _cohort_columns(self) -> None:
+        trainees, rules = self.source.trainees, self.rules
         for column, text in (
             ("cohort_start", ("Cohort start", "Début de la cohorte", "Inicio de la cohorte")),
             ("cohort_end", ("Cohort end", "Fin de la cohorte", "Fin de la cohorte")),
@@ -106,6 +119,9 @@ class _Builder:
                 period,
                 _reason_of(period),
             )
+
+    def _region_column(self) -> None:
+        trainees, rules = self.source.trainees, self.rules
         region = trainees["region"].astype(object)
         region, rare = merge_rare(region, rules.k, rules.rare_region_label)
         variable = Variable(
@@ -120,20 +136,25 @@ class _Builder:
                 f"'{rules.rare_region_label}'"
             )
         self.add(variable, region, _reason_of(region))
+
+    def _sex_column(self) -> None:
         sex_q = self.questionnaire.question("bl_sex")
-        sex = profile["sex"].astype(object)
+        sex = self.source.profile["sex"].astype(object)
         sex_var = Variable(
             "sex",
             "categorical",
             dict(sex_q.label),
             source="bl_sex",
-            wave="baseline",
+            wave=BASELINE,
             question_type="choice",
             categories=[(c.code, dict(c.label)) for c in sex_q.choices],
             recoding=["baseline answer, else the sex recorded at registration"],
         )
         self._merge_choices(sex_var, sex)
         self.add(sex_var, self._last_values, _reason_of(self._last_values))
+
+    def _age_column(self, today: date) -> None:
+        profile, rules = self.source.profile, self.rules
         bands = age_bands(
             profile["birth_year"], today.year, rules.age_band_width, rules.age_floor, rules.age_top
         )
@@ -148,7 +169,7 @@ class _Builder:
                     f"Tramo de edad al {today.isoformat()}",
                 ),
                 source="bl_birth_year",
-                wave="baseline",
+                wave=BASELINE,
                 question_type="integer",
                 categories=_categories(bands, order),
                 ordered=True,
@@ -160,6 +181,8 @@ class _Builder:
             bands,
             _reason_of(bands),
         )
+
+    def _response_columns(self) -> None:
         for wave in self.source.waves:
             flag = self.source.responded[wave].map({True: "yes", False: "no"})
             self.add(

@@ -23,9 +23,10 @@ from analytics.anonymise.source import PRESENT, REASONS, SUPPRESSED, load_source
 from analytics.anonymise.table import Table
 from bot.questionnaire.loader import default_questionnaire
 from bot.questionnaire.model import Questionnaire
+from bot.questionnaire.waves import all_waves
 from bot.survey.windows import DEFAULT_GRACE_DAYS, DEFAULT_WINDOW_MONTHS
 
-DEFAULT_WAVES = ("baseline", "exit", "followup_6", "followup_12")
+DEFAULT_WAVES = tuple(all_waves())
 LAYOUTS = ("wide", "long")
 _WAVE_RE = re.compile(r"^(baseline|exit|followup_\d{1,3})$")
 
@@ -158,6 +159,103 @@ def _l_diversity_report(
     return results
 
 
+@dataclass
+class _Suppression:
+    """What reaching k took: the quasi-identifiers, the cells blanked and how many records."""
+
+    qis: pd.DataFrame
+    mask: pd.DataFrame
+    passes: int
+    records: int
+    share: float
+    counts: dict[str, int]
+    cells: dict[str, int]
+
+
+def _refuse_small(programme: str, n_records: int, rules: Rules) -> None:
+    if n_records == 0:
+        raise ExportRefusedError(f"programme '{programme}' has no trainees (check the code)")
+    if n_records < rules.k:
+        raise ExportRefusedError(
+            f"programme '{programme}' has {n_records} trainee(s): k={rules.k} needs at least "
+            f"{rules.k}; nothing can be released"
+        )
+
+
+def _suppress(table: Table, qi_columns: list[str], rules: Rules, n_records: int) -> _Suppression:
+    """Blank quasi-identifiers in ``table`` until k holds, or refuse if that takes too many."""
+    qis = _qi_frame(table, qi_columns)
+    priority = [
+        c
+        for name in rules.suppression_priority
+        for c in qi_columns
+        if c == name or table.variables[c].source == name
+    ]
+    result = enforce_k(qis, rules.k, priority)
+    mask = result.suppressed
+    records_suppressed = int(mask.any(axis=1).sum())
+    share = records_suppressed / n_records
+    if share > rules.max_suppression:
+        raise ExportRefusedError(
+            f"reaching k={rules.k} would suppress quasi-identifiers of {records_suppressed} of "
+            f"{n_records} trainees ({share:.1%} > the allowed {rules.max_suppression:.1%}); "
+            "nothing was written. Try coarser rules (e.g. cohort_date_grain: year), fewer "
+            "waves, a lower --k or a higher --max-suppression."
+        )
+    other_suppressed = {
+        name: int((table.reason[name] == SUPPRESSED).sum()) for name in table.variables
+    }
+    counts = _apply_suppression(table, mask)
+    cells = {name: other_suppressed.get(name, 0) + counts.get(name, 0) for name in table.variables}
+    return _Suppression(qis, mask, result.passes, records_suppressed, share, counts, cells)
+
+
+def _risk_summary(
+    table: Table,
+    done: _Suppression,
+    rules: Rules,
+    qi_columns: list[str],
+    facts: dict[str, Any],
+    outside_window: Any,
+) -> dict[str, Any]:
+    """The disclosure-risk summary written next to the release (``facts`` lead the keys)."""
+    qis, mask = done.qis, done.mask
+    sizes = match_counts(qis.where(~mask), mask)
+    free_text = [n for n, v in table.variables.items() if v.kind == "string" and n != "pid"]
+    return {
+        **facts,
+        "k_required": rules.k,
+        "k_achieved": int(sizes.min()) if len(sizes) else 0,
+        "quasi_identifiers": qi_columns,
+        "equivalence_classes": int(qis.where(~mask, ".suppressed").drop_duplicates().shape[0]),
+        "greedy_passes": done.passes,
+        "records_with_suppressed_quasi_identifiers": done.records,
+        "share_records_suppressed": round(done.share, 6),
+        "max_suppression": rules.max_suppression,
+        "cells_suppressed_total": int(sum(done.cells.values())),
+        "cells_suppressed": {name: n for name, n in done.cells.items() if n},
+        "quasi_identifier_cells_suppressed": done.counts,
+        "l_diversity": _l_diversity_report(table, qis, mask, rules),
+        "free_text_included": free_text,
+        "recoding": {n: v.recoding for n, v in table.variables.items() if v.recoding},
+        "rules": rules.as_dict(),
+        "outside_fieldwork_window": outside_window,
+    }
+
+
+def _laid_out(
+    table: Table, layout: str, wave_ids: tuple[str, ...], responded: pd.DataFrame
+) -> Table:
+    """Rows sorted by pseudonym, then in the wide (one row per trainee) or long layout."""
+    order = np.argsort(table.data["pid"].to_numpy(str), kind="stable")
+    table = Table(table.data.iloc[order], table.reason.iloc[order], table.variables)
+    if layout == "long":
+        return to_long(table, wave_ids, responded.loc[table.data.index])
+    return Table(
+        table.data.reset_index(drop=True), table.reason.reset_index(drop=True), table.variables
+    )
+
+
 def anonymise(
     database_url: str,
     programme: str,
@@ -189,71 +287,18 @@ def anonymise(
         database_url, programme, wave_ids, questionnaire, grace_days, window_months
     )
     n_records = len(source.trainees)
-    if n_records == 0:
-        raise ExportRefusedError(f"programme '{programme}' has no trainees (check the code)")
-    if n_records < rules.k:
-        raise ExportRefusedError(
-            f"programme '{programme}' has {n_records} trainee(s): k={rules.k} needs at least "
-            f"{rules.k}; nothing can be released"
-        )
+    _refuse_small(programme, n_records, rules)
     table = build_table(source, rules, questionnaire, programme, secret, today)
     qi_columns = quasi_identifier_columns(table, rules)
-    qis = _qi_frame(table, qi_columns)
-    priority = [
-        c
-        for name in rules.suppression_priority
-        for c in qi_columns
-        if c == name or table.variables[c].source == name
-    ]
-    result = enforce_k(qis, rules.k, priority)
-    mask = result.suppressed
-    records_suppressed = int(mask.any(axis=1).sum())
-    share = records_suppressed / n_records
-    if share > rules.max_suppression:
-        raise ExportRefusedError(
-            f"reaching k={rules.k} would suppress quasi-identifiers of {records_suppressed} of "
-            f"{n_records} trainees ({share:.1%} > the allowed {rules.max_suppression:.1%}); "
-            "nothing was written. Try coarser rules (e.g. cohort_date_grain: year), fewer "
-            "waves, a lower --k or a higher --max-suppression."
-        )
-    other_suppressed = {
-        name: int((table.reason[name] == SUPPRESSED).sum()) for name in table.variables
-    }
-    counts = _apply_suppression(table, mask)
-    sizes = match_counts(qis.where(~mask), mask)
-    cells = {name: other_suppressed.get(name, 0) + counts.get(name, 0) for name in table.variables}
-    free_text = [n for n, v in table.variables.items() if v.kind == "string" and n != "pid"]
-    risk: dict[str, Any] = {
+    done = _suppress(table, qi_columns, rules, n_records)
+    facts = {
         "programme": programme,
         "layout": layout,
         "waves": list(wave_ids),
         "reference_date": today.isoformat(),
         "records": n_records,
-        "k_required": rules.k,
-        "k_achieved": int(sizes.min()) if len(sizes) else 0,
-        "quasi_identifiers": qi_columns,
-        "equivalence_classes": int(qis.where(~mask, ".suppressed").drop_duplicates().shape[0]),
-        "greedy_passes": result.passes,
-        "records_with_suppressed_quasi_identifiers": records_suppressed,
-        "share_records_suppressed": round(share, 6),
-        "max_suppression": rules.max_suppression,
-        "cells_suppressed_total": int(sum(cells.values())),
-        "cells_suppressed": {name: n for name, n in cells.items() if n},
-        "quasi_identifier_cells_suppressed": counts,
-        "l_diversity": _l_diversity_report(table, qis, mask, rules),
-        "free_text_included": free_text,
-        "recoding": {n: v.recoding for n, v in table.variables.items() if v.recoding},
-        "rules": rules.as_dict(),
-        "outside_fieldwork_window": source.outside_window,
     }
-    order = np.argsort(table.data["pid"].to_numpy(str), kind="stable")
-    table = Table(table.data.iloc[order], table.reason.iloc[order], table.variables)
-    if layout == "long":
-        table = to_long(table, wave_ids, source.responded.loc[table.data.index])
-        risk["rows"] = len(table.data)
-    else:
-        table = Table(
-            table.data.reset_index(drop=True), table.reason.reset_index(drop=True), table.variables
-        )
-        risk["rows"] = n_records
+    risk = _risk_summary(table, done, rules, qi_columns, facts, source.outside_window)
+    table = _laid_out(table, layout, wave_ids, source.responded)
+    risk["rows"] = len(table.data) if layout == "long" else n_records
     return Release(programme, layout, wave_ids, table, risk, rules)

@@ -12,13 +12,13 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
 
-from analytics.frames import read_frame, trainees_frame
+from analytics.answer_sql import current_answers
+from analytics.frames import read_frame, started_outside_window, trainees_frame
 from bot.questionnaire.model import NUMERIC_TYPES, Question, Questionnaire
 from bot.questionnaire.waves import BASELINE, followup_months_of, wave_kind
-from bot.storage.models import Answer, Cohort, Programme, Trainee
-from bot.survey.windows import DEFAULT_GRACE_DAYS, DEFAULT_WINDOW_MONTHS, outside_window
+from bot.storage.models import Answer, Programme, Trainee
+from bot.survey.windows import DEFAULT_GRACE_DAYS, DEFAULT_WINDOW_MONTHS
 
 PRESENT, SKIPPED, NOT_ASKED, SUPPRESSED = 0, 1, 2, 3
 REASONS = {SKIPPED: "skipped", NOT_ASKED: "not_asked", SUPPRESSED: "suppressed"}
@@ -50,26 +50,19 @@ class SourceData:
 
 
 def _answers(database_url: str, programme: str, waves: Sequence[str]) -> pd.DataFrame:
-    query = (
-        select(
-            Answer.trainee_id,
-            Answer.wave,
-            Answer.question_code,
-            Answer.status,
-            Answer.value_number,
-            Answer.value_text,
-            Answer.answered_at,
-            Answer.value_period,
-        )
-        .join(Trainee, Trainee.id == Answer.trainee_id)
-        .join(Cohort, Cohort.id == Trainee.cohort_id)
-        .join(Programme, Programme.id == Cohort.programme_id)
-        .where(
-            Answer.is_current.is_(True),
-            Programme.code == programme,
-            Trainee.status != "deleted",
-            Answer.wave.in_(list(waves)),
-        )
+    query = current_answers(
+        Answer.trainee_id,
+        Answer.wave,
+        Answer.question_code,
+        Answer.status,
+        Answer.value_number,
+        Answer.value_text,
+        Answer.answered_at,
+        Answer.value_period,
+    ).where(
+        Programme.code == programme,
+        Trainee.status != "deleted",
+        Answer.wave.in_(list(waves)),
     )
     return read_frame(database_url, query)
 
@@ -102,15 +95,7 @@ def _drop_outside_window(
     wave's fieldwork window, as the outcome report does; and how many per wave."""
     first = answers.groupby(["trainee_id", "wave"], sort=False)["answered_at"].min()
     first = first.reset_index()
-    dates = trainees.reindex(first["trainee_id"].to_numpy())
-    late = outside_window(
-        first["wave"],
-        dates["cohort_start"],
-        dates["cohort_end"],
-        first["answered_at"],
-        grace_days,
-        window_months,
-    )
+    late = started_outside_window(first, trainees, "answered_at", grace_days, window_months)
     if not late.any():
         return answers, {}
     pairs = pd.MultiIndex.from_frame(first.loc[late, ["trainee_id", "wave"]])

@@ -12,12 +12,15 @@ from datetime import date, datetime
 import numpy as np
 from sqlalchemy import insert
 
+from bot.questionnaire.waves import BASELINE, EXIT, all_waves
 from bot.storage.db import engine_for
 from bot.storage.models import Answer, Cohort, Programme, Trainee
 from bot.survey.windows import fieldwork_window
 
 CHUNK = 50_000
 NOW = datetime(2026, 1, 1)
+_WAVES = tuple(all_waves((6, 12)))
+"""baseline, exit and the 6- and 12-month follow-ups."""
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ def _answer_days(cohorts: list[tuple[date, date]], cohort_index: np.ndarray) -> 
     """wave → the answer time of each trainee: the first day of the wave's fieldwork window
     (the baseline: the training start), so every synthetic answer counts."""
     days = {}
-    for wave in ("baseline", "exit", "followup_6", "followup_12"):
+    for wave in _WAVES:
         per_cohort = []
         for start, end in cohorts:
             window = fieldwork_window(wave, start, end)
@@ -50,19 +53,20 @@ def _answer_days(cohorts: list[tuple[date, date]], cohort_index: np.ndarray) -> 
     return days
 
 
-def _rows(
-    spec: SyntheticSpec, ids: np.ndarray, rng: np.random.Generator, days: dict[str, np.ndarray]
-) -> list[dict]:
-    n = len(ids)
-    rows: list[dict] = []
-    counter = [0]
+class _AnswerRows:
+    """Collects answer rows for the trainees ``ids`` answering on ``days[wave]``."""
 
-    def add(wave: str, code: str, who: np.ndarray, numbers=None, texts=None) -> None:
+    def __init__(self, ids: np.ndarray, days: dict[str, np.ndarray]) -> None:
+        self.ids = ids
+        self.days = days
+        self.rows: list[dict] = []
+
+    def add(self, wave: str, code: str, who: np.ndarray, numbers=None, texts=None) -> None:
+        """One answer to ``code`` for each trainee selected by the mask ``who``."""
         for i, index in enumerate(np.flatnonzero(who)):
-            counter[0] += 1
-            rows.append(
+            self.rows.append(
                 {
-                    "trainee_id": int(ids[index]),
+                    "trainee_id": int(self.ids[index]),
                     "wave": wave,
                     "question_code": code,
                     "status": "answered",
@@ -71,70 +75,86 @@ def _rows(
                     "value_json": None,
                     "raw_text": None,
                     "source_message_id": f"syn-{wave}-{code}-{i}",
-                    "answered_at": days[wave][index],
+                    "answered_at": self.days[wave][index],
                     "is_current": True,
                 }
             )
 
+
+def _add_money(
+    out: _AnswerRows, wave: str, code: str, who: np.ndarray, amounts: np.ndarray
+) -> None:
+    """Money answers in XOF, rounded to the thousand."""
+    out.add(wave, code, who, numbers=amounts.round(-3), texts=np.full(len(amounts), "XOF", object))
+
+
+def _baseline_rows(out: _AnswerRows, spec: SyntheticSpec, rng: np.random.Generator, n: int) -> None:
     everyone = np.ones(n, bool)
     sex = _pick(rng, ["female", "male"], n)
-    add("baseline", "bl_sex", everyone, texts=sex)
+    out.add(BASELINE, "bl_sex", everyone, texts=sex)
     born = rng.integers(spec.birth_years[0], spec.birth_years[1] + 1, n)
-    add("baseline", "bl_birth_year", everyone, numbers=born)
-    add(
-        "baseline",
+    out.add(BASELINE, "bl_birth_year", everyone, numbers=born)
+    out.add(
+        BASELINE,
         "bl_education",
         everyone,
         texts=_pick(rng, ["primary", "lower_secondary", "upper_secondary", "tvet"], n),
     )
     activity = _pick(rng, ["employee", "self_employed", "unemployed_looking", "studying"], n)
-    add("baseline", "bl_activity_status", everyone, texts=activity)
+    out.add(BASELINE, "bl_activity_status", everyone, texts=activity)
     working = np.isin(activity, ["employee", "self_employed"])
-    add(
-        "baseline",
-        "bl_earnings",
-        working,
-        numbers=rng.lognormal(11, 0.6, n).round(-3),
-        texts=np.full(n, "XOF", dtype=object),
-    )
-    add("baseline", "bl_work_experience", everyone, texts=_pick(rng, ["yes", "no"], n))
-    add(
-        "baseline",
+    _add_money(out, BASELINE, "bl_earnings", working, rng.lognormal(11, 0.6, n))
+    out.add(BASELINE, "bl_work_experience", everyone, texts=_pick(rng, ["yes", "no"], n))
+    out.add(
+        BASELINE,
         "bl_expectation_main",
         everyone,
         texts=_pick(rng, ["get_job", "start_business", "learn_skill"], n),
     )
-    add("baseline", "bl_desired_occupation", everyone, texts=np.full(n, "electrician", object))
+    out.add(BASELINE, "bl_desired_occupation", everyone, texts=np.full(n, "electrician", object))
+
+
+def _exit_rows(out: _AnswerRows, rng: np.random.Generator, n: int) -> None:
     exited = rng.random(n) < 0.85
-    add(
-        "exit",
+    out.add(
+        EXIT,
         "ex_completed",
         exited,
         texts=_pick(rng, ["completed", "dropped_out"], n, [0.9, 0.1]),
     )
-    add("exit", "ex_satisfaction", exited, numbers=rng.integers(1, 6, n))
-    for wave in ("followup_6", "followup_12"):
-        answered = rng.random(n) < spec.followup_share
-        worked = _pick(rng, ["yes", "no"], n, [0.6, 0.4])
-        add(wave, "fu_worked_last_week", answered, texts=worked)
-        job = answered & (worked == "yes")
-        add(
-            wave,
-            "fu_job_start",
-            job,
-            texts=_pick(rng, ["2025-03", "2025-06", "2025-09", "2025-11"], n),
-        )
-        add(wave, "fu_occupation", job, texts=np.full(n, "installing solar panels", object))
-        add(
-            wave,
-            "fu_earnings",
-            job,
-            numbers=rng.lognormal(11.3, 0.7, n).round(-3),
-            texts=np.full(n, "XOF", dtype=object),
-        )
-        add(wave, "fu_hours_week", job, numbers=rng.integers(10, 60, n))
-        add(wave, "fu_satisfaction_hindsight", answered, numbers=rng.integers(1, 6, n))
-    return rows
+    out.add(EXIT, "ex_satisfaction", exited, numbers=rng.integers(1, 6, n))
+
+
+def _followup_rows(
+    out: _AnswerRows, wave: str, spec: SyntheticSpec, rng: np.random.Generator, n: int
+) -> None:
+    answered = rng.random(n) < spec.followup_share
+    worked = _pick(rng, ["yes", "no"], n, [0.6, 0.4])
+    out.add(wave, "fu_worked_last_week", answered, texts=worked)
+    job = answered & (worked == "yes")
+    out.add(
+        wave,
+        "fu_job_start",
+        job,
+        texts=_pick(rng, ["2025-03", "2025-06", "2025-09", "2025-11"], n),
+    )
+    out.add(wave, "fu_occupation", job, texts=np.full(n, "installing solar panels", object))
+    _add_money(out, wave, "fu_earnings", job, rng.lognormal(11.3, 0.7, n))
+    out.add(wave, "fu_hours_week", job, numbers=rng.integers(10, 60, n))
+    out.add(wave, "fu_satisfaction_hindsight", answered, numbers=rng.integers(1, 6, n))
+
+
+def _rows(
+    spec: SyntheticSpec, ids: np.ndarray, rng: np.random.Generator, days: dict[str, np.ndarray]
+) -> list[dict]:
+    """Answer rows of every wave, drawn in a fixed order so a seed gives the same data."""
+    n = len(ids)
+    out = _AnswerRows(ids, days)
+    _baseline_rows(out, spec, rng, n)
+    _exit_rows(out, rng, n)
+    for wave in _WAVES[2:]:
+        _followup_rows(out, wave, spec, rng, n)
+    return out.rows
 
 
 def generate(database_url: str, spec: SyntheticSpec) -> list[int]:

@@ -106,14 +106,13 @@ def report(
     from analytics.dataset import UnknownProgrammeError
     from analytics.render import write_report
     from analytics.report import build_report
-    from analytics.weights import parse_cells
 
     language = _language(ctx, programme, language, remember_lang)
-    try:
-        cells = parse_cells(weight_cells)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--weight-cells") from None
+    cells = _weight_cells(weight_cells)
     cpi = _price_index(cpi_file)
+    settings = ctx.settings
+    grace = settings.baseline_grace_days if baseline_grace_days is None else baseline_grace_days
+    window = settings.fieldwork_window_months if window_months is None else window_months
 
     started = time.perf_counter()
     bar, progress = _progress_bar(quiet)
@@ -126,12 +125,8 @@ def report(
             followup_months=ctx.settings.followup_months,
             progress=progress,
             weight_cells=cells,
-            grace_days=ctx.settings.baseline_grace_days
-            if baseline_grace_days is None
-            else baseline_grace_days,
-            window_months=ctx.settings.fieldwork_window_months
-            if window_months is None
-            else window_months,
+            grace_days=grace,
+            window_months=window,
             cpi=cpi,
         )
         progress("rendering")
@@ -149,6 +144,16 @@ def report(
         f"Wrote {fmt} report for {programme} ({result.meta['trainees']} trainees) to {path} "
         f"in {time.perf_counter() - started:.1f} s."
     )
+
+
+def _weight_cells(text: str) -> tuple[str, ...]:
+    """The ``--weight-cells`` option parsed, or a usage error naming the option."""
+    from analytics.weights import parse_cells
+
+    try:
+        return parse_cells(text)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--weight-cells") from None
 
 
 def _progress_bar(quiet: bool) -> tuple[tqdm, Callable[[str], None]]:

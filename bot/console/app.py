@@ -48,14 +48,7 @@ async def _before(request: Request) -> HTTPResponse | None:
     if request.method == "POST":
         token = request.form.get("csrf_token") if request.form else None
         if not sessions.csrf_matches(request.ctx.state, token):
-            log_action(request, "csrf", "refused", target=request.path)
-            return render(
-                request,
-                "error.html",
-                status=403,
-                title="error_csrf_title",
-                message="error_csrf_text",
-            )
+            return _refused(request, "csrf", request.path, "error_csrf_title", "error_csrf_text")
     return None
 
 
@@ -83,14 +76,15 @@ async def _after(request: Request, response: BaseHTTPResponse) -> None:
 
 
 def _forbidden(request: Request, error: ForbiddenError) -> HTTPResponse:
-    log_action(request, "forbidden", "refused", target=error.target)
-    return render(
-        request,
-        "error.html",
-        status=403,
-        title="error_forbidden_title",
-        message="error_forbidden_text",
+    return _refused(
+        request, "forbidden", error.target, "error_forbidden_title", "error_forbidden_text"
     )
+
+
+def _refused(request: Request, action: str, target: str, title: str, message: str) -> HTTPResponse:
+    """Log a refused request (``action`` on ``target``) and show the 403 error page."""
+    log_action(request, action, "refused", target=target)
+    return render(request, "error.html", status=403, title=title, message=message)
 
 
 def _user_error(request: Request, error: UserError) -> HTTPResponse:

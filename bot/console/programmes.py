@@ -8,6 +8,7 @@ from zoneinfo import available_timezones
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from bot.outreach.programmes import programme_by_code
 from bot.storage.db import session_scope
 from bot.storage.models import Cohort, Programme, Trainee
 
@@ -43,9 +44,7 @@ def programme_rows(url: str, allowed: tuple[str, ...] | None) -> list[dict]:
 def cohorts_of(url: str, code: str) -> tuple[dict, list[dict]]:
     """(programme, its cohorts) as plain dicts; ProgrammeError when unknown."""
     with session_scope(url) as session:
-        programme = session.execute(
-            select(Programme).where(Programme.code == code)
-        ).scalar_one_or_none()
+        programme = programme_by_code(session, code)
         if programme is None:
             raise ProgrammeError(f"no programme '{code}'")
         cohorts = [

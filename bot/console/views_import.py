@@ -19,7 +19,7 @@ from bot.console.web import (
     requires,
     settings,
 )
-from bot.outreach.importer import CohortImportError, import_cohorts
+from bot.outreach.importer import CohortImportError, ImportReport, import_cohorts
 
 SUFFIXES = (".csv", ".xlsx")
 
@@ -66,16 +66,8 @@ async def upload(request: Request, code: str) -> HTTPResponse:
         target=f"{code} ({upload.name})",
         detail=f"{report.rows} rows, {len(report.rejected)} rejected",
     )
-    return render(
-        request,
-        "import.html",
-        code=code,
-        report=report,
-        token=token,
-        suffix=suffix,
-        filename=upload.name,
-        region_code=request.form.get("region_code") or "",
-    )
+    region_code = request.form.get("region_code") or ""
+    return _checked_page(request, code, report, token, suffix, upload.name, region_code)
 
 
 @requires("admin", "officer")
@@ -102,16 +94,8 @@ async def confirm(request: Request, code: str, token: str) -> HTTPResponse:
         log_action(
             request, "import", "rejected", target=code, detail=f"{len(report.rejected)} lines"
         )
-        return render(
-            request,
-            "import.html",
-            code=code,
-            report=report,
-            token=token,
-            suffix=suffix,
-            filename="",
-            region_code=request.form.get("region_code"),
-        )
+        region_code = request.form.get("region_code")
+        return _checked_page(request, code, report, token, suffix, "", region_code)
     path.unlink(missing_ok=True)
     log_action(
         request,
@@ -128,3 +112,25 @@ def register(app: Sanic) -> None:
     app.add_route(import_page, "/programmes/<code>/import", methods=["GET"])
     app.add_route(upload, "/programmes/<code>/import", methods=["POST"], name="import_upload")
     app.add_route(confirm, "/programmes/<code>/import/<token>", methods=["POST"])
+
+
+def _checked_page(
+    request: Request,
+    code: str,
+    report: ImportReport,
+    token: str,
+    suffix: str,
+    filename: str,
+    region_code: str | None,
+) -> HTTPResponse:
+    """The import page showing a checked file, with the form to import it or cancel."""
+    return render(
+        request,
+        "import.html",
+        code=code,
+        report=report,
+        token=token,
+        suffix=suffix,
+        filename=filename,
+        region_code=region_code,
+    )

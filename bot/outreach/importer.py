@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from bot.config import Settings
+from bot.outreach.programmes import programme_by_code
 from bot.outreach.rows import FileFormatError, RawRow, read_rows
 from bot.outreach.validate import CohortFields, TraineeRow, validate_row
 from bot.security.crypto import Cipher, keyed_hash, new_pseudo_id
@@ -292,9 +293,7 @@ def import_cohorts(
     if not any(c in header for c in ("name", "phone", "email")):
         raise CohortImportError(f"{path.name}: needs a name, phone or email column")
     with session_scope(settings.database_url) as session:
-        programme = session.execute(
-            select(Programme).where(Programme.code == programme_code)
-        ).scalar_one_or_none()
+        programme = programme_by_code(session, programme_code)
         if programme is None:
             raise CohortImportError(
                 f"unknown programme '{programme_code}' (add it with 'tracer programmes add')"

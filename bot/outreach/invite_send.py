@@ -25,7 +25,7 @@ from bot.i18n import normalise_language, t
 from bot.outreach import clock, queries
 from bot.outreach.invites import InviteError, code_hash, telegram_link, web_link
 from bot.outreach.messaging import MessageResult, MessageTransport
-from bot.outreach.pacing import Pacer
+from bot.outreach.pacing import Pacer, failure_stop
 from bot.outreach.scope import Scope
 from bot.outreach.segments import SegmentCount, count_segments
 from bot.security.crypto import Cipher, new_invite_code
@@ -35,7 +35,6 @@ from bot.storage.models import Contact, Invitation, Outreach, Trainee
 MODES = ("sms", "email", "auto")
 MAX_ATTEMPTS = 3
 MAX_BACKOFF_SECONDS = 60.0
-MAX_CONSECUTIVE_FAILURES = 5
 SENT_STATES = ("accepted", "delivered")
 IN_FLIGHT_OR_SENT = ("sending", "unknown", *SENT_STATES)
 _ADDRESS = {"sms": "phone", "email": "email"}
@@ -333,10 +332,9 @@ class _Sender:
         counts[state] += 1
         self.report.failures[result.reason] += 1
         self.consecutive_failures += 1
-        if self.consecutive_failures >= MAX_CONSECUTIVE_FAILURES:
-            self.report.stopped = (
-                f"stopped after {self.consecutive_failures} failures in a row ({result.reason})"
-            )
+        stop = failure_stop(self.consecutive_failures, result.reason)
+        if stop:
+            self.report.stopped = stop
 
 
 def send_invitations(

@@ -103,3 +103,15 @@ def max_in_any_window(times: list[float], window: float = 1.0) -> int:
     return max(
         (bisect.bisect_left(ordered, t + window) - i for i, t in enumerate(ordered)), default=0
     )
+
+
+MAX_CONSECUTIVE_FAILURES = 5
+"""Failed or ambiguous sends in a row after which a sending run stops (the service is in
+trouble)."""
+
+
+def failure_stop(consecutive: int, detail: str) -> str | None:
+    """Why a sending run stops after ``consecutive`` failures in a row, or None to go on."""
+    if consecutive >= MAX_CONSECUTIVE_FAILURES:
+        return f"stopped after {consecutive} failures in a row ({detail})"
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -69,12 +70,15 @@ def add_programme(
         raise ProgrammeError(f"a programme with code '{code}' already exists") from None
 
 
+def programme_by_code(session: Any, code: str) -> Programme | None:
+    """The programme with this code inside an open session, or None."""
+    return session.execute(select(Programme).where(Programme.code == code)).scalar_one_or_none()
+
+
 def set_country(database_url: str, code: str, country: str, cohort_code: str | None) -> str:
     """Set the country of programme ``code`` (or of one of its cohorts); what was changed."""
     with session_scope(database_url) as session:
-        programme = session.execute(
-            select(Programme).where(Programme.code == code)
-        ).scalar_one_or_none()
+        programme = programme_by_code(session, code)
         if programme is None:
             raise ProgrammeError(f"no programme with code '{code}'")
         if cohort_code is None:

@@ -28,7 +28,7 @@ from tqdm import tqdm
 
 from bot.config import Settings
 from bot.outreach.due import DueItem, DueList, due_items
-from bot.outreach.pacing import Pacer
+from bot.outreach.pacing import Pacer, failure_stop
 from bot.outreach.planner import PlanResult, plan_outreach
 from bot.outreach.scope import Scope
 from bot.outreach.transport import Delivery, Transport
@@ -41,7 +41,6 @@ _BATCH = 500
 MAX_RATE_RETRIES = 5
 MAX_BACKOFF_SECONDS = 60.0  # ceiling for back-offs we choose ourselves (no retry_after given)
 MAX_FLOOD_WAIT_SECONDS = 3600.0  # a retry_after above this stops the run instead
-MAX_CONSECUTIVE_FAILURES = 5
 # Chat messages one trigger is expected to produce: a first contact or a reminder sends the
 # wave's intro and its first question.  The run raises it when a trigger produced more.
 EXPECTED_MESSAGES_PER_TRIGGER = 2
@@ -211,6 +210,13 @@ class _Run:
         if produced > self.expected_messages:
             self.expected_messages = produced
 
+    def _count_failure(self, detail: str) -> None:
+        """Stop the run after too many failed or ambiguous sends in a row (Rasa in trouble)."""
+        self.consecutive_failures += 1
+        stop = failure_stop(self.consecutive_failures, detail)
+        if stop:
+            self.report.stopped = stop
+
     def _settle(self, item: DueItem, delivery: Delivery) -> None:
         db, outreach_id = self.connection, item.outreach_id
         assert db is not None and outreach_id is not None  # claimed in _one
@@ -237,14 +243,6 @@ class _Run:
         self.report.failed += 1
         self.report.failures[delivery.detail] += 1
         self._count_failure(delivery.detail)
-
-    def _count_failure(self, detail: str) -> None:
-        """Stop the run after too many failed or ambiguous sends in a row (Rasa in trouble)."""
-        self.consecutive_failures += 1
-        if self.consecutive_failures >= MAX_CONSECUTIVE_FAILURES:
-            self.report.stopped = (
-                f"stopped after {self.consecutive_failures} failures in a row ({detail})"
-            )
 
 
 def send_due(

@@ -107,19 +107,7 @@ class TracerStore(AnswerStore):
         Only chat contacts match (never an imported phone number or e-mail); with ``channel``
         given, only a contact of that channel. One query.
         """
-        current = and_(
-            Consent.given.is_(True),
-            Consent.withdrawn_at.is_(None),
-            Consent.version == self.settings.consent_version,
-        )
-        latest_consent = (
-            select(case((current, 1), else_=0))
-            .where(Consent.trainee_id == Trainee.id)
-            .order_by(Consent.decided_at.desc(), Consent.id.desc())
-            .limit(1)
-            .correlate(Trainee)
-            .scalar_subquery()
-        )
+        latest_consent = self._latest_consent_given()
         with session_scope(self.url) as session:
             row = session.execute(
                 select(
@@ -140,31 +128,22 @@ class TracerStore(AnswerStore):
                 .where(self._chat_contact(address, channel))
                 .limit(1)
             ).first()
-        if row is None:
-            return None
-        (
-            trainee_id,
-            pseudo_id,
-            status,
-            language,
-            cohort_id,
-            consented,
-            cohort_end,
-            country,
-            code,
-            cohort_start,
-        ) = row
-        return TraineeInfo(
-            id=trainee_id,
-            pseudo_id=pseudo_id,
-            status=status,
-            language=language,
-            cohort_id=cohort_id,
-            consented=bool(consented),
-            cohort_end=cohort_end,
-            country=country,
-            programme=code,
-            cohort_start=cohort_start,
+        return None if row is None else _info_from_row(row)
+
+    def _latest_consent_given(self) -> Any:
+        """Correlated subquery: 1 if the trainee's latest consent decision is a current yes."""
+        current = and_(
+            Consent.given.is_(True),
+            Consent.withdrawn_at.is_(None),
+            Consent.version == self.settings.consent_version,
+        )
+        return (
+            select(case((current, 1), else_=0))
+            .where(Consent.trainee_id == Trainee.id)
+            .order_by(Consent.decided_at.desc(), Consent.id.desc())
+            .limit(1)
+            .correlate(Trainee)
+            .scalar_subquery()
         )
 
     def trainee_by_id(self, trainee_id: int) -> TraineeInfo:
@@ -353,3 +332,31 @@ class TracerStore(AnswerStore):
                 if known is None or preference[channel] < preference[known[0]]:
                     result[trainee_id] = (channel, self._cipher.decrypt(token))
         return result
+
+
+def _info_from_row(row: Any) -> TraineeInfo:
+    """A :class:`TraineeInfo` from a row of :meth:`TracerStore.find_trainee`'s query."""
+    (
+        trainee_id,
+        pseudo_id,
+        status,
+        language,
+        cohort_id,
+        consented,
+        cohort_end,
+        country,
+        code,
+        cohort_start,
+    ) = row
+    return TraineeInfo(
+        id=trainee_id,
+        pseudo_id=pseudo_id,
+        status=status,
+        language=language,
+        cohort_id=cohort_id,
+        consented=bool(consented),
+        cohort_end=cohort_end,
+        country=country,
+        programme=code,
+        cohort_start=cohort_start,
+    )

@@ -14,15 +14,6 @@ from bot.questionnaire import waves
 ROOT = Path(__file__).resolve().parents[2]
 CALENDAR = ROOT / "bot" / "questionnaire" / "waves.py"
 WAVE_ID = re.compile(r"^(baseline|exit|followup|followup_\d*)$")
-# Files of the report-numbers work (analytics/) still to be converted by its owner; the second
-# test below fails once one of them no longer spells a wave id, so the list only shrinks.
-PENDING = {
-    "analytics/indicators.py",
-    "analytics/more_tables.py",
-    "analytics/anonymise/build.py",
-    "analytics/anonymise/pipeline.py",
-    "analytics/anonymise/synthetic.py",
-}
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
@@ -55,20 +46,10 @@ def _code_files() -> list[Path]:
 
 
 def test_no_wave_id_is_spelled_outside_the_calendar():
-    found = [
-        hit
-        for path in _code_files()
-        if path != CALENDAR and str(path.relative_to(ROOT)) not in PENDING
-        for hit in _wave_literals(path)
-    ]
+    found = [hit for path in _code_files() if path != CALENDAR for hit in _wave_literals(path)]
     assert found == [], "ask bot.questionnaire.waves instead of spelling wave ids:\n" + "\n".join(
         found
     )
-
-
-def test_pending_files_still_need_converting():
-    clean = sorted(name for name in PENDING if not _wave_literals(ROOT / name))
-    assert clean == [], f"remove from PENDING: {clean}"
 
 
 def test_the_literal_check_sees_a_wave_id(tmp_path):

@@ -14,7 +14,7 @@ Tracer writes (and reads back) a small, readable subset of the XLSForm expressio
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from bot.questionnaire.model import Condition
 
@@ -99,18 +99,18 @@ class _Parser:
         return token
 
     def expression(self) -> Condition:
-        children = [self.conjunction()]
-        while self.peek() and self.peek()[1] == "or":  # type: ignore[index]
-            self.index += 1
-            children.append(self.conjunction())
-        return _merge(children, any_=True)
+        return self._joined("or", self.conjunction, any_=True)
 
     def conjunction(self) -> Condition:
-        children = [self.atom()]
-        while self.peek() and self.peek()[1] == "and":  # type: ignore[index]
+        return self._joined("and", self.atom, any_=False)
+
+    def _joined(self, word: str, part: Callable[[], Condition], any_: bool) -> Condition:
+        """``part`` [``word`` ``part``]…, merged into one condition (any / all of them)."""
+        children = [part()]
+        while self.peek() and self.peek()[1] == word:  # type: ignore[index]
             self.index += 1
-            children.append(self.atom())
-        return _merge(children, any_=False)
+            children.append(part())
+        return _merge(children, any_=any_)
 
     def atom(self) -> Condition:
         token = self.peek()
