@@ -11,6 +11,7 @@ import csv
 import io
 import subprocess
 import zipfile
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterator
 
@@ -33,9 +34,12 @@ bot.channels.telegram.TelegramInput:
   poll_timeout: 2
 """
 HEADER = "cohort_code,cohort_name,start_date,end_date,region,timezone,name,phone,language\n"
+# Training started 10 days ago (the baseline is still open: grace 30 days) and ended yesterday
+# (the exit is due, so the officer has a wave to send).
+_START, _END = date.today() - timedelta(days=10), date.today() - timedelta(days=1)
 ROWS = [
-    "C1,Solar 2025,2025-01-06,2025-03-28,Nakuru,Africa/Nairobi,Amina Otieno,+254700100001,en",
-    "C1,Solar 2025,2025-01-06,2025-03-28,Nakuru,Africa/Nairobi,Brian Kamau,{phone},en",
+    f"C1,Solar 2025,{_START},{_END},Nakuru,Africa/Nairobi,Amina Otieno,+254700100001,en",
+    f"C1,Solar 2025,{_START},{_END},Nakuru,Africa/Nairobi,Brian Kamau,{{phone}},en",
 ]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from datetime import date, timedelta
 
 import pytest
 import requests
@@ -26,9 +27,11 @@ from tests.stack import free_port, running_stack
 pytestmark = pytest.mark.e2e
 
 HEADER = "cohort_code,end_date,timezone,trainee_ref,name,phone,email,language"
+# Training still running (no start date: the baseline stays open until the end + 30 days).
+_END = date.today() + timedelta(days=60)
 ROWS = [
-    "R1,2026-06-30,Africa/Dakar,T-1,Awa Diop,+221 77 111 22 33,,en",
-    "R1,2026-06-30,Africa/Dakar,T-2,Fatou Sow,,fatou@example.org,fr",
+    f"R1,{_END},Africa/Dakar,T-1,Awa Diop,+221 77 111 22 33,,en",
+    f"R1,{_END},Africa/Dakar,T-2,Fatou Sow,,fatou@example.org,fr",
 ]
 LINK = re.compile(r"(http://\S+/webchat/\?code=([A-Z0-9]{10}))")
 TELEGRAM_LINK = re.compile(r"https://t\.me/tracer_test_bot\?start=([A-Z0-9]{10})")
@@ -74,7 +77,7 @@ def reach(tmp_path_factory, model_path):
 
 def _send(env):
     return run_cli(env, "invite", "--programme", "reach", "--send", "auto", "--yes",
-                   "--now", "2026-07-01T12:00")  # fmt: skip
+                   "--now", f"{date.today()}T12:00")  # fmt: skip
 
 
 def _states(database_url: str) -> list[str]:
