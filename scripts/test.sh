@@ -18,11 +18,23 @@ echo "== mypy (bot/, actions/, analytics/; settings in pyproject.toml)"
 echo "== rasa data validate"
 .venv/bin/rasa data validate --config config.yml --domain domain --data data
 
-echo "== pytest"
-.venv/bin/pytest -q "$@"
+echo "== model (trained once here, before the tests that start Rasa with it)"
+model=$(scripts/train.sh)
+
+if [ $# -gt 0 ]; then
+  echo "== pytest $*"
+  .venv/bin/pytest -q "$@"
+else
+  # Unit and end-to-end tests on two workers (each test file stays on one worker, so a
+  # module's servers are started once); the cluster and crash tests, which kill processes
+  # and time recoveries, run alone afterwards.
+  echo "== pytest: unit and end-to-end tests (2 workers)"
+  .venv/bin/pytest -q -n 2 --dist loadfile --ignore=tests/cluster --ignore=tests/reliability
+  echo "== pytest: cluster and crash tests"
+  .venv/bin/pytest -q tests/cluster tests/reliability
+fi
 
 echo "== rasa test (stories)"
-model=$(scripts/train.sh)
 rm -rf results/stories
 .venv/bin/rasa test core --model "$model" --stories tests/stories --out results/stories \
   --fail-on-prediction-errors
