@@ -103,7 +103,7 @@ def read_packed(
     """
     dialect = engine_for(database_url).dialect.name
     columns = (
-        concatenated(dialect, layout.packed()),
+        concatenated(dialect, layout.packed(dialect)),
         concatenated(dialect, number_text(dialect)),
     )
     bounds = select(func.min(Trainee.id), func.max(Trainee.id)).where(Trainee.id.in_(trainees))
@@ -141,7 +141,9 @@ def read_currencies(
     dialect = engine_for(database_url).dialect.name
     money = [q.code for q in layout.questions if q.type == "money"]
     query = (
-        select(Answer.value_text, Answer.value_period, concatenated(dialect, layout.packed()))
+        select(
+            Answer.value_text, Answer.value_period, concatenated(dialect, layout.packed(dialect))
+        )
         .where(
             Answer.is_current.is_(True),
             Answer.status == "answered",
