@@ -34,7 +34,11 @@ def programme_trainees(programme_id: int, cohort: str | None, *, deleted: bool =
 
 
 def fetch(database_url: str, query) -> list[tuple]:
-    """Rows of ``query`` as plain driver tuples (SQLAlchemy ``Row`` objects cost too much)."""
+    """Rows of ``query`` as plain driver tuples (SQLAlchemy ``Row`` objects cost too much).
+
+    PostgreSQL: without JIT compilation for this transaction (the large ``CASE`` expressions of
+    the packed answers cost seconds to compile and run once).
+    """
     engine = engine_for(database_url)
     compiled = query.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True})
     if engine.dialect.positional:
@@ -44,6 +48,8 @@ def fetch(database_url: str, query) -> list[tuple]:
     with engine.connect() as connection:
         cursor = connection.connection.cursor()
         try:
+            if engine.dialect.name == "postgresql":
+                cursor.execute("SET LOCAL jit = off")
             cursor.execute(str(compiled), params)
             return list(cursor.fetchall())
         finally:
