@@ -16,6 +16,7 @@ from bot.storage.db import engine_for
 from bot.storage.models import Answer, Cohort, Trainee
 
 READ_PARTS = 2  # parallel reads of the answer table (one per core)
+PG_WORK_MEM = "64MB"  # per read, PostgreSQL: the response days group without a disk spill
 RANGE_TRAINEES = 50_000  # trainee ids per read: ~30 MB of text, far below the 1 GB limit
 
 
@@ -37,7 +38,8 @@ def fetch(database_url: str, query) -> list[tuple]:
     """Rows of ``query`` as plain driver tuples (SQLAlchemy ``Row`` objects cost too much).
 
     PostgreSQL: without JIT compilation for this transaction (the large ``CASE`` expressions of
-    the packed answers cost seconds to compile and run once).
+    the packed answers cost seconds to compile and run once), and with enough memory to group
+    400k trainee × wave responses without spilling to disk.
     """
     engine = engine_for(database_url)
     compiled = query.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True})
@@ -50,6 +52,7 @@ def fetch(database_url: str, query) -> list[tuple]:
         try:
             if engine.dialect.name == "postgresql":
                 cursor.execute("SET LOCAL jit = off")
+                cursor.execute(f"SET LOCAL work_mem = '{PG_WORK_MEM}'")
             cursor.execute(str(compiled), params)
             return list(cursor.fetchall())
         finally:
