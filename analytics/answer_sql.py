@@ -38,8 +38,10 @@ def fetch(database_url: str, query) -> list[tuple]:
     """Rows of ``query`` as plain driver tuples (SQLAlchemy ``Row`` objects cost too much).
 
     PostgreSQL: without JIT compilation for this transaction (the large ``CASE`` expressions of
-    the packed answers cost seconds to compile and run once), and with enough memory to group
-    400k trainee × wave responses without spilling to disk.
+    the packed answers cost seconds to compile and run once), with enough memory to group
+    400k trainee × wave responses without spilling to disk, and without nested loops: the
+    planner guesses ~1,500 trainees for a programme of 100k and then looks answers up trainee
+    by trainee, where hashing the ids costs a third (server CPU of the report: 10.5 → 8.2 s).
     """
     engine = engine_for(database_url)
     compiled = query.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True})
@@ -53,6 +55,7 @@ def fetch(database_url: str, query) -> list[tuple]:
             if engine.dialect.name == "postgresql":
                 cursor.execute("SET LOCAL jit = off")
                 cursor.execute(f"SET LOCAL work_mem = '{PG_WORK_MEM}'")
+                cursor.execute("SET LOCAL enable_nestloop = off")
             cursor.execute(str(compiled), params)
             return list(cursor.fetchall())
         finally:
