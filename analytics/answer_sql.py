@@ -16,6 +16,7 @@ from bot.storage.db import engine_for
 from bot.storage.models import Answer, Cohort, Programme, Trainee
 
 READ_PARTS = 2  # parallel reads of the answer table (one per core)
+PG_WORK_MEM = "64MB"  # per read, PostgreSQL: the response days group without a disk spill
 RANGE_TRAINEES = 50_000  # trainee ids per read: ~30 MB of text, far below the 1 GB limit
 
 
@@ -45,7 +46,14 @@ def current_answers(*columns):
 
 
 def fetch(database_url: str, query) -> list[tuple]:
-    """Rows of ``query`` as plain driver tuples (SQLAlchemy ``Row`` objects cost too much)."""
+    """Rows of ``query`` as plain driver tuples (SQLAlchemy ``Row`` objects cost too much).
+
+    PostgreSQL: without JIT compilation for this transaction (the large ``CASE`` expressions of
+    the packed answers cost seconds to compile and run once), with enough memory to group
+    400k trainee × wave responses without spilling to disk, and without nested loops: the
+    planner guesses ~1,500 trainees for a programme of 100k and then looks answers up trainee
+    by trainee, where hashing the ids costs a third (server CPU of the report: 10.5 → 8.2 s).
+    """
     engine = engine_for(database_url)
     compiled = query.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True})
     if engine.dialect.positional:
@@ -55,6 +63,10 @@ def fetch(database_url: str, query) -> list[tuple]:
     with engine.connect() as connection:
         cursor = connection.connection.cursor()
         try:
+            if engine.dialect.name == "postgresql":
+                cursor.execute("SET LOCAL jit = off")
+                cursor.execute(f"SET LOCAL work_mem = '{PG_WORK_MEM}'")
+                cursor.execute("SET LOCAL enable_nestloop = off")
             cursor.execute(str(compiled), params)
             return list(cursor.fetchall())
         finally:
@@ -114,7 +126,7 @@ def read_packed(
     """
     dialect = engine_for(database_url).dialect.name
     columns = (
-        concatenated(dialect, layout.packed()),
+        concatenated(dialect, layout.packed(dialect)),
         concatenated(dialect, number_text(dialect)),
     )
     bounds = select(func.min(Trainee.id), func.max(Trainee.id)).where(Trainee.id.in_(trainees))
@@ -152,7 +164,9 @@ def read_currencies(
     dialect = engine_for(database_url).dialect.name
     money = [q.code for q in layout.questions if q.type == "money"]
     query = (
-        select(Answer.value_text, Answer.value_period, concatenated(dialect, layout.packed()))
+        select(
+            Answer.value_text, Answer.value_period, concatenated(dialect, layout.packed(dialect))
+        )
         .where(
             Answer.is_current.is_(True),
             Answer.status == "answered",

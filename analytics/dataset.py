@@ -19,7 +19,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import func, select
 
-from analytics.answer_sql import READ_PARTS, programme_trainees, response_days
+from analytics.answer_sql import READ_PARTS, fetch, programme_trainees, response_days
 from analytics.answers import Progress, read_responses
 from analytics.derive import add_person_variables, due_for_wave
 from analytics.frames import read_frame, started_outside_window
@@ -195,8 +195,7 @@ def _data_date(database_url: str, programme_id: int) -> date | None:
     query = select(func.max(Answer.answered_at)).where(
         Answer.trainee_id.in_(programme_trainees(programme_id, None, deleted=True))
     )
-    with engine_for(database_url).connect() as connection:
-        value = connection.execute(query).scalar()
+    value = fetch(database_url, query)[0][0]
     if value is None:
         return None
     return value.date() if hasattr(value, "date") else date.fromisoformat(str(value)[:10])
