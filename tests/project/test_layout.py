@@ -62,3 +62,38 @@ def test_the_check_sees_a_query(tmp_path):
         encoding="utf-8",
     )
     assert _speaks_sql(sample) == ["1: from sqlalchemy import ...", "4: session.execute(...)"]
+
+
+MAX_FILE_LINES = 400
+MAX_FUNCTION_LINES = 60
+
+
+def _too_long(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    found = []
+    if len(text.splitlines()) > MAX_FILE_LINES:
+        found.append(f"{len(text.splitlines())} lines")
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            if length > MAX_FUNCTION_LINES:
+                found.append(f"{node.name}() is {length} lines")
+    return found
+
+
+def test_small_modules_and_short_functions():
+    """Issue 12: no file over 400 lines, no function over 60, in bot/, actions/, analytics/."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {problem}"
+        for area in ("bot", "actions", "analytics")
+        for path in sorted((ROOT / area).rglob("*.py"))
+        for problem in _too_long(path)
+    ]
+    assert offenders == [], "split these:\n" + "\n".join(offenders)
+
+
+def test_the_size_check_sees_a_long_function(tmp_path: Path):
+    body = "\n".join(f"    x{i} = {i}" for i in range(MAX_FUNCTION_LINES))
+    sample = tmp_path / "long.py"
+    sample.write_text(f"def long():\n{body}\n", encoding="utf-8")
+    assert _too_long(sample) == [f"long() is {MAX_FUNCTION_LINES + 1} lines"]

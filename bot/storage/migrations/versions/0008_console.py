@@ -16,6 +16,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    _account_tables()
+    _activity_tables()
+
+
+def _account_tables() -> None:
+    """Console accounts and their programme assignments."""
     op.create_table(
         "console_user",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -45,6 +51,10 @@ def upgrade() -> None:
         ),
         sa.UniqueConstraint("user_id", "programme_id", name="uq_console_assignment"),
     )
+
+
+def _activity_tables() -> None:
+    """Sessions, the append-only audit log and wave pauses."""
     op.create_table(
         "console_session",
         sa.Column("id_hash", sa.String(64), primary_key=True),
