@@ -1,7 +1,8 @@
 """The trainee's choice about results: on by default (announced at consent), off with a word.
 
 "no results", "pas de résultats", "sin resultados" (and close spellings) turn it off at any
-point of a conversation; the pending question, if any, is asked again.  Stored in
+point of a conversation, "send results", "envoyez les résultats", "enviar resultados" turn it
+back on; the pending question, if any, is asked again.  Stored in
 ``feedback_choice``; the send skips trainees whose choice is off.
 """
 
@@ -22,6 +23,14 @@ _NO_RESULTS = re.compile(
 )
 
 
+_RESULTS_AGAIN = re.compile(
+    r"^(?:(?:please\s+)?send(?:\s+me)?(?:\s+the)?\s+results?(?:\s+please)?|results?\s+on"
+    r"|envoye[rz](?:-moi|\s+moi)?\s+les\s+resultats?|resultats?\s+oui"
+    r"|envia(?:r|dme|nme)?\s+(?:los\s+)?resultados?|envienme\s+(?:los\s+)?resultados?"
+    r"|si\s+resultados?)[.!]*$"
+)
+
+
 def _plain(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text.strip().lower())
     return " ".join("".join(ch for ch in folded if not unicodedata.combining(ch)).split())
@@ -30,6 +39,24 @@ def _plain(text: str) -> str:
 def says_no_results(text: str | None) -> bool:
     """True for the opt-out words in en/fr/es (``"Pas de résultats"`` → True)."""
     return bool(text) and bool(_NO_RESULTS.match(_plain(text or "")))
+
+
+def says_results_again(text: str | None) -> bool:
+    """True for the words that turn results back on (``"Envoyez les résultats"`` → True)."""
+    return bool(text) and bool(_RESULTS_AGAIN.match(_plain(text or "")))
+
+
+def results_choice_reply(
+    database_url: str, trainee_id: int, text: str | None, language: str
+) -> str | None:
+    """Apply a results on/off word typed by the trainee; the confirmation, or None if ``text``
+    is neither."""
+    if says_no_results(text):
+        return no_results_reply(database_url, trainee_id, language)
+    if says_results_again(text):
+        set_wants_results(database_url, trainee_id, True)
+        return t("feedback_on", language)
+    return None
 
 
 def set_wants_results(database_url: str, trainee_id: int, wants: bool) -> None:

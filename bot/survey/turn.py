@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from bot.answers import parse_answer
 from bot.answers.result import ParseResult
 from bot.config import Settings
-from bot.feedback.optout import no_results_reply, says_no_results
+from bot.feedback.optout import results_choice_reply
 from bot.i18n import guess_language, normalise_language, t
 from bot.questionnaire.model import Question, Questionnaire
 from bot.questionnaire.waves import wave_kind
@@ -169,9 +169,10 @@ class SurveyTurn:
             return True
         if trainee is None:
             return False
-        if says_no_results(incoming.text):  # issue 20: results off, then the pending question
-            result.language = trainee.language or result.language
-            reply = no_results_reply(self.settings.database_url, trainee.id, result.language)
+        lang = trainee.language or result.language
+        reply = results_choice_reply(self.settings.database_url, trainee.id, incoming.text, lang)
+        if reply is not None:  # issue 20: results off (or on again), then the pending question
+            result.language = lang
             result.messages.append(reply)
             result.step = incoming.step if incoming.answers_step else None
             return True
