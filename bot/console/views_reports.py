@@ -18,6 +18,7 @@ from bot.console.web import (
     UserError,
     check_programme,
     db_url,
+    language,
     log_action,
     render,
     requires,
@@ -34,7 +35,8 @@ TYPES = {
 
 
 def produce(request: Request, code: str, cohort: str | None, fmt: str) -> bytes:
-    """The report of ``code`` (one cohort or all) as bytes: html, xlsx, or a zip of CSVs."""
+    """The report of ``code`` (one cohort or all) in the officer's language, as bytes: html,
+    xlsx, or a zip of CSVs."""
     from analytics.render import write_report
     from analytics.report import build_report
 
@@ -47,6 +49,7 @@ def produce(request: Request, code: str, cohort: str | None, fmt: str) -> bytes:
         grace_days=config.baseline_grace_days,
         window_months=config.fieldwork_window_months,
     )
+    result.language = language(request)  # the officer's interface language (issue 20)
     with tempfile.TemporaryDirectory() as folder:
         path = write_report(result, fmt, Path(folder) / f"report.{fmt}")
         if fmt != "csv":

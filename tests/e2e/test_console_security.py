@@ -18,6 +18,7 @@ from bot.console.app import create_app
 from bot.console.config import load_console_config
 from bot.console.sessions import COOKIE_NAME
 from bot.devseed import seed_demo_programme
+from bot.i18n import t
 from bot.storage.db import session_scope
 from bot.storage.migrate import upgrade_database
 from bot.storage.models import Cohort, Trainee
@@ -243,6 +244,9 @@ def test_interface_language_is_the_accounts_choice(console, language, heading):
     assert f"<h1>{heading}" in olga.get("/dashboard").text
     assert f"<h1>{heading}" in _client(console, "officer").get("/dashboard").text  # stored
     assert "<h1>Dashboard" in _client(console, "admin").get("/dashboard").text  # per account
+    report = olga.get("/programmes/demo/report/file/html").text  # the report speaks it too
+    assert t("report_heading", language, programme="") in report
+    assert t("report_heading", "en", programme="") not in report
     olga.post("/language", {"language": "en"}, form_page="/programmes")
 
 
