@@ -2,8 +2,9 @@
 
 Response rate: trainees who completed the wave / trainees of the cohort (as ``tracer status``).
 Retention: baseline completers who also completed the wave / baseline completers.
-Two grouped queries (trainees per cohort; completed waves per trainee as a bit mask, counted
-per cohort and mask), so the page stays fast at 100k trainees.
+Two grouped queries (trainees per cohort; completed waves counted by
+:func:`bot.outreach.status.completed_waves`, the same count as ``tracer status``), so the page
+stays fast at 100k trainees.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from bot.config import Settings
-from bot.outreach.status import waves
+from bot.outreach.status import completed_waves, waves
 from bot.questionnaire.waves import BASELINE
 from bot.storage.db import session_scope
-from bot.storage.models import Cohort, Programme, Trainee, WaveProgress
+from bot.storage.models import Cohort, Programme, Trainee
 
 
 @dataclass(frozen=True)
@@ -54,39 +55,6 @@ def _cohorts(session, programmes: tuple[str, ...] | None) -> list[tuple[int, str
     return [tuple(row) for row in session.execute(statement)]
 
 
-def _completions(session, cohort_ids: list[int], wave_ids: list[str]) -> tuple[Counter, Counter]:
-    """(cohort, wave) → completions, and → completions by baseline completers.
-
-    One pass over ``wave_progress`` grouped by trainee: each trainee's completed waves become
-    a bit mask, then trainees are counted per cohort and mask (no self-join).
-    """
-    bits = case(
-        {wave: 1 << index for index, wave in enumerate(wave_ids)}, value=WaveProgress.wave, else_=0
-    )
-    masks = (
-        select(WaveProgress.trainee_id, func.sum(bits).label("mask"))
-        .where(WaveProgress.completed_at.is_not(None))
-        .group_by(WaveProgress.trainee_id)
-        .subquery()
-    )
-    statement = (
-        select(Trainee.cohort_id, masks.c.mask, func.count())
-        .join(Trainee, Trainee.id == masks.c.trainee_id)
-        .where(Trainee.cohort_id.in_(cohort_ids))
-        .group_by(Trainee.cohort_id, masks.c.mask)
-    )
-    answered: Counter = Counter()
-    retained: Counter = Counter()
-    baseline_bit = 1 << wave_ids.index(BASELINE)
-    for cohort_id, mask, count in session.execute(statement):
-        for index, wave in enumerate(wave_ids):
-            if int(mask) & (1 << index):
-                answered[(cohort_id, wave)] += count
-                if int(mask) & baseline_bit:
-                    retained[(cohort_id, wave)] += count
-    return answered, retained
-
-
 def dashboard_rows(
     settings: Settings, programmes: tuple[str, ...] | None, programme: str | None = None
 ) -> list[DashboardRow]:
@@ -107,7 +75,7 @@ def dashboard_rows(
                 ).all()
             )
         )
-        answered, retained = _completions(session, ids, waves(settings))
+        answered, retained = completed_waves(session, ids, waves(settings))
     rows = []
     for cohort_id, programme_code, cohort_code in cohorts:
         baseline = answered[(cohort_id, BASELINE)]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from bot.config import Settings
 from bot.outreach.queries import chat_linked_ids
 from bot.outreach.scope import Scope
-from bot.questionnaire.waves import all_waves
+from bot.questionnaire.waves import BASELINE, all_waves
 from bot.storage.db import session_scope
 from bot.storage.models import (
     Cohort,
@@ -63,6 +63,40 @@ def _cohorts(session, scope: Scope) -> list[tuple[int, str, str]]:
     return list(session.execute(scope.apply(statement).order_by(Programme.code, Cohort.code)))
 
 
+def completed_waves(session, cohort_ids: list[int], wave_ids: list[str]) -> tuple[Counter, Counter]:
+    """(cohort id, wave) → trainees who completed it, and → those of them who also completed
+    the baseline (retention).
+
+    One pass over ``wave_progress`` grouped by trainee: each trainee's completed waves become
+    a bit mask, then trainees are counted per cohort and mask (no self-join).
+    """
+    bits = case(
+        {wave: 1 << index for index, wave in enumerate(wave_ids)}, value=WaveProgress.wave, else_=0
+    )
+    masks = (
+        select(WaveProgress.trainee_id, func.sum(bits).label("mask"))
+        .where(WaveProgress.completed_at.is_not(None))
+        .group_by(WaveProgress.trainee_id)
+        .subquery()
+    )
+    statement = (
+        select(Trainee.cohort_id, masks.c.mask, func.count())
+        .join(Trainee, Trainee.id == masks.c.trainee_id)
+        .where(Trainee.cohort_id.in_(cohort_ids))
+        .group_by(Trainee.cohort_id, masks.c.mask)
+    )
+    answered: Counter = Counter()
+    retained: Counter = Counter()
+    baseline_bit = 1 << wave_ids.index(BASELINE)
+    for cohort_id, mask, count in session.execute(statement):
+        for index, wave in enumerate(wave_ids):
+            if int(mask) & (1 << index):
+                answered[(cohort_id, wave)] += count
+                if int(mask) & baseline_bit:
+                    retained[(cohort_id, wave)] += count
+    return answered, retained
+
+
 def response_table(settings: Settings, scope: Scope | None = None) -> list[StatusRow]:
     """One row per cohort and wave, cohorts ordered by programme and code."""
     scope = scope or Scope()
@@ -94,15 +128,7 @@ def response_table(settings: Settings, scope: Scope | None = None) -> list[Statu
             _reorder(by_wave.where(Outreach.state.in_(("planned", "sending")))),
         )
         unknown = _per_cohort(session, scope, _reorder(by_wave.where(Outreach.state == "unknown")))
-        answered = _per_cohort(
-            session,
-            scope,
-            select(Trainee.cohort_id, WaveProgress.wave, count)
-            .join(Cohort, Cohort.id == Trainee.cohort_id)
-            .join(WaveProgress, WaveProgress.trainee_id == Trainee.id)
-            .where(WaveProgress.completed_at.is_not(None))
-            .group_by(Trainee.cohort_id, WaveProgress.wave),
-        )
+        answered, _ = completed_waves(session, [c for c, _, _ in cohorts], waves(settings))
     table = []
     for cohort_id, code, programme in cohorts:
         for wave in waves(settings):
