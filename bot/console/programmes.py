@@ -6,15 +6,20 @@ from datetime import date
 from zoneinfo import available_timezones
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
-from bot.outreach.programmes import programme_by_code
+from bot.outreach import programmes as registry
+from bot.outreach.programmes import ProgrammeError, programme_by_code
 from bot.storage.db import session_scope
 from bot.storage.models import Cohort, Programme, Trainee
 
-
-class ProgrammeError(ValueError):
-    """A programme or cohort form that cannot be saved; the message says why."""
+__all__ = [
+    "ProgrammeError",
+    "add_programme",
+    "cohorts_of",
+    "programme_codes",
+    "programme_rows",
+    "save_cohort",
+]
 
 
 def programme_rows(url: str, allowed: tuple[str, ...] | None) -> list[dict]:
@@ -83,11 +88,7 @@ def add_programme(url: str, code: str, name: str) -> None:
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise ProgrammeError("a programme needs a code and a name")
-    try:
-        with session_scope(url) as session:
-            session.add(Programme(code=code, name=name))
-    except IntegrityError:
-        raise ProgrammeError(f"a programme with code '{code}' already exists") from None
+    registry.add_programme(url, code, name)
 
 
 def save_cohort(url: str, programme: str, form: dict[str, str], create: bool) -> str:
