@@ -96,6 +96,9 @@ load_env() {
   source "$rundir/cluster.env"
   set +a
   export TRACER_ENV_FILE="$rundir/cluster.env" TRACER_LOG_LEVEL=${TRACER_LOG_LEVEL:-WARNING}
+  # Rasa listens with Sanic's accept queue of 100: when one process dies its chats reconnect to
+  # the others at once, and a full queue makes nginx time out and mark a healthy process down.
+  export SANIC_BACKLOG=${SANIC_BACKLOG:-1024}
   source "$ROOT/scripts/env.sh"
 }
 

@@ -9,7 +9,7 @@ template=$1 out=$2 listen=$3 run_dir=$4 error_log=$5 rasa=$6
 actions_listen=${7:-} actions=${8:-} internal_listen=${NGINX_INTERNAL_LISTEN:-}
 
 servers() {
-  echo "$1" | tr ',' '\n' | awk 'NF { printf "server %s max_fails=1 fail_timeout=5s; ", $1 }'
+  echo "$1" | tr ',' '\n' | awk 'NF { printf "server %s max_fails=2 fail_timeout=5s; ", $1 }'
 }
 
 awk -v listen="$listen" -v run_dir="$run_dir" -v error_log="$error_log" \

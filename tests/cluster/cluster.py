@@ -61,6 +61,13 @@ class Cluster:
         """``deploy/cluster.sh status`` (exit 0 when everything runs)."""
         return _run("status", "--dir", str(self.rundir))
 
+    def log_tail(self, name: str, lines: int = 30) -> str:
+        """The last lines of one process's log (``nginx``, ``rasa-1``…), for failure messages."""
+        path = self.rundir / ("nginx/error.log" if name == "nginx" else f"logs/{name}.log")
+        if not path.exists():
+            return f"({path.name}: no log)"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
     def stop(self) -> None:
         """Stop every process of the cluster."""
         _run("stop", "--dir", str(self.rundir))

@@ -51,24 +51,26 @@ async def _post(
     sender: str,
     text: str,
     record: LoadRecord,
-    attempts: int = 6,
+    backoff: tuple[float, ...] = (1, 2, 4, 8, 8, 8),
 ) -> list[dict]:
-    """POST one message; retry when the balancer could not get an answer from any process."""
-    for attempt in range(attempts):
+    """POST one message; when the balancer could not get an answer from any process, retry
+    after 1, 2, 4, 8… s as Telegram does with a webhook (about 30 s in all). The error raised
+    after the last attempt lists what every attempt saw."""
+    seen: list[str] = []
+    for wait in (*backoff, None):
         try:
             async with session.post(url, json={"sender": sender, "message": text}) as response:
-                if response.status in RETRY_STATUSES and attempt + 1 < attempts:
-                    record.retries += 1
-                    await asyncio.sleep(1.0)
-                    continue
-                response.raise_for_status()
-                return await response.json()
-        except (aiohttp.ClientConnectionError, asyncio.TimeoutError):
-            if attempt + 1 >= attempts:
-                raise
-            record.retries += 1
-            await asyncio.sleep(1.0)
-    raise RuntimeError("unreachable")
+                if response.status not in RETRY_STATUSES:
+                    response.raise_for_status()
+                    return await response.json()
+                seen.append(f"{response.status} {(await response.text())[:80]!r}")
+        except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as error:
+            seen.append(type(error).__name__)
+        if wait is None:
+            break
+        record.retries += 1
+        await asyncio.sleep(wait)
+    raise RuntimeError(f"no answer after {len(seen)} attempts: {'; '.join(seen)}")
 
 
 async def run_conversations(

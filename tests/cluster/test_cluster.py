@@ -61,7 +61,7 @@ def test_conversations_survive_a_killed_rasa_process(cluster: Cluster) -> None:
 
     record = asyncio.run(run_conversations(cluster.url, CHATS, QUESTIONS, on_message=kill_midway))
     assert killed, "rasa-1 was never killed"
-    assert record.failures == []
+    assert record.failures == [], cluster.log_tail("nginx")
     assert len(record.finished) == CHATS
     assert check_answers(cluster.settings, record) == {
         "lost": 0,
