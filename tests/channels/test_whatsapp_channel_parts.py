@@ -54,7 +54,7 @@ def _delivery(*messages: dict, statuses: tuple = ()) -> dict:
         (
             {"type": "text", "text": {"body": "START abcd2345xy"}},
             "text",
-            '/greet{"invite_code":"abcd2345xy"}',
+            '/greet{"invite_code":"ABCD2345XY"}',
         ),
         ({"type": "text", "text": {"body": "start tomorrow"}}, "text", "start tomorrow"),
         ({"type": "text", "text": {"body": "código: XY12AB34"}}, "text", "código: XY12AB34"),
@@ -275,6 +275,24 @@ def test_wa_me_invitation_link_is_read_back_as_the_code():
     )
     assert inbound[0].text == '/greet{"invite_code":"' + code + '"}'
     assert whatsapp_link(settings.with_overrides(whatsapp_invite_number=""), code) == ""
+
+
+@pytest.mark.parametrize("code", ["HLJJSZJGEU", "23456789AB", "hljjszjgeu"])
+def test_every_shape_of_invitation_code_is_read_from_start(code: str) -> None:
+    """Codes are drawn from A-Z/2-9 without I and O: letters only is a valid code too."""
+    inbound, _ = parse_delivery(
+        _delivery({"from": "1", "id": "wamid.S", "type": "text", "text": {"body": f"START {code}"}})
+    )
+    assert inbound[0].text == '/greet{"invite_code":"' + code.upper() + '"}'
+
+
+def test_start_with_a_word_that_cannot_be_a_code_is_plain_text() -> None:
+    inbound, _ = parse_delivery(
+        _delivery(
+            {"from": "1", "id": "wamid.T", "type": "text", "text": {"body": "start OIOIOIOIOI"}}
+        )
+    )
+    assert inbound[0].text == "start OIOIOIOIOI"
 
 
 def test_exhausted_rate_limit_gives_the_followup_back_and_errors_reach_the_row():

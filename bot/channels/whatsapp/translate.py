@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-# What a wa.me invitation pre-fills: "START <code>" (codes: 10 letters/digits with a digit).
-START = re.compile(r"^\s*/?start\s*:?\s*((?=[A-Za-z]*\d)[A-Za-z0-9]{10})\s*$", re.IGNORECASE)
+# What a wa.me invitation pre-fills: "START <code>" (bot.security.crypto.new_invite_code: 10
+# characters of A-Z and 2-9 without I and O; one code in 18 has no digit at all).
+START = re.compile(r"^\s*/?start\s*:?\s*([A-HJ-NP-Z2-9]{10})\s*$", re.IGNORECASE)
 STATUSES = ("sent", "delivered", "read", "failed")
 # The quick-reply button of every follow-up template carries this payload.
 RESUME_PAYLOAD = "tracer-resume"
@@ -43,7 +44,7 @@ def start_text(text: str) -> str:
     match = START.match(text)
     if match is None:
         return text
-    return '/greet{"invite_code":"' + match.group(1) + '"}'
+    return '/greet{"invite_code":"' + match.group(1).upper() + '"}'
 
 
 def _values(body: Any) -> Iterator[dict[str, Any]]:
