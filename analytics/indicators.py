@@ -16,6 +16,7 @@ from analytics.cpi import CpiTable, add_real_change
 from analytics.dataset import Dataset
 from analytics.derive import followup_frame
 from analytics.disclosure import protect_tables
+from analytics.module_questions import module_tables
 from analytics.report_tables import REPORT_TABLES, TABLE_TITLES
 from analytics.stats import ALL, add_share_intervals, response_rows, summarise
 from analytics.weights import DEFAULT_CELLS, response_weights
@@ -178,11 +179,13 @@ class IndicatorBuilder:
         return per_wave.where(response["breakdown"] == ALL)
 
     def build(self) -> dict[str, pd.DataFrame]:
-        """Every table, in report order, with intervals and disclosure control applied."""
+        """Every table, in report order (programme module questions last), with intervals and
+        disclosure control applied."""
         tables: dict[str, pd.DataFrame] = {}
         for name, (_title, compute) in REPORT_TABLES.items():
             rows = compute(self)
             tables[name] = add_share_intervals(pd.DataFrame(rows, columns=COLUMNS))
+        tables.update(module_tables(self.ds, self.questionnaire))  # issue 17, same disclosure
         response = pd.concat(
             [table.reset_index().assign(wave=wave) for wave, table in self.response.items()],
             ignore_index=True,

@@ -4,7 +4,9 @@ Choice and yes/no questions: for each choice, how many chose it among those who 
 share with its 95 % Wilson interval.  Numeric questions (integer, rating, duration; not money,
 whose currencies differ): the mean with its 95 % t interval.  Rows follow the report's table
 columns (``indicator``, ``wave``, ``breakdown``, ``group``, ``n``, ``value``, ``unit``,
-``ci_low``, ``ci_high``) so every renderer shows them without code changes.
+``ci_low``, ``ci_high``, ``kind``) so every renderer shows them without code changes, and
+they go through the report's disclosure control with the other tables (a question answered by
+fewer than 5 shows ``x``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ COLUMNS = [
     "unit",
     "ci_low",
     "ci_high",
+    "kind",
 ]
 
 
@@ -61,6 +64,7 @@ def _choice_rows(question: Question, values: pd.Series, wave: str) -> list[dict]
                 "unit": "%",
                 "ci_low": 100 * float(low[0]),
                 "ci_high": 100 * float(high[0]),
+                "kind": "share",
             }
         )
     return rows
@@ -82,6 +86,7 @@ def _mean_row(question: Question, values: pd.Series, wave: str) -> dict:
         "unit": question.unit or "mean",
         "ci_low": mean - half,
         "ci_high": mean + half,
+        "kind": "mean",
     }
 
 

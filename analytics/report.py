@@ -10,7 +10,7 @@ import pandas as pd
 from analytics.cpi import CpiTable
 from analytics.dataset import Dataset, Progress, load_dataset
 from analytics.indicators import TABLE_TITLES, build_tables
-from analytics.module_questions import module_tables, module_titles
+from analytics.module_questions import module_titles
 from analytics.weights import DEFAULT_CELLS
 from bot.survey.windows import DEFAULT_GRACE_DAYS, DEFAULT_WINDOW_MONTHS
 
@@ -58,7 +58,6 @@ def build_report(
     if progress:
         progress("computing indicators")
     tables = build_tables(dataset, weight_cells, cpi)
-    tables.update(module_tables(dataset, dataset.questionnaire))  # programme module (issue 17)
     meta, facts = _header(dataset, grace_days, window_months, weight_cells, cpi)
     titles = {**TABLE_TITLES, **module_titles(dataset.questionnaire, dataset.programme)}
     return Report(meta=meta, tables=tables, titles=titles, facts=facts)

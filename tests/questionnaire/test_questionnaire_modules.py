@@ -57,8 +57,8 @@ def _engine(tmp_path: Path, modules: Path) -> SurveyTurn:
     return engine
 
 
-def _through_core_baseline(engine: SurveyTurn, language: str) -> Chat:
-    chat = Chat(engine)
+def _through_core_baseline(engine: SurveyTurn, language: str, sender: str = "chat-1") -> Chat:
+    chat = Chat(engine, sender)
     chat.send("hello", "greet", active=False)
     chat.send("yes", "affirm")
     chat.send({"en": "English", "fr": "Français", "es": "Español"}[language], "change_language")
@@ -109,22 +109,38 @@ def test_a_module_is_not_asked_to_another_programme(tmp_path, modules):
     assert chat.step is None or not str(chat.step).startswith("q:demo")
 
 
+def _module_answers(engine: SurveyTurn, sender: str, irrigation: str, plots: str) -> None:
+    chat = _through_core_baseline(engine, "en", sender)
+    for text, intent in ((irrigation, "inform"), (plots, "inform"), ("no", "deny")):
+        chat.send(text, intent)
+
+
 def test_module_questions_appear_in_the_report_and_the_codebook(tmp_path, modules):
     engine = _engine(tmp_path, modules)
-    chat = _through_core_baseline(engine, "en")
-    for text, intent in (("drip irrigation", "inform"), ("4", "inform"), ("no", "deny")):
-        chat.send(text, intent)
     url = engine.settings.database_url
+    _module_answers(engine, "chat-1", "drip irrigation", "4")
+    report = build_report(url, "demo", as_of=date(2026, 3, 1), grace_days=365)
+    drip = report.tables["module_demo_irrigation"].set_index("indicator")
+    # one answer: the same small-cell rule as every other table of the report
+    assert set(drip[["n", "count", "value", "ci_low"]].to_numpy().ravel()) == {"x"}
+    for sender, irrigation, plots in (
+        ("chat-2", "Sprinklers", "2"),
+        ("chat-3", "drip irrigation", "6"),
+        ("chat-4", "1", "3"),  # the first option, by number
+        ("chat-5", "Sprinklers", "five"),
+    ):
+        _module_answers(engine, sender, irrigation, plots)
     report = build_report(url, "demo", as_of=date(2026, 3, 1), grace_days=365)
     drip = (
         report.tables["module_demo_irrigation"]
         .set_index("indicator")
         .loc["How do you water your fields?: Drip irrigation"]
     )
-    assert (drip["n"], drip["count"], drip["value"]) == (1, 1, 100.0)
-    assert 0 < drip["ci_low"] < 100 == drip["ci_high"]
+    assert (drip["n"], drip["count"], drip["value"]) == (5, 3, 60.0)
+    assert 23 < drip["ci_low"] < 24 and 88 < drip["ci_high"] < 89  # Wilson 95 %: 23.1–88.2
     plots = report.tables["module_demo_plots"].iloc[0]
-    assert (plots["n"], plots["value"]) == (1, 4.0)
+    assert (plots["n"], plots["value"]) == (5, 4.0)  # 4, 2, 6, 3, 5
+    assert round(plots["ci_low"], 2) == 2.04 and round(plots["ci_high"], 2) == 5.96  # t, 4 df
     assert report.titles["module_demo_coop"] == (
         "Programme module: Are you a member of a cooperative?"
     )
