@@ -13,9 +13,10 @@ from bot.questionnaire.loader import default_questionnaire
 from bot.questionnaire.model import Question
 from bot.survey.steps import choice_payload
 
-YES = {"en": "yes", "fr": "oui", "es": "sí"}
-NO = {"en": "no", "fr": "non", "es": "no"}
-LANGUAGE_REPLY = {"en": "English", "fr": "Français", "es": "Español"}
+# "pt" is not built in: tests add it through the translation sheet (tests/fixtures/languages).
+YES = {"en": "yes", "fr": "oui", "es": "sí", "pt": "sim"}
+NO = {"en": "no", "fr": "non", "es": "no", "pt": "não"}
+LANGUAGE_REPLY = {"en": "English", "fr": "Français", "es": "Español", "pt": "Português"}
 
 # An employee who completed the training; every value is what the database must hold.
 EMPLOYEE: dict[str, object] = {
@@ -71,15 +72,45 @@ EMPLOYEE: dict[str, object] = {
 }
 
 TYPED = {
-    "bl_birth_year": {"en": "2001", "fr": "deux mille un", "es": "2001"},
-    "bl_expected_months_to_job": {"en": "3 months", "fr": "trois mois", "es": "tres meses"},
-    "bl_expected_earnings": {"en": "150 000 FCFA", "fr": "150 000 FCFA", "es": "150.000 FCFA"},
-    "bl_desired_occupation": {"en": "electrician", "fr": "electrician", "es": "electrician"},
-    "ex_duration_months": {"en": "6 months", "fr": "six mois", "es": "seis meses"},
-    "fu_months_to_first_job": {"en": "2 months", "fr": "2 mois", "es": "2 meses"},
-    "fu_occupation": {"en": "electrician", "fr": "electrician", "es": "electrician"},
-    "fu_earnings": {"en": "180000 CFA", "fr": "180 000 francs CFA", "es": "180000 CFA"},
-    "fu_hours_week": {"en": "40", "fr": "40", "es": "40"},
+    "bl_birth_year": {"en": "2001", "fr": "deux mille un", "es": "2001", "pt": "dois mil e um"},
+    "bl_expected_months_to_job": {
+        "en": "3 months",
+        "fr": "trois mois",
+        "es": "tres meses",
+        "pt": "três meses",
+    },
+    "bl_expected_earnings": {
+        "en": "150 000 FCFA",
+        "fr": "150 000 FCFA",
+        "es": "150.000 FCFA",
+        "pt": "150 000 FCFA",
+    },
+    "bl_desired_occupation": {
+        "en": "electrician",
+        "fr": "electrician",
+        "es": "electrician",
+        "pt": "electrician",
+    },
+    "ex_duration_months": {
+        "en": "6 months",
+        "fr": "six mois",
+        "es": "seis meses",
+        "pt": "seis meses",
+    },
+    "fu_months_to_first_job": {"en": "2 months", "fr": "2 mois", "es": "2 meses", "pt": "2 meses"},
+    "fu_occupation": {
+        "en": "electrician",
+        "fr": "electrician",
+        "es": "electrician",
+        "pt": "electrician",
+    },
+    "fu_earnings": {
+        "en": "180000 CFA",
+        "fr": "180 000 francs CFA",
+        "es": "180000 CFA",
+        "pt": "180 mil francos CFA",
+    },
+    "fu_hours_week": {"en": "40", "fr": "40", "es": "40", "pt": "quarenta"},
 }
 
 

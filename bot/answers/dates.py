@@ -205,7 +205,8 @@ def _relative(text: str, today: date) -> tuple[int, int] | None:
 def _named(folded: str, digits: str, language: str, today: date) -> tuple[int, int, bool] | None:
     """(year, month, year given) from a month name with an optional year or "last year"."""
     tokens = words(folded)
-    months = {_MONTHS[language][t] for t in tokens if t in _MONTHS[language]}
+    own = _MONTHS.get(language, {})
+    months = {own[t] for t in tokens if t in own}
     if not months:
         months = {table[t] for table in _MONTHS.values() for t in tokens if t in table}
     if len(months) != 1:
@@ -277,6 +278,10 @@ def parse_month(text: str, language: str, today: date | None = None) -> ParseRes
     named = _named(folded, digits, language, today)
     if named:
         return _validate(*named, today)
+    if language not in _MONTHS and len(folded) <= DATEPARSER_MAX:  # an added language
+        found = _with_dateparser(folded, language, today)
+        if found:
+            return _validate(*found, bool(_YEAR_RE.search(digits)), today)
     if _YEAR_RE.search(digits) or _has(folded, _LAST_YEAR + _THIS_YEAR):
         return reject("not_a_date", need_month=True)
     found = _with_dateparser(folded, language, today) if len(folded) <= DATEPARSER_MAX else None

@@ -5,17 +5,17 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date
-from typing import Callable
+from typing import Callable, Iterable, Mapping
 
 from bot.answers.choices import parse_choice
 from bot.answers.dates import parse_month
 from bot.answers.durations import parse_duration
 from bot.answers.money import parse_money
-from bot.answers.normalize import language_of
+from bot.answers.normalize import fold, language_of, words
 from bot.answers.numbers import parse_integer, parse_rating
 from bot.answers.pay_period import PERIODS
 from bot.answers.repairs import age_as_birth_year, implied_yes, is_birth_year
-from bot.answers.result import ParseResult, reject
+from bot.answers.result import ParseResult, accept, reject
 from bot.answers.scales import parse_frequency
 from bot.answers.text import parse_text
 from bot.answers.understand import understand_choice
@@ -59,9 +59,18 @@ def _integer(
     return result
 
 
-def _yes_no(question: Question, text: str, language: str) -> ParseResult:
-    """Yes or no; "deux ans" / "since 2019" to a question about having worked implies yes."""
+def _yes_no(
+    question: Question, text: str, language: str, labels: Mapping[str, Iterable[str]] | None
+) -> ParseResult:
+    """Yes or no; "deux ans" / "since 2019" to a question about having worked implies yes.
+    ``labels`` (``yes``/``no`` → the buttons' titles) are read too: a language added by
+    translation sheet has no word list of its own, so "Sim" is read as its button says."""
     result = parse_yes_no(text, language)
+    said = words(fold(text))
+    if not result.ok and labels and said and not result.details:
+        for value in ("yes", "no"):
+            if any(said == words(fold(label)) for label in labels.get(value, ())):
+                return accept(value)
     if not result.ok and question.extra.get("x_implied_yes") and not result.details:
         return implied_yes(text, language) or result
     return result
@@ -69,7 +78,7 @@ def _yes_no(question: Question, text: str, language: str) -> ParseResult:
 
 _PARSERS: dict[str, _Parser] = {
     "choice": lambda q, t, lang, today, country: _choice(q, t, lang),
-    "yes_no": lambda q, t, lang, today, country: _yes_no(q, t, lang),
+    "yes_no": lambda q, t, lang, today, country: _yes_no(q, t, lang, None),
     "integer": _integer,
     "rating": lambda q, t, lang, today, country: parse_rating(
         t, lang, 1 if q.min is None else q.min, 5 if q.max is None else q.max
@@ -99,10 +108,12 @@ def parse_answer(
     language: str,
     today: date | None = None,
     country: str | None = None,
+    *,
+    yes_no_labels: Mapping[str, Iterable[str]] | None = None,
 ) -> ParseResult:
     """Turn the trainee's message into the typed, validated value for ``question``.
 
-    ``language`` (``en``/``fr``/``es``; anything else reads as English) picks number and
+    ``language`` (``en``/``fr``/``es``, or an added language's code) picks number and
     month words; ``today`` anchors month answers (defaults to the current date); ``country``
     (ISO 3166 of the trainee's cohort) gives money answers their currency when the text names
     none or an ambiguous one.  Never raises on any text; an unknown ``question.type`` is a
@@ -114,6 +125,8 @@ def parse_answer(
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     try:
+        if question.type == "yes_no":
+            return _yes_no(question, text, language_of(language), yes_no_labels)
         return parser(question, text, language_of(language), today, country)
     except Exception:  # a parser bug must not break the conversation: ask again instead
         logger.exception("answer parser failed for question %s", question.code)

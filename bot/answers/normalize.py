@@ -11,7 +11,6 @@ MAX_INPUT = 1000
 """Longest message (characters) any non-text parser looks at."""
 
 LANGUAGE_FALLBACK = "en"
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr", "es")
 
 _ZWJ = "\u200d"
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"})
@@ -19,9 +18,11 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 def language_of(language: str | None) -> str:
-    """A supported language code (``en`` for anything unknown)."""
+    """A two-letter language code (``en`` for anything else). Word tables have en/fr/es;
+    text2num and dateparser read more (a language added by translation sheet, such as
+    ``pt``); a language none of them knows reads digits and the merged word tables."""
     code = (language or "").strip().lower()[:2]
-    return code if code in SUPPORTED_LANGUAGES else LANGUAGE_FALLBACK
+    return code if len(code) == 2 and code.isascii() and code.isalpha() else LANGUAGE_FALLBACK
 
 
 def clean(text: object, *, compatibility: bool = True) -> str:

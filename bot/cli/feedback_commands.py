@@ -19,9 +19,8 @@ from bot.cli.options import now_option
 from bot.feedback.page import render_page
 from bot.feedback.recipients import FeedbackError
 from bot.feedback.send import Prepared, feedback_transports, prepare, send_feedback
+from bot.i18n.languages import enabled_languages
 from bot.outreach.clock import parse_now
-
-LANGUAGES = ("en", "fr", "es")
 
 
 @click.group()
@@ -78,7 +77,7 @@ def preview(
     _echo_counts(prepared)
     out = out or Path("var") / "feedback" / f"{programme}-{cohort}-{wave}"
     out.mkdir(parents=True, exist_ok=True)
-    for language in LANGUAGES:
+    for language in enabled_languages():
         text = prepared.message(settings, language)
         click.echo(f"[{language}] {text or '(nothing is sent: no publishable figure)'}")
         page = out / f"summary-{language}.html"

@@ -9,6 +9,7 @@ import click
 
 from bot.cli.common import CliContext, pass_cli
 from bot.i18n import catalog
+from bot.i18n.languages import nlu_dir
 from bot.questionnaire.loader import core_questionnaire, default_questionnaire
 from bot.questionnaire.model import LANGUAGES, QuestionnaireError
 from bot.questionnaire.modules import installed_modules
@@ -126,4 +127,7 @@ def check(languages: tuple[str, ...]) -> None:
             shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
             click.echo(f"  {len(missing)} strings missing ({shown})")
         if intents:
-            click.echo(f"  NLU examples missing in data/nlu/{language}/ for: {', '.join(intents)}")
+            folder = nlu_dir() / language
+            if folder.is_relative_to(Path.cwd()):
+                folder = folder.relative_to(Path.cwd())
+            click.echo(f"  NLU examples missing in {folder}/ for: {', '.join(intents)}")

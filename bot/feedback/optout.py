@@ -14,6 +14,7 @@ import unicodedata
 from sqlalchemy import select
 
 from bot.i18n import t
+from bot.i18n.languages import enabled_languages
 from bot.storage.db import session_scope
 from bot.storage.models import FeedbackChoice, utcnow
 
@@ -36,14 +37,27 @@ def _plain(text: str) -> str:
     return " ".join("".join(ch for ch in folded if not unicodedata.combining(ch)).split())
 
 
+def _words_in_every_language(key: str) -> set[str]:
+    return {_plain(t(key, language)).strip(".!") for language in enabled_languages()}
+
+
 def says_no_results(text: str | None) -> bool:
-    """True for the opt-out words in en/fr/es (``"Pas de résultats"`` → True)."""
-    return bool(text) and bool(_NO_RESULTS.match(_plain(text or "")))
+    """True for the opt-out words (``"Pas de résultats"``, an added language's
+    ``words_no_results`` such as ``"sem resultados"`` → True)."""
+    plain = _plain(text or "")
+    return bool(plain) and (
+        bool(_NO_RESULTS.match(plain))
+        or plain.strip(".!") in _words_in_every_language("words_no_results")
+    )
 
 
 def says_results_again(text: str | None) -> bool:
     """True for the words that turn results back on (``"Envoyez les résultats"`` → True)."""
-    return bool(text) and bool(_RESULTS_AGAIN.match(_plain(text or "")))
+    plain = _plain(text or "")
+    return bool(plain) and (
+        bool(_RESULTS_AGAIN.match(plain))
+        or plain.strip(".!") in _words_in_every_language("words_send_results")
+    )
 
 
 def results_choice_reply(

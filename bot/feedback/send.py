@@ -23,6 +23,7 @@ from bot.feedback.message import compose, page_link, summary_token
 from bot.feedback.recipients import Recipient, Recipients, find_recipients
 from bot.feedback.telegram_text import TelegramText
 from bot.i18n import t
+from bot.i18n.languages import enabled_languages
 from bot.outreach.messaging import MessageResult, MessageTransport, transports_from_settings
 from bot.outreach.pacing import Pacer
 from bot.storage.db import session_scope
@@ -162,7 +163,7 @@ def send_feedback(
     rate = min([settings.send_rate_per_second] + [transports[c].rate_per_second for c in used])
     pacer = pacer or Pacer(rate)  # the follow-ups' pacer, at the slowest channel's rate
     url, wave = settings.database_url, prepared.summary.wave
-    texts = {lang: prepared.message(settings, lang) for lang in ("en", "fr", "es")}
+    texts = {lang: prepared.message(settings, lang) for lang in enabled_languages()}
     for recipient in prepared.recipients.to_send:
         claim_id = _claim(url, recipient, wave)
         if claim_id is None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.questionnaire.model import LANGUAGES
+from bot.i18n.languages import added_cue_words, enabled_languages
 
 CATALOG_PATH = Path(__file__).with_name("messages.yml")
 # The outcome report's words (``report_*`` keys), same format, one catalogue with the above.
@@ -26,14 +26,36 @@ def catalog() -> dict[str, dict[str, str]]:
 def normalise_language(language: str | None) -> str:
     """A supported language code from a slot, a browser or Telegram value ("fr-FR" → "fr")."""
     code = (language or "").strip().lower()[:2]
-    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+    return code if code in enabled_languages() else DEFAULT_LANGUAGE
+
+
+def _added_texts(language: str) -> dict[str, str]:
+    """The bot's messages in a language added by translation sheet (``bot.<key>`` entries)."""
+    if language in catalog()["welcome"]:
+        return {}
+    from bot.questionnaire.translations import translations_dir
+
+    return _read_added_texts(language, str(translations_dir()))
+
+
+@lru_cache(maxsize=16)
+def _read_added_texts(language: str, directory: str) -> dict[str, str]:
+    from bot.questionnaire.translations import overlay
+
+    return {k[4:]: v for k, v in overlay(language, Path(directory)).items() if k.startswith("bot.")}
 
 
 def t(key: str, language: str | None, **values: object) -> str:
     """The message ``key`` in ``language`` with ``values`` filled in."""
     texts = catalog()[key]
-    text = texts.get(normalise_language(language)) or texts[DEFAULT_LANGUAGE]
+    code = normalise_language(language)
+    text = texts.get(code) or _added_texts(code).get(key) or texts[DEFAULT_LANGUAGE]
     return text.format(**values) if values else text
+
+
+def in_every_language(key: str) -> dict[str, str]:
+    """The message ``key`` in every enabled language (language → text)."""
+    return {language: t(key, language) for language in enabled_languages()}
 
 
 _CUE_WORDS = {
@@ -97,7 +119,9 @@ _CUE_WORDS = {
 def guess_language(text: str | None) -> str | None:
     """The language a short first message is most likely in ("bonjour" → "fr"), if clear."""
     words = {w.strip("!?.,;:¡¿'\"").lower() for w in (text or "").split()}
-    scores = {lang: len(words & cues) for lang, cues in _CUE_WORDS.items()}
+    taken = set().union(*_CUE_WORDS.values())
+    cues_by_language = {**_CUE_WORDS, **added_cue_words(taken)}
+    scores = {lang: len(words & cues) for lang, cues in cues_by_language.items()}
     best = max(scores, key=lambda lang: scores[lang])
     ranked = sorted(scores.values(), reverse=True)
     return best if ranked[0] > 0 and ranked[0] > ranked[1] else None

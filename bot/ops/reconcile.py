@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.answers import parse_answer
 from bot.config import Settings
 from bot.i18n import normalise_language
 from bot.ops.tracker_events import TrackerEvent, has_events_table, iter_events
@@ -26,6 +25,7 @@ from bot.storage.db import engine_for, session_scope
 from bot.storage.models import Answer
 from bot.storage.repository import TracerStore, TraineeInfo
 from bot.survey.classify import ReplyKind, classify_reply, incoming_from_message
+from bot.survey.steps import read_reply
 
 REPLAYED = ("slot", "user", "restart", "session_started")
 
@@ -131,7 +131,7 @@ class Reconciler:
         reply = str(choice) if choice is not None else (text or "")
         question = self.questionnaire.question(code)
         sent_at = _as_datetime(event.timestamp)
-        parsed = parse_answer(question, reply, language, today=sent_at.date())
+        parsed = read_reply(question, reply, language, today=sent_at.date())
         if not parsed.ok or classify_reply(incoming, question, parsed.ok) is ReplyKind.CONTROL:
             return None
         return Candidate(

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
 from bot.i18n import normalise_language, t
+from bot.i18n.languages import enabled_languages
 from bot.outreach import clock, queries
 from bot.outreach.invites import InviteError, code_hash, telegram_link, web_link
 from bot.outreach.messaging import MessageResult, MessageTransport
@@ -83,7 +84,7 @@ def sms_preview(settings: Settings, purpose: str = "invite") -> dict[str, tuple[
     """Per language: a sample SMS (with a sample code) and its segment count."""
     sample = "ABCDEFGH23"
     found = {}
-    for language in ("en", "fr", "es"):
+    for language in enabled_languages():
         text = compose(settings, "sms", language, sample, purpose)[1]
         found[language] = (text, count_segments(text))
     return found

@@ -9,9 +9,9 @@ from datetime import date
 import phonenumbers
 
 from bot.answers.currency import country_currency
+from bot.i18n.languages import enabled_languages
 from bot.outreach.clock import is_valid_zone
 
-LANGUAGES = ("en", "fr", "es")
 SEX_VALUES = {
     "female": "female", "f": "female", "woman": "female", "femme": "female", "mujer": "female",
     "male": "male", "m": "male", "man": "male", "homme": "male", "hombre": "male",
@@ -105,8 +105,8 @@ def validate_row(
     if not (name or (get("phone") or "").strip() or (get("email") or "").strip()):
         errors.append("give at least a name, a phone or an email")
     language = (get("language") or "").strip().lower() or None
-    if language and language not in LANGUAGES:
-        errors.append(f"language '{language}' must be one of {', '.join(LANGUAGES)}")
+    if language and language not in enabled_languages():
+        errors.append(f"language '{language}' must be one of {', '.join(enabled_languages())}")
     sex_text = (get("sex") or "").strip().lower()
     sex = SEX_VALUES.get(sex_text) if sex_text else None
     if sex_text and sex is None:

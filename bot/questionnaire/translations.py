@@ -20,7 +20,6 @@ import yaml
 from bot.questionnaire.model import Choice, Question, Questionnaire, Wave
 
 HERE = Path(__file__).resolve().parent
-NLU_DIR = HERE.parents[1] / "data" / "nlu"
 _FIELD = re.compile(r"\{[a-z_]*\}")
 MIN_NLU_EXAMPLES = 3
 
@@ -104,10 +103,14 @@ def placeholder_fault(source: str, target: str) -> str | None:
     return None
 
 
-def nlu_missing(language: str, nlu_dir: Path = NLU_DIR) -> list[str]:
-    """Intents (control, consent …) with fewer than 3 examples in ``data/nlu/<language>/``."""
-    required = _intents(nlu_dir / "en") - {"inform"}
-    have = _intents(nlu_dir / language, minimum=MIN_NLU_EXAMPLES)
+def nlu_missing(language: str, folder: Path | None = None) -> list[str]:
+    """Intents (control, consent …) with fewer than 3 examples in ``data/nlu/<language>/``
+    (``folder``: the NLU folder, default :func:`bot.i18n.languages.nlu_dir`)."""
+    from bot.i18n.languages import nlu_dir
+
+    folder = folder or nlu_dir()
+    required = _intents(folder / "en") - {"inform"}
+    have = _intents(folder / language, minimum=MIN_NLU_EXAMPLES)
     return sorted(required - have)
 
 

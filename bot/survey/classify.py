@@ -12,6 +12,7 @@ import unicodedata
 from enum import Enum
 from typing import Any, Mapping
 
+from bot.i18n.languages import names_of_languages
 from bot.questionnaire.model import Question
 from bot.survey.incoming import Incoming
 
@@ -30,11 +31,6 @@ CONTROL_INTENTS = {
 LEAVING_INTENTS = ("stop", "delete_data")
 CONTROL_CONFIDENCE = 0.75
 MAX_TEXT_WORDS_FOR_CONTROL = 6
-LANGUAGE_WORDS = {
-    "en": ("english", "anglais", "ingles", "inglés"),
-    "fr": ("french", "francais", "français", "frances", "francés"),
-    "es": ("spanish", "espagnol", "espanol", "español", "castellano"),
-}
 SCHEDULER_INTENT_PREFIX = "EXTERNAL_"
 
 
@@ -128,9 +124,7 @@ def _plain(text: str) -> str:
 
 
 def language_named_in(text: str | None) -> str | None:
-    """The supported language a message names ("en français" → "fr"), if exactly one."""
+    """The enabled language a message names ("en français" → "fr"), if exactly one."""
     plain = _plain(text or "")
-    found = {
-        code for code, words in LANGUAGE_WORDS.items() if any(_plain(w) in plain for w in words)
-    }
+    found = {code for code, names in names_of_languages().items() if any(n in plain for n in names)}
     return found.pop() if len(found) == 1 else None

@@ -24,8 +24,9 @@ import json
 from datetime import date
 from typing import Any, Callable
 
-from bot.i18n import catalog, t
-from bot.questionnaire.model import LANGUAGES, Question
+from bot.i18n import in_every_language, t
+from bot.i18n.languages import enabled_languages
+from bot.questionnaire.model import Question
 from bot.survey.amounts import describe_amount
 
 CONFIRM_PREFIX = "confirm:"
@@ -112,17 +113,16 @@ def read_confirm_step(step: str) -> tuple[str, Any] | None:
 
 def confirm_question(question: Question, value: Any) -> Question:
     """The yes/no pseudo-question "2 out of 5 — is that right?" for a confirm step."""
-    texts = catalog()
     return Question(
         code="confirm",
         wave=question.wave,
         type="yes_no",
         text={
             lang: t("confirm_value", lang, value=describe(question, value, lang))
-            for lang in LANGUAGES
+            for lang in enabled_languages()
         },
         label={"en": "confirm"},
-        help={lang: texts["hint_not_yes_no"][lang] for lang in LANGUAGES},
+        help=in_every_language("hint_not_yes_no"),
     )
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.i18n import t
+from bot.i18n import in_every_language, t
+from bot.i18n.languages import enabled_languages
 from bot.occupations.isco import default_index
-from bot.questionnaire.model import LANGUAGES, Choice, Question
+from bot.questionnaire.model import Choice, Question
 
 PREFIX = "isco:"
 SUFFIX = "_isco"
@@ -56,18 +57,19 @@ def read_occupation_step(step: str) -> tuple[str, list[str]] | None:
 def occupation_question(question: Question, codes: list[str]) -> Question:
     """The pseudo choice question "Which is closest to your job?" with the proposals."""
     index = default_index()
+    languages = enabled_languages()
     choices = tuple(
-        Choice(code=code, label={lang: f"{index.title(code, lang)} ({code})" for lang in LANGUAGES})
+        Choice(code=code, label={lang: f"{index.title(code, lang)} ({code})" for lang in languages})
         for code in codes
     )
-    none = Choice(code=NONE, label={lang: t("isco_none", lang) for lang in LANGUAGES})
+    none = Choice(code=NONE, label=in_every_language("isco_none"))
     return Question(
         code="isco",
         wave=question.wave,
         type="choice",
-        text={lang: t("isco_question", lang) for lang in LANGUAGES},
+        text=in_every_language("isco_question"),
         label={"en": "isco"},
-        help={lang: t("isco_help", lang) for lang in LANGUAGES},
+        help=in_every_language("isco_help"),
         choices=(*choices, none),
     )
 

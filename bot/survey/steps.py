@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Iterable
 
-from bot.i18n import catalog, t
-from bot.questionnaire.model import LANGUAGES, Choice, Question
+from bot.answers import ParseResult, parse_answer
+from bot.i18n import in_every_language, t
+from bot.i18n.languages import enabled_languages, endonym
+from bot.questionnaire.model import Choice, Question
 from bot.questionnaire.waves import BASELINE
 from bot.survey.buttons import button_payload
 
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
 YES_NO_STEPS = ("consent", "confirm_stop", "confirm_delete")
 
 
@@ -50,10 +52,6 @@ def choice_payload(code: str) -> str:
     return "/inform" + json.dumps({"choice": code}, separators=(",", ":"))
 
 
-def _all_languages(key: str) -> dict[str, str]:
-    return {lang: catalog()[key][lang] for lang in LANGUAGES}
-
-
 def system_question(
     step: str,
     programmes: list[tuple[str, str]] | None = None,
@@ -66,12 +64,12 @@ def system_question(
             code=step,
             wave=BASELINE,
             type="yes_no",
-            text=_all_languages(step),
+            text=in_every_language(step),
             label={"en": step},
-            help=_all_languages(help_key),
+            help=in_every_language(help_key),
         )
     if step == "language":
-        return _system_choice("language", LANGUAGE_NAMES.items())
+        return _system_choice("language", ((code, endonym(code)) for code in enabled_languages()))
     if step == "programme":
         return _system_choice("programme", programmes or [])
     if step.startswith("cohort:"):
@@ -86,11 +84,12 @@ def _system_choice(code: str, options: Iterable[tuple[str, str]]) -> Question:
         code=code,
         wave=BASELINE,
         type="choice",
-        text=_all_languages(f"{code}_question"),
+        text=in_every_language(f"{code}_question"),
         label={"en": code},
-        help=_all_languages(f"{code}_help"),
+        help=in_every_language(f"{code}_help"),
         choices=tuple(
-            Choice(code=value, label={lang: name for lang in LANGUAGES}) for value, name in options
+            Choice(code=value, label=dict.fromkeys(enabled_languages(), name))
+            for value, name in options
         ),
     )
 
@@ -104,6 +103,25 @@ def choice_codes(question: Question) -> tuple[str, ...]:
     if question.type == "rating" and question.min is not None and question.max is not None:
         return tuple(str(v) for v in range(int(question.min), int(question.max) + 1))
     return ()
+
+
+def yes_no_labels() -> dict[str, set[str]]:
+    """``yes``/``no`` → the yes and no buttons' titles in every enabled language (a title that
+    means yes in one language and no in another is left out)."""
+    titles = {code: {t(code, lang) for lang in enabled_languages()} for code in ("yes", "no")}
+    both = titles["yes"] & titles["no"]
+    return {code: found - both for code, found in titles.items()}
+
+
+def read_reply(
+    question: Question,
+    text: str,
+    language: str,
+    today: date | None = None,
+    country: str | None = None,
+) -> ParseResult:
+    """:func:`parse_answer`, with the yes and no buttons' titles read in every language."""
+    return parse_answer(question, text, language, today, country, yes_no_labels=yes_no_labels())
 
 
 def choice_label(question: Question, code: str, language: str) -> str:

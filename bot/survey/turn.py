@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
-from bot.answers import parse_answer
 from bot.answers.result import ParseResult
 from bot.config import Settings
 from bot.feedback.optout import results_choice_reply
@@ -59,7 +58,7 @@ from bot.survey.progress import advance
 from bot.survey.prompts import prompt_for_step
 from bot.survey.reads import reads_of
 from bot.survey.step import Next, NextKind, Step
-from bot.survey.steps import system_question
+from bot.survey.steps import read_reply, system_question
 from bot.survey.taps import answers_step, other_question_tap, tap_of, tapped_choice
 
 __all__ = [
@@ -241,7 +240,7 @@ class SurveyTurn:
             return other_question_tap(self, tap, incoming, trainee, result)
         reply = self._reply_text(incoming, question)
         country = trainee.country if trainee else None
-        parsed = parse_answer(question, reply, result.language, self.today, country)
+        parsed = read_reply(question, reply, result.language, self.today, country)
         read = (parsed.ok or parsed.confirm) and not parsed.details.get("free_text")
         if is_control(incoming, question, read):
             return apply_control(self, incoming, trainee, question, result)
@@ -325,7 +324,7 @@ class SurveyTurn:
             sure = ParseResult(ok=True, value=proposed, echo=True)
             return self._store_read(step, question, sure, incoming, trainee, result)
         country = trainee.country if trainee else None
-        fresh = parse_answer(question, reply, result.language, self.today, country)
+        fresh = read_reply(question, reply, result.language, self.today, country)
         if fresh.ok and not (parsed.ok and fresh.echo):  # a new answer instead of yes/no
             return self._store_read(step, question, fresh, incoming, trainee, result)
         if parsed.ok:  # no
@@ -360,7 +359,7 @@ class SurveyTurn:
         if question.code in self.store.current_answers(trainee.id).get(wave, {}):
             return False
         reply = self._reply_text(incoming, question)
-        parsed = parse_answer(question, reply, result.language, self.today, trainee.country)
+        parsed = read_reply(question, reply, result.language, self.today, trainee.country)
         if not parsed.ok or question.type == "text":
             return False
         self._store_read(Step(step), question, parsed, incoming, trainee, result)

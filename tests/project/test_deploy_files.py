@@ -54,6 +54,7 @@ def test_compose_env_uses_the_names_the_code_reads() -> None:
         | {
             "TELEGRAM_MODE",
             "TICKET_LOCK_LIFETIME",
+            "SANIC_BACKLOG",  # read by Rasa (rasa/core/run.py)
             "TRACER_LOG_LEVEL",
         }
     )

@@ -24,8 +24,9 @@ from bot.channels.telegram.privacy import conversation_ref
 from bot.channels.telegram.queues import ChatQueues
 from bot.channels.telegram.retry import RetryPolicy, flood_wait, with_retries
 from bot.channels.telegram.state import KeyboardStore, OffsetStore, RecentIds
-from bot.channels.telegram.translate import UNSUPPORTED_REPLY, Inbound, inbound_from_update
+from bot.channels.telegram.translate import Inbound, inbound_from_update
 from bot.config import ConfigError, load_settings
+from bot.i18n import t
 from bot.logging_filters import install_log_redaction
 
 log = logging.getLogger(__name__)
@@ -35,11 +36,6 @@ DRAIN_SECONDS = 10.0
 MAX_POLL_BACKOFF = 30.0
 LOCK_ATTEMPTS = 4
 LOCK_RETRY_SECONDS = 0.5
-EXPIRED_BUTTON = {
-    "en": "This button has expired. Please type your answer.",
-    "fr": "Ce bouton a expiré. Écrivez votre réponse, s'il vous plaît.",
-    "es": "Este botón ha caducado. Escriba su respuesta, por favor.",
-}
 
 
 class TelegramInput(InputChannel):
@@ -297,10 +293,12 @@ class TelegramInput(InputChannel):
                 return
             # a keyboard from before stateless payloads
             if text is not None and text.startswith(LEGACY_TOKEN_PREFIX):
-                await output.send_text_message(inbound.chat_id, EXPIRED_BUTTON[language])
+                await output.send_text_message(
+                    inbound.chat_id, t("channel_button_expired", language)
+                )
                 return
         if inbound.unsupported:
-            await output.send_text_message(inbound.chat_id, UNSUPPORTED_REPLY[language])
+            await output.send_text_message(inbound.chat_id, t("channel_unsupported", language))
             return
         secret = self.config.secret_key
         async with apology_if_rasa_fails(output, inbound.chat_id, secret, language, log):

@@ -9,14 +9,10 @@ from typing import Any
 
 from telegram import Update
 
-LANGUAGES = ("en", "fr", "es")
+from bot.i18n.languages import enabled_languages
+
 START_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 COMMANDS = {"help": "/help", "stop": "/stop", "language": "/change_language"}
-UNSUPPORTED_REPLY = {
-    "en": "Sorry, I can only read text. Please type your answer or tap a button.",
-    "fr": "Désolé, je ne lis que le texte. Écrivez votre réponse ou touchez un bouton.",
-    "es": "Lo siento, solo puedo leer texto. Escriba su respuesta o toque un botón.",
-}
 
 
 @dataclass(frozen=True)
@@ -41,7 +37,7 @@ class Inbound:
 def supported_language(language_code: str | None) -> str | None:
     """``"fr"`` for ``"fr-CA"``; None unless the language is one the bot speaks."""
     short = (language_code or "")[:2].lower()
-    return short if short in LANGUAGES else None
+    return short if short in enabled_languages() else None
 
 
 def payload(intent: str, entities: dict[str, str] | None = None) -> str:

@@ -14,11 +14,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.inbound_errors import apology_if_rasa_fails
-from bot.channels.telegram.channel import EXPIRED_BUTTON
 from bot.channels.telegram.privacy import conversation_ref
 from bot.channels.telegram.queues import ChatQueues
 from bot.channels.telegram.state import RecentIds
-from bot.channels.telegram.translate import UNSUPPORTED_REPLY
 from bot.channels.text_output import TextFirstOutput
 from bot.channels.whatsapp.config import WhatsAppConfig, build_config
 from bot.channels.whatsapp.graph import REENGAGEMENT_REQUIRED, GraphClient, GraphError
@@ -27,6 +25,7 @@ from bot.channels.whatsapp.signature import HEADER, valid_signature
 from bot.channels.whatsapp.state import ChannelState
 from bot.channels.whatsapp.translate import Inbound, StatusUpdate, parse_delivery
 from bot.config import ConfigError, load_settings
+from bot.i18n import t
 from bot.logging_filters import install_log_redaction
 from bot.storage.repository import TracerStore
 
@@ -270,13 +269,13 @@ class WhatsAppInput(InputChannel):
                 await output._deliver(inbound.wa_id, body)
             return
         if inbound.kind == "unsupported":
-            await output.send_text_message(inbound.wa_id, UNSUPPORTED_REPLY[language])
+            await output.send_text_message(inbound.wa_id, t("channel_unsupported", language))
             return
         text: str | None = inbound.text
         if inbound.kind == "reply":
             text = self.reply_ids.resolve(inbound.text)
             if text is None:
-                await output.send_text_message(inbound.wa_id, EXPIRED_BUTTON[language])
+                await output.send_text_message(inbound.wa_id, t("channel_button_expired", language))
                 return
         if inbound.kind == "resume":
             return  # a template button pressed twice: nothing held any more

@@ -12,6 +12,7 @@ from collections import OrderedDict
 from typing import Any, Sequence
 
 from bot.channels.whatsapp.translate import RESUME_PAYLOAD
+from bot.i18n import t
 
 MAX_BUTTONS = 3
 MAX_ROWS = 10
@@ -23,7 +24,6 @@ ROW_ID = 200
 INTERACTIVE_BODY = 1024
 TEXT_BODY = 4096
 TOKEN_PREFIX = "~"
-LIST_BUTTON = {"en": "Choose", "fr": "Choisir", "es": "Elegir"}
 ELLIPSIS = "…"
 
 
@@ -143,7 +143,7 @@ def choice_body(
                 "type": "list",
                 "body": {"text": body},
                 "action": {
-                    "button": LIST_BUTTON.get(language, LIST_BUTTON["en"]),
+                    "button": t("channel_list_button", language),
                     "sections": [{"rows": rows}],
                 },
             },
