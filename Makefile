@@ -1,5 +1,5 @@
 # Tracer — the few commands you need. `make help` lists them.
-.PHONY: help run test setup train lint lock
+.PHONY: help run test setup train lint lock screenshots
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -21,3 +21,7 @@ lint:  ## ruff check + ruff format --check + mypy
 
 lock:  ## Re-resolve pyproject.toml's dependencies into requirements/runtime.txt + dev.txt (UPGRADE=1: newest)
 	@bash scripts/lock.sh
+
+screenshots:  ## Re-take the screenshots in docs/ (browser tests; `make test` writes them to test-artifacts/)
+	@TRACER_UPDATE_SCREENSHOTS=1 bash scripts/test.sh tests/e2e/test_report_browser.py \
+	  tests/e2e/test_report_languages_browser.py tests/e2e/test_console_browser.py

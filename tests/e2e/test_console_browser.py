@@ -20,6 +20,7 @@ import pytest
 from bot.console import audit
 from bot.i18n import t
 from tests.console.server import Console, console_env, running_console
+from tests.e2e.screenshots import screenshot_path
 from tests.e2e.test_report_browser import browser  # noqa: F401 (the shared Chromium fixture)
 from tests.e2e.test_telegram_channel import CHOSEN, TOKEN, TYPED, Trainee, _question_asked
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -152,7 +153,7 @@ def test_officer_journey(browser, console, fake_api, tmp_path):  # type: ignore[
     rejected = officer.locator("#rejected").inner_text()
     assert "3" in rejected and "phone" in rejected
     assert officer.get_by_text("Nothing was imported").is_visible()
-    officer.screenshot(path=str(ROOT / "docs" / "console-import.png"), full_page=True)
+    officer.screenshot(path=str(screenshot_path("console-import.png")), full_page=True)
     upload(officer, console, tmp_path, "+254700100002")
     officer.click("button:has-text('Import 2 trainees')")
     officer.wait_for_load_state()
@@ -181,7 +182,7 @@ def test_officer_journey(browser, console, fake_api, tmp_path):  # type: ignore[
     baseline = officer.locator("#cohorts tr", has_text="C1").filter(has_text="baseline")
     assert "50.0 %" in baseline.inner_text()
     assert officer.locator(".chart svg").count() == 1
-    officer.screenshot(path=str(ROOT / "docs" / "console-dashboard.png"), full_page=False)
+    officer.screenshot(path=str(screenshot_path("console-dashboard.png")), full_page=False)
 
     officer.goto(f"{console.url}/programmes/demo/followups")
     due_wave = officer.locator("#due tbody tr").first.inner_text().split()[0]

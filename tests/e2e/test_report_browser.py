@@ -9,10 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.main import cli
+from tests.e2e.screenshots import screenshot_path
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOT = ROOT / "docs" / "report.png"
+SCREENSHOT = screenshot_path("report.png")
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from analytics.feedback_figures import wave_summary
 from bot.cli.main import cli
 from bot.feedback.page import render_page
-from tests.e2e.test_report_browser import ROOT
+from tests.e2e.screenshots import screenshot_path
 from tests.e2e.test_report_browser import browser as shared_browser  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.e2e
@@ -55,7 +55,7 @@ def test_report_in_the_officers_language(request, demo_url: str, tmp_path: Path,
     assert errors == []
     assert page.locator("h1").inner_text().startswith(HEADINGS[language])
     assert page.get_by_text(INDICATOR[language]).first.is_visible()
-    page.screenshot(path=str(ROOT / "docs" / f"report-{language}.png"), full_page=False)
+    page.screenshot(path=str(screenshot_path(f"report-{language}.png")), full_page=False)
     page.close()
 
 
@@ -70,7 +70,7 @@ def test_results_page_reads_on_a_phone_and_prints(request, demo_url: str, tmp_pa
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375  # no sideways scrolling on a phone
     assert page.locator(".figure").count() == len(summary.figures) > 0
-    page.screenshot(path=str(ROOT / "docs" / "feedback-page.png"), full_page=True)
+    page.screenshot(path=str(screenshot_path("feedback-page.png")), full_page=True)
     page.emulate_media(media="print")
     assert page.locator(".figure").first.is_visible()
     page.close()
