@@ -16,8 +16,9 @@ from analytics.cpi import CpiTable, add_real_change
 from analytics.dataset import Dataset
 from analytics.derive import followup_frame
 from analytics.disclosure import protect_tables
+from analytics.forked import map_in_two_processes
 from analytics.module_questions import module_tables
-from analytics.report_tables import REPORT_TABLES, TABLE_TITLES
+from analytics.report_tables import REPORT_TABLES, TABLE_COST, TABLE_TITLES
 from analytics.stats import ALL, add_share_intervals, response_rows, summarise
 from analytics.weights import DEFAULT_CELLS, response_weights
 from bot.questionnaire.waves import EXIT, FOLLOWUP, wave_kind
@@ -178,13 +179,18 @@ class IndicatorBuilder:
         per_wave = response["wave"].map(counts).fillna(0).astype("Int64")
         return per_wave.where(response["breakdown"] == ALL)
 
+    def compute_tables(self, names: list[str]) -> dict[str, pd.DataFrame]:
+        """The report tables ``names`` (keys of ``REPORT_TABLES``), before disclosure control."""
+        tables = {}
+        for name in names:
+            rows = REPORT_TABLES[name][1](self)
+            tables[name] = add_share_intervals(pd.DataFrame(rows, columns=COLUMNS))
+        return tables
+
     def build(self) -> dict[str, pd.DataFrame]:
         """Every table, in report order (programme module questions last), with intervals and
         disclosure control applied."""
-        tables: dict[str, pd.DataFrame] = {}
-        for name, (_title, compute) in REPORT_TABLES.items():
-            rows = compute(self)
-            tables[name] = add_share_intervals(pd.DataFrame(rows, columns=COLUMNS))
+        tables = map_in_two_processes(self.compute_tables, list(REPORT_TABLES), TABLE_COST)
         tables.update(module_tables(self.ds, self.questionnaire))  # issue 17, same disclosure
         response = pd.concat(
             [table.reset_index().assign(wave=wave) for wave, table in self.response.items()],

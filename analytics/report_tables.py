@@ -38,6 +38,20 @@ REPORT_TABLES: dict[str, tuple[str, TableFunction]] = {
     "panel": ("From one follow-up to the next (panel)", more_tables.panel_table),
     "nonresponse": ("Respondents and non-respondents compared", more_tables.nonresponse_table),
 }
+# Relative computing time of each table (measured at 100k trainees, bench/bench_report.py):
+# the report splits them between two processes on this (analytics/forked.py).
+TABLE_COST: dict[str, float] = {
+    "labour": 4,
+    "earnings": 4,
+    "expectation_gap": 3,
+    "job_match": 3,
+    "first_job": 2,
+    "completion": 2,
+    "expectations": 2,
+    "nonresponse": 2,
+    "satisfaction": 1.5,
+}
+
 TABLE_TITLES: dict[str, str] = {
     "response": "Response rates",
     **{name: title for name, (title, _) in REPORT_TABLES.items()},
