@@ -25,6 +25,8 @@ def processes() -> int:
     machine has 2 cores or more and ``fork`` exists)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
+    if multiprocessing.current_process().daemon:  # such a process may not have children
+        return 1
     wanted = os.environ.get("TRACER_REPORT_PROCESSES", "")
     if wanted.isdigit() and int(wanted) >= 1:
         return min(int(wanted), 2)
@@ -66,7 +68,13 @@ def map_in_two_processes(
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(task, theirs, writer), daemon=True)
-    child.start()
+    try:
+        child.start()
+    except OSError as error:  # out of processes or memory: one process does it all
+        log.warning("report tables: no second process (%s)", error)
+        reader.close()
+        writer.close()
+        return task(names)
     writer.close()
     results = task(mine)
     try:

@@ -85,3 +85,25 @@ def test_halves_balance_the_cost_and_keep_the_order():
     mine, theirs = forked.balanced_halves(list("abcde"), {"a": 4, "b": 1, "c": 1, "d": 1, "e": 1})
     assert (mine, theirs) == (["a"], ["b", "c", "d", "e"])
     assert forked.balanced_halves(["x"], {}) == (["x"], [])
+
+
+def test_no_second_process_when_fork_fails(monkeypatch, caplog):
+    monkeypatch.setenv("TRACER_REPORT_PROCESSES", "2")
+
+    def refuse(self) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr("multiprocessing.process.BaseProcess.start", refuse)
+    assert forked.map_in_two_processes(lambda names: {n: 1 for n in names}, ["a", "b"]) == {
+        "a": 1,
+        "b": 1,
+    }
+    assert "no second process" in caplog.text
+
+
+def test_a_daemon_process_computes_alone(monkeypatch):
+    monkeypatch.setenv("TRACER_REPORT_PROCESSES", "2")
+    monkeypatch.setattr(
+        "multiprocessing.current_process", lambda: type("P", (), {"daemon": True})()
+    )
+    assert forked.processes() == 1
