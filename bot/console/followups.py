@@ -32,16 +32,26 @@ class DueSummary:
 
 
 def failed_counts(settings: Settings, scope: Scope) -> Counter:
-    """(cohort code, wave) → follow-up messages whose send failed."""
+    """(programme code, cohort code, wave) → trainees with a follow-up message that failed
+    (trainees, like the other columns of the status table: three failed reminders to one
+    trainee count once)."""
     statement = scope.apply(
-        select(Cohort.code, Outreach.wave, func.count(Outreach.id))
+        select(
+            Programme.code, Cohort.code, Outreach.wave, func.count(Outreach.trainee_id.distinct())
+        )
         .join(Trainee, Trainee.id == Outreach.trainee_id)
         .join(Cohort, Cohort.id == Trainee.cohort_id)
+        .join(Programme, Programme.id == Cohort.programme_id)
         .where(Outreach.state == "failed")
-        .group_by(Cohort.code, Outreach.wave)
+        .group_by(Programme.code, Cohort.code, Outreach.wave)
     )
     with session_scope(settings.database_url) as session:
-        return Counter({(cohort, wave): n for cohort, wave, n in session.execute(statement)})
+        return Counter(
+            {
+                (programme, cohort, wave): n
+                for programme, cohort, wave, n in session.execute(statement)
+            }
+        )
 
 
 def status_rows(settings: Settings, scope: Scope) -> list[dict]:
@@ -56,7 +66,7 @@ def status_rows(settings: Settings, scope: Scope) -> list[dict]:
                 "trainees": row.trainees,
                 "sent": row.contacted,
                 "answered": row.answered,
-                "failed": failed.get((row.cohort, row.wave), 0),
+                "failed": failed.get((row.programme, row.cohort, row.wave), 0),
                 "opted_out": row.opted_out,
                 "unreachable": row.unreachable,
                 "pending": row.pending,
