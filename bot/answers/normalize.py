@@ -18,11 +18,13 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 def language_of(language: str | None) -> str:
-    """A two-letter language code (``en`` for anything else). Word tables have en/fr/es;
-    text2num and dateparser read more (a language added by translation sheet, such as
-    ``pt``); a language none of them knows reads digits and the merged word tables."""
-    code = (language or "").strip().lower()[:2]
-    return code if len(code) == 2 and code.isascii() and code.isalpha() else LANGUAGE_FALLBACK
+    """A language code ("pt-BR" → ``pt``; ``en`` for anything that is not one).
+
+    Word tables have en/fr/es; text2num and dateparser read more (a language added by
+    translation sheet, such as ``pt``); a language none of them knows reads digits and the
+    merged word tables."""
+    code = re.split(r"[-_\s]", (language or "").strip().lower(), maxsplit=1)[0]
+    return code if 2 <= len(code) <= 3 and code.isascii() and code.isalpha() else LANGUAGE_FALLBACK
 
 
 def clean(text: object, *, compatibility: bool = True) -> str:

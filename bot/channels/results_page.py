@@ -25,7 +25,7 @@ TOKEN = re.compile(r"^[0-9a-f]{24}$")
 
 def page_language(request: Request) -> str:
     """``?lang=`` if given, else the browser's first language, else English."""
-    asked = request.args.get("lang") or (request.headers.get("accept-language") or "")[:2]
+    asked = request.args.get("lang") or (request.headers.get("accept-language") or "").split(",")[0]
     return normalise_language(asked)
 
 

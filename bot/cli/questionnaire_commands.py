@@ -9,7 +9,7 @@ import click
 
 from bot.cli.common import CliContext, pass_cli
 from bot.i18n import catalog
-from bot.i18n.languages import nlu_dir
+from bot.i18n.languages import enabled_languages, nlu_dir, primary_subtag
 from bot.questionnaire.loader import core_questionnaire, default_questionnaire
 from bot.questionnaire.model import LANGUAGES, QuestionnaireError
 from bot.questionnaire.modules import installed_modules
@@ -121,8 +121,9 @@ def check(languages: tuple[str, ...]) -> None:
     for language in languages or (*LANGUAGES, *overlay_languages()):
         missing = missing_strings(language, form, messages)
         intents = nlu_missing(language)
-        state = "on" if not missing and not intents else "off"
-        click.echo(f"{language}: {state}")
+        click.echo(f"{language}: {'on' if language in enabled_languages() else 'off'}")
+        if not primary_subtag(language):
+            click.echo("  not a language code: two or three letters (ISO 639-1 or 639-3)")
         if missing:
             shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
             click.echo(f"  {len(missing)} strings missing ({shown})")

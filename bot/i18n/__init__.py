@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.i18n.languages import added_cue_words, enabled_languages
+from bot.i18n.languages import added_cue_words, enabled_languages, primary_subtag
 
 CATALOG_PATH = Path(__file__).with_name("messages.yml")
 # The outcome report's words (``report_*`` keys), same format, one catalogue with the above.
@@ -25,7 +25,7 @@ def catalog() -> dict[str, dict[str, str]]:
 
 def normalise_language(language: str | None) -> str:
     """A supported language code from a slot, a browser or Telegram value ("fr-FR" → "fr")."""
-    code = (language or "").strip().lower()[:2]
+    code = primary_subtag(language)
     return code if code in enabled_languages() else DEFAULT_LANGUAGE
 
 

@@ -7,6 +7,7 @@ needs no code; ``tracer questionnaire check`` says what is missing for a languag
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -90,7 +91,14 @@ def _cue_words(language: str, folder: str) -> frozenset[str]:
 
 
 def _is_code(language: str) -> bool:
-    return len(language) == 2 and language.isascii() and language.isalpha()
+    return 2 <= len(language) <= 3 and language.isascii() and language.isalpha()
+
+
+def primary_subtag(tag: str | None) -> str:
+    """The language of a tag as browsers and Telegram send it: "pt-BR" → "pt", "fr_FR" → "fr",
+    "dyu" → "dyu" (ISO 639-1 or 639-3); "" when it is not one."""
+    code = re.split(r"[-_\s]", (tag or "").strip().lower(), maxsplit=1)[0]
+    return code if _is_code(code) else ""
 
 
 def endonym(language: str) -> str:

@@ -57,7 +57,8 @@ def _thin_out(nlu: Path, intent: str) -> None:
 
 def test_a_complete_language_is_on_and_spoken(added: Path) -> None:
     assert enabled_languages() == ("en", "fr", "es", "pt")
-    assert normalise_language("pt-BR") == "pt"
+    assert normalise_language("pt-BR") == "pt" and normalise_language("pt_PT") == "pt"
+    assert normalise_language("pl") == "en"  # not added: English
     assert t("welcome", "pt").startswith("Olá")
     assert guess_language("olá") == "pt"
     assert supported_language("pt-PT") == "pt"
@@ -106,3 +107,13 @@ def test_a_yes_title_that_means_no_in_another_language_is_not_read(
     _cleared()
     assert "Non" not in yes_no_labels()["yes"]
     assert read_reply(system_question("consent"), "non", "pt").value == "no"
+
+
+def test_a_three_letter_code_is_a_language_too(added: Path, tmp_path: Path) -> None:
+    """Many languages of West Africa have only an ISO 639-3 code (Dyula: dyu)."""
+    shutil.copy(tmp_path / "translations" / "pt.yml", tmp_path / "translations" / "dyu.yml")
+    shutil.copytree(added / "pt", added / "dyu")
+    _cleared()
+    assert "dyu" in enabled_languages()
+    assert normalise_language("dyu-BF") == "dyu"
+    assert supported_language("dyu") == "dyu"

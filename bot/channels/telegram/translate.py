@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.i18n.languages import enabled_languages
+from bot.i18n.languages import enabled_languages, primary_subtag
 
 START_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 COMMANDS = {"help": "/help", "stop": "/stop", "language": "/change_language"}
@@ -36,7 +36,7 @@ class Inbound:
 
 def supported_language(language_code: str | None) -> str | None:
     """``"fr"`` for ``"fr-CA"``; None unless the language is one the bot speaks."""
-    short = (language_code or "")[:2].lower()
+    short = primary_subtag(language_code)
     return short if short in enabled_languages() else None
 
 
