@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.i18n.languages import added_cue_words, enabled_languages, primary_subtag
+from bot.i18n.languages import BUILT_IN, added_cue_words, enabled_languages, primary_subtag
 
 CATALOG_PATH = Path(__file__).with_name("messages.yml")
 # The outcome report's words (``report_*`` keys), same format, one catalogue with the above.
@@ -31,7 +31,7 @@ def normalise_language(language: str | None) -> str:
 
 def _added_texts(language: str) -> dict[str, str]:
     """The bot's messages in a language added by translation sheet (``bot.<key>`` entries)."""
-    if language in catalog()["welcome"]:
+    if language in BUILT_IN:  # their texts are in the catalogue itself
         return {}
     from bot.questionnaire.translations import translations_dir
 
