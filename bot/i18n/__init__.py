@@ -7,7 +7,13 @@ from pathlib import Path
 
 import yaml
 
-from bot.i18n.languages import BUILT_IN, added_cue_words, enabled_languages, primary_subtag
+from bot.i18n.languages import (
+    BUILT_IN,
+    added_cue_words,
+    enabled_languages,
+    names_list,
+    primary_subtag,
+)
 
 CATALOG_PATH = Path(__file__).with_name("messages.yml")
 # The outcome report's words (``report_*`` keys), same format, one catalogue with the above.
@@ -56,6 +62,16 @@ def t(key: str, language: str | None, **values: object) -> str:
 def in_every_language(key: str) -> dict[str, str]:
     """The message ``key`` in every enabled language (language → text)."""
     return {language: t(key, language) for language in enabled_languages()}
+
+
+def language_kept(language: str) -> str:
+    """ "We'll continue in English — type Français or Español to change." (every language)"""
+    return t("language_kept", language, others=names_list(language, leave_out=language))
+
+
+def language_help(language: str) -> str:
+    """ "Tap a button or type English, Français, or Español." (every language the bot speaks)"""
+    return t("language_help", language, languages=names_list(language))
 
 
 _CUE_WORDS = {

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
 
 BUILT_IN: tuple[str, ...] = ("en", "fr", "es")
 DEFAULT_NLU_DIR = Path(__file__).resolve().parents[2] / "data" / "nlu"
@@ -125,6 +126,16 @@ def _names(language: str) -> dict[str, str]:
             continue
         names[other] = name[:1].upper() + name[1:]
     return names
+
+
+def names_list(in_language: str, leave_out: str | None = None) -> str:
+    """The names of the enabled languages (each in itself) as a sentence in ``in_language``:
+    "Français, Español or Português" (Babel's list patterns), ``leave_out`` left out."""
+    names = [endonym(code) for code in enabled_languages() if code != leave_out]
+    try:
+        return format_list(names, style="or", locale=in_language)
+    except (UnknownLocaleError, ValueError):
+        return format_list(names, style="or", locale="en")
 
 
 def _fold(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.i18n import t
+from bot.i18n import language_kept, t
 from bot.questionnaire.model import Question
 from bot.survey.amounts import TIME_WORKED_FOR, completed_money_answer
 from bot.survey.confirm import noted
@@ -78,7 +78,7 @@ def _consent(
         result.language_known = True
         return Next.advance()
     if result.language_known:  # said already: confirm in passing, do not ask
-        result.messages.append(t("language_kept", result.language))
+        result.messages.append(language_kept(result.language))
         return Next.advance()
     return Next.ask("language")
 

@@ -10,12 +10,12 @@ System steps are modelled as questions so that the same parsers read their answe
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Iterable
 
 from bot.answers import ParseResult, parse_answer
-from bot.i18n import in_every_language, t
+from bot.i18n import in_every_language, language_help, t
 from bot.i18n.languages import enabled_languages, endonym
 from bot.questionnaire.model import Choice, Question
 from bot.questionnaire.waves import BASELINE
@@ -69,7 +69,9 @@ def system_question(
             help=in_every_language(help_key),
         )
     if step == "language":
-        return _system_choice("language", ((code, endonym(code)) for code in enabled_languages()))
+        languages = ((code, endonym(code)) for code in enabled_languages())
+        help_texts = {lang: language_help(lang) for lang in enabled_languages()}
+        return replace(_system_choice("language", languages), help=help_texts)
     if step == "programme":
         return _system_choice("programme", programmes or [])
     if step.startswith("cohort:"):

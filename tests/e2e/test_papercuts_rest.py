@@ -11,7 +11,7 @@ import pytest
 from babel.dates import format_date
 
 from bot.config import load_settings
-from bot.i18n import t
+from bot.i18n import language_kept, t
 from tests.conftest import texts
 from tests.journeys import LANGUAGE_REPLY, YES, wave_script
 from tests.outreach.helpers import add_programme
@@ -52,7 +52,7 @@ def test_after_the_baseline_the_trainee_is_told_when_tracer_writes_again(stack, 
 def test_a_language_already_said_is_confirmed_in_passing_not_asked(stack, sender, language):
     stack.say(sender, HELLO[language])
     replies = texts(stack.say(sender, YES[language]))
-    assert t("language_kept", language) in replies, replies
+    assert language_kept(language) in replies, replies
     assert t("language_question", language) not in replies
     assert t("programme_question", language) in replies
 
@@ -60,7 +60,7 @@ def test_a_language_already_said_is_confirmed_in_passing_not_asked(stack, sender
 def test_a_page_language_is_confirmed_in_passing(stack, sender):
     stack.say(sender, '/greet{"language":"es"}')  # what the web page sends for ?lang=es
     replies = texts(stack.say(sender, "ok"))
-    assert t("language_kept", "es") in replies, replies
+    assert language_kept("es") in replies, replies
 
 
 def test_the_language_is_asked_when_nothing_says_it(stack, sender):

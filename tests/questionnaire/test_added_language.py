@@ -12,7 +12,7 @@ import yaml
 
 from bot.channels.telegram.translate import supported_language
 from bot.feedback.optout import says_no_results, says_results_again
-from bot.i18n import guess_language, normalise_language, t
+from bot.i18n import guess_language, language_kept, normalise_language, t
 from bot.i18n.languages import enabled_languages, forget_languages, language_gaps
 from bot.questionnaire.loader import core_questionnaire, default_questionnaire
 from bot.survey.classify import language_named_in
@@ -66,6 +66,10 @@ def test_a_complete_language_is_on_and_spoken(added: Path) -> None:
     assert language_named_in("en portugais s'il vous plaît") == "pt"
     languages = system_question("language")
     assert [c.label_in("pt") for c in languages.choices][-1] == "Português"
+    assert (
+        languages.help_in("en") == "Tap a button or type English, Français, Español, or Português."
+    )
+    assert language_kept("fr").endswith("écrivez English, Español ou Português pour changer.")
     assert read_reply(languages, "portugues", "en").value == "pt"
     consent = system_question("consent")
     assert consent.text_in("pt") == t("consent", "pt")
