@@ -74,6 +74,9 @@ def console(stack: Stack) -> Iterator[Console]:
         "TRACER_RASA_TOKEN": stack.token,
         "TRACER_K_ANONYMITY": "1",
         "TRACER_MAX_SUPPRESSION_SHARE": "1",
+        # The journey sends a follow-up now, whatever the hour: without this, from 18:00 UTC
+        # (21:00 in Nairobi, the imported cohort's zone) everything due is held for the night.
+        "TRACER_QUIET_HOURS": "0,0",
     }
     env = console_env(stack.workdir, stack.database_url, extra)
     for name, role, more in (
