@@ -10,6 +10,7 @@ import yaml
 from bot.i18n.languages import (
     BUILT_IN,
     added_cue_words,
+    cue_tokens,
     enabled_languages,
     names_list,
     primary_subtag,
@@ -134,7 +135,7 @@ _CUE_WORDS = {
 
 def guess_language(text: str | None) -> str | None:
     """The language a short first message is most likely in ("bonjour" → "fr"), if clear."""
-    words = {w.strip("!?.,;:¡¿'\"").lower() for w in (text or "").split()}
+    words = cue_tokens(text)
     taken = set().union(*_CUE_WORDS.values())
     cues_by_language = {**_CUE_WORDS, **added_cue_words(taken)}
     scores = {lang: len(words & cues) for lang, cues in cues_by_language.items()}

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
+
+from bot.answers.normalize import fold
 
 BUILT_IN: tuple[str, ...] = ("en", "fr", "es")
 DEFAULT_NLU_DIR = Path(__file__).resolve().parents[2] / "data" / "nlu"
@@ -72,7 +73,9 @@ def added_cue_words(taken: set[str]) -> dict[str, set[str]]:
     (``<nlu dir>/<lang>/``) and its own name, less ``taken`` (the built-in languages' cue
     words), so that a first "olá" is read as Portuguese."""
     return {
-        language: set(_cue_words(language, str(nlu_dir()))) - taken | {_fold(endonym(language))}
+        language: set(_cue_words(language, str(nlu_dir()))) - taken
+        | cue_tokens(endonym(language))
+        | {fold(endonym(language))}
         for language in enabled_languages()
         if language not in BUILT_IN
     }
@@ -87,8 +90,15 @@ def _cue_words(language: str, folder: str) -> frozenset[str]:
         for block in (yaml.safe_load(path.read_text("utf-8")) or {}).get("nlu", []):
             if block.get("intent") in GREETING_INTENTS:
                 for line in str(block.get("examples", "")).splitlines():
-                    found.update(w.strip("!?.,;:¡¿'\"").lower() for w in line.lstrip("- ").split())
-    return frozenset(w for w in found if w)
+                    found |= cue_tokens(line.lstrip("- "))
+    return frozenset(found)
+
+
+def cue_tokens(text: str | None) -> set[str]:
+    """The words of a message as the first-message guess compares them (lower case, outer
+    punctuation dropped): the same for the typed text and for the examples it is matched to."""
+    words = (w.strip("!?.,;:¡¿'\"").lower() for w in (text or "").split())
+    return {w for w in words if w}
 
 
 def _is_code(language: str) -> bool:
@@ -138,17 +148,12 @@ def names_list(in_language: str, leave_out: str | None = None) -> str:
         return format_list(names, style="or", locale="en")
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def names_of_languages() -> dict[str, tuple[str, ...]]:
     """Language code → its names (folded: lower case, no accents) in every built-in language
     and in itself, for every enabled language; "castellano" is Spanish too."""
     found: dict[str, tuple[str, ...]] = {}
     for language in enabled_languages():
-        names = {_fold(n) for n in _names(language).values() if n}
+        names = {fold(n) for n in _names(language).values() if n}
         if language == "es":
             names.add("castellano")
         found[language] = tuple(sorted(names))

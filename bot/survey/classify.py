@@ -8,10 +8,10 @@ it was when it arrived.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from enum import Enum
 from typing import Any, Mapping
 
+from bot.answers.normalize import fold
 from bot.i18n.languages import names_of_languages
 from bot.questionnaire.model import Question
 from bot.survey.incoming import Incoming
@@ -118,13 +118,8 @@ def leaving_step(incoming: Incoming) -> str | None:
     return "confirm_stop" if incoming.intent == "stop" else "confirm_delete"
 
 
-def _plain(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in folded if not unicodedata.combining(ch))
-
-
 def language_named_in(text: str | None) -> str | None:
     """The enabled language a message names ("en français" → "fr"), if exactly one."""
-    plain = _plain(text or "")
+    plain = fold(text or "")
     found = {code for code, names in names_of_languages().items() if any(n in plain for n in names)}
     return found.pop() if len(found) == 1 else None

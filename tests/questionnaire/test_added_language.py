@@ -60,7 +60,7 @@ def test_a_complete_language_is_on_and_spoken(added: Path) -> None:
     assert normalise_language("pt-BR") == "pt" and normalise_language("pt_PT") == "pt"
     assert normalise_language("pl") == "en"  # not added: English
     assert t("welcome", "pt").startswith("Olá")
-    assert guess_language("olá") == "pt"
+    assert guess_language("olá") == "pt" and guess_language("Português!") == "pt"
     assert supported_language("pt-PT") == "pt"
     assert language_named_in("quero falar em português") == "pt"
     assert language_named_in("en portugais s'il vous plaît") == "pt"
