@@ -5,8 +5,11 @@ spreadsheet."""
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 LANGS = ("English (en)", "Français (fr)", "Español (es)")
@@ -122,3 +125,16 @@ def edit(
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def exported_variables(database_url: str, programme: str, out: Path) -> set[str]:
+    """The variable names of the codebook of ``tracer export`` (CSV, k=1: a handful of test
+    trainees), written to ``out``."""
+    from bot.cli.main import cli
+
+    args = ["--database-url", database_url, "export", "--programme", programme]
+    args += ["--format", "csv", "--k", "1", "--max-suppression", "1", "--out", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    book = json.loads(next(out.rglob("codebook.json")).read_text(encoding="utf-8"))
+    return {variable["name"] for variable in book["variables"]}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Iterator
@@ -20,7 +19,7 @@ from bot.storage.db import session_scope
 from bot.storage.models import Answer
 from bot.survey.turn import SurveyTurn
 from tests.journeys import wave_script
-from tests.questionnaire.helpers import module_workbook
+from tests.questionnaire.helpers import exported_variables, module_workbook
 from tests.survey.helpers import Chat, make_engine
 
 
@@ -146,28 +145,7 @@ def test_module_questions_appear_in_the_report_and_the_codebook(tmp_path, module
     )
     html = render_html(report)
     assert "Programme module: How do you water your fields?" in html
-    out = tmp_path / "release"
-    result = CliRunner().invoke(
-        cli,
-        [
-            "--database-url",
-            url,
-            "export",
-            "--programme",
-            "demo",
-            "--format",
-            "csv",
-            "--k",
-            "1",
-            "--max-suppression",
-            "1",
-            "--out",
-            str(out),
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    book = json.loads(next(out.rglob("codebook.json")).read_text(encoding="utf-8"))
-    names = {v["name"] for v in book["variables"]}
+    names = exported_variables(url, "demo", tmp_path / "release")
     assert {"demo_irrigation", "demo_plots", "demo_coop"} <= names
 
 
