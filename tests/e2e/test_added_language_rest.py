@@ -18,12 +18,12 @@ from sqlalchemy import select
 
 from bot.cli.main import cli
 from bot.i18n import t
-from bot.i18n.languages import forget_languages
-from bot.questionnaire.loader import core_questionnaire, default_questionnaire
+from bot.questionnaire.loader import default_questionnaire
 from bot.storage.db import session_scope
 from bot.storage.models import Answer, Trainee
 from tests.conftest import texts
 from tests.journeys import EMPLOYEE, YES, wave_script
+from tests.questionnaire.helpers import reread_languages
 from tests.stack import ROOT, running_stack
 
 pytestmark = pytest.mark.e2e
@@ -31,12 +31,6 @@ pytestmark = pytest.mark.e2e
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "languages"
 PT_STRINGS = FIXTURES / "pt.yml"
 PT_NLU = FIXTURES / "nlu" / "pt" / "control.yml"
-
-
-def _cleared() -> None:
-    forget_languages()
-    core_questionnaire.cache_clear()
-    default_questionnaire.cache_clear()
 
 
 @pytest.fixture
@@ -47,10 +41,10 @@ def folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[st
     found = {"translations": tmp_path / "translations", "data": data, "nlu": data / "nlu"}
     monkeypatch.setenv("TRACER_TRANSLATIONS_DIR", str(found["translations"]))
     monkeypatch.setenv("TRACER_NLU_DIR", str(found["nlu"]))
-    _cleared()
+    reread_languages()
     yield found
     monkeypatch.undo()
-    _cleared()
+    reread_languages()
 
 
 def _questionnaire(*args: str) -> str:
@@ -95,13 +89,13 @@ def test_portuguese_is_added_without_code_and_the_baseline_runs_in_it_over_rest(
 ) -> None:
     assert "pt: off" in _questionnaire("check", "--lang", "pt")
     _questionnaire("import", str(_fill_translation_sheet(tmp_path)))
-    _cleared()
+    reread_languages()
     check = _questionnaire("check", "--lang", "pt")
     assert "pt: off" in check and "NLU examples missing" in check and "strings" not in check
 
     (folders["nlu"] / "pt").mkdir()
     shutil.copy(PT_NLU, folders["nlu"] / "pt" / "control.yml")
-    _cleared()
+    reread_languages()
     assert "pt: on" in _questionnaire("check", "--lang", "pt")
     model = _trained_with_portuguese(folders["data"])
 

@@ -138,3 +138,14 @@ def exported_variables(database_url: str, programme: str, out: Path) -> set[str]
     assert result.exit_code == 0, result.output
     book = json.loads(next(out.rglob("codebook.json")).read_text(encoding="utf-8"))
     return {variable["name"] for variable in book["variables"]}
+
+
+def reread_languages() -> None:
+    """Forget the cached questionnaire and languages: the next call reads the translation,
+    module and NLU folders of the environment again, as a new process would."""
+    from bot.i18n.languages import forget_languages
+    from bot.questionnaire.loader import core_questionnaire, default_questionnaire
+
+    forget_languages()
+    core_questionnaire.cache_clear()
+    default_questionnaire.cache_clear()

@@ -13,19 +13,14 @@ import yaml
 from bot.channels.telegram.translate import supported_language
 from bot.feedback.optout import says_no_results, says_results_again
 from bot.i18n import guess_language, language_kept, normalise_language, t
-from bot.i18n.languages import enabled_languages, forget_languages, language_gaps
-from bot.questionnaire.loader import core_questionnaire, default_questionnaire
+from bot.i18n.languages import enabled_languages, language_gaps
+from bot.questionnaire.loader import default_questionnaire
 from bot.survey.classify import language_named_in
 from bot.survey.steps import read_reply, system_question, yes_no_labels
+from tests.questionnaire.helpers import reread_languages
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "languages"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _cleared() -> None:
-    forget_languages()
-    core_questionnaire.cache_clear()
-    default_questionnaire.cache_clear()
 
 
 @pytest.fixture
@@ -38,10 +33,10 @@ def added(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     shutil.copytree(FIXTURES / "nlu" / "pt", nlu / "pt")
     monkeypatch.setenv("TRACER_TRANSLATIONS_DIR", str(tmp_path / "translations"))
     monkeypatch.setenv("TRACER_NLU_DIR", str(nlu))
-    _cleared()
+    reread_languages()
     yield nlu
     monkeypatch.undo()
-    _cleared()
+    reread_languages()
 
 
 def _thin_out(nlu: Path, intent: str) -> None:
@@ -52,7 +47,7 @@ def _thin_out(nlu: Path, intent: str) -> None:
         if block["intent"] == intent:
             block["examples"] = "".join(block["examples"].splitlines(keepends=True)[:2])
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    _cleared()
+    reread_languages()
 
 
 def test_a_complete_language_is_on_and_spoken(added: Path) -> None:
@@ -96,7 +91,7 @@ def test_a_language_missing_one_string_is_off(added: Path, tmp_path: Path) -> No
     strings = yaml.safe_load(path.read_text(encoding="utf-8"))
     del strings["bot.channel_button_expired"]
     path.write_text(yaml.safe_dump(strings, allow_unicode=True), encoding="utf-8")
-    _cleared()
+    reread_languages()
     assert "pt" not in enabled_languages()
     assert language_gaps("pt") == ["bot.channel_button_expired"]
 
@@ -108,7 +103,7 @@ def test_a_yes_title_that_means_no_in_another_language_is_not_read(
     strings = yaml.safe_load(path.read_text(encoding="utf-8"))
     strings["bot.yes"] = "Non"  # a translator's slip: French for no
     path.write_text(yaml.safe_dump(strings, allow_unicode=True), encoding="utf-8")
-    _cleared()
+    reread_languages()
     assert "Non" not in yes_no_labels()["yes"]
     assert read_reply(system_question("consent"), "non", "pt").value == "no"
 
@@ -117,7 +112,7 @@ def test_a_three_letter_code_is_a_language_too(added: Path, tmp_path: Path) -> N
     """Many languages of West Africa have only an ISO 639-3 code (Dyula: dyu)."""
     shutil.copy(tmp_path / "translations" / "pt.yml", tmp_path / "translations" / "dyu.yml")
     shutil.copytree(added / "pt", added / "dyu")
-    _cleared()
+    reread_languages()
     assert "dyu" in enabled_languages()
     assert normalise_language("dyu-BF") == "dyu"
     assert supported_language("dyu") == "dyu"
