@@ -78,7 +78,6 @@ def _yes_no(
 
 _PARSERS: dict[str, _Parser] = {
     "choice": lambda q, t, lang, today, country: _choice(q, t, lang),
-    "yes_no": lambda q, t, lang, today, country: _yes_no(q, t, lang, None),
     "integer": _integer,
     "rating": lambda q, t, lang, today, country: parse_rating(
         t, lang, 1 if q.min is None else q.min, 5 if q.max is None else q.max
@@ -119,15 +118,14 @@ def parse_answer(
     none or an ambiguous one.  Never raises on any text; an unknown ``question.type`` is a
     programming error (``ValueError``).
     """
-    parser = _PARSERS.get(question.type)
-    if parser is None:
+    if question.type not in _UNREADABLE:  # every answer type, yes_no included
         raise ValueError(f"question {question.code}: no parser for answer type {question.type!r}")
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     try:
         if question.type == "yes_no":
             return _yes_no(question, text, language_of(language), yes_no_labels)
-        return parser(question, text, language_of(language), today, country)
+        return _PARSERS[question.type](question, text, language_of(language), today, country)
     except Exception:  # a parser bug must not break the conversation: ask again instead
         logger.exception("answer parser failed for question %s", question.code)
         return reject(_UNREADABLE[question.type])
