@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from bot.config import load_settings
+from bot.config import Settings
 from bot.console.followups import status_rows
 from bot.outreach.scope import Scope
 from bot.storage.db import session_scope
-from bot.storage.migrate import upgrade_database
 from bot.storage.models import Cohort, Outreach, Programme, Trainee, utcnow
+from tests.outreach.helpers import make_settings
 
 
-def _settings(tmp_path: Path):  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path / 'followups.db'}"
-    upgrade_database(url)
+def _settings(tmp_path: Path) -> Settings:
+    settings = make_settings(tmp_path)  # a fresh migrated database
+    url = settings.database_url
     failures = {"solar": {"s1": 3, "s2": 0}, "other": {"o1": 1}}  # failed messages per trainee
     with session_scope(url) as session:
         for code, trainees in failures.items():
@@ -42,14 +42,7 @@ def _settings(tmp_path: Path):  # type: ignore[no-untyped-def]
                             result="HTTP 403",
                         )
                     )
-    return load_settings(
-        {
-            "TRACER_DATABASE_URL": url,
-            "TRACER_SECRET_KEY": "k",
-            "TRACER_ENCRYPTION_KEY": "M2R0ZXN0a2V5LXRlc3RrZXktdGVzdGtleS10ZXN0a2U=",
-            "TRACER_ENV_FILE": str(tmp_path / "none.env"),
-        }
-    )
+    return settings
 
 
 def test_failed_counts_trainees_not_messages_and_keeps_programmes_apart(tmp_path):
