@@ -1,6 +1,6 @@
 """The SQL of the answer reader (same statements on SQLite and PostgreSQL): packed answers per
-trainee range, money answers grouped by currency and period, answers read as text, and the
-day each response started. Results are plain driver tuples or numpy arrays.
+trainee range (with the day of each answer), money answers grouped by currency and period,
+and answers read as text. Results are plain driver tuples or numpy arrays.
 """
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from __future__ import annotations
 from concurrent.futures import Executor
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import BigInteger, Date, Text, and_, case, cast, func, literal_column, select
 
 from analytics.packed import Layout
@@ -116,9 +115,11 @@ def read_packed(
     layout: Layout,
     trainees,
     pool: Executor,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Packed current answers to the layout's questions, and the numbers of those answered
-    with a ``value_number`` (both aggregates see the rows in the same order).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every current answer of ``trainees`` packed (answers to questions outside the layout
+    too, as :attr:`Layout.other_question`), the numbers of those answered with a
+    ``value_number``, and the day of every answer (days since 1970-01-01, UTC): the three
+    aggregates see the rows in the same order.
 
     The trainees are split into ranges of ids (at least :data:`READ_PARTS`, at most
     :data:`RANGE_TRAINEES` ids each) read in parallel: the database does the work (the driver
@@ -128,11 +129,12 @@ def read_packed(
     columns = (
         concatenated(dialect, layout.packed(dialect)),
         concatenated(dialect, number_text(dialect)),
+        concatenated(dialect, epoch_day(dialect, Answer.answered_at)),
     )
     bounds = select(func.min(Trainee.id), func.max(Trainee.id)).where(Trainee.id.in_(trainees))
     low, high = fetch(database_url, bounds)[0]
     if low is None:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64)
     ranges = max(READ_PARTS, -(-(high - low + 1) // RANGE_TRAINEES))
     step = (high - low) // ranges + 1
     parts = []
@@ -140,18 +142,18 @@ def read_packed(
         start, stop = low + i * step, low + (i + 1) * step
         query = select(*columns).where(
             Answer.is_current.is_(True),
-            Answer.question_code.in_([q.code for q in layout.questions]),
             Answer.trainee_id >= start,
             Answer.trainee_id < stop,
             Answer.trainee_id.in_(trainees.where(Trainee.id >= start, Trainee.id < stop)),
         )
         parts.append(pool.submit(fetch, database_url, query))
-    packed, numbers = [], []
+    packed, numbers, days = [], [], []
     for part in parts:
-        packed_text, numbers_text = part.result()[0]
+        packed_text, numbers_text, days_text = part.result()[0]
         packed.append(integers(packed_text))
         numbers.append(np.fromstring(numbers_text or "", dtype=np.float64, sep=","))
-    return np.concatenate(packed), np.concatenate(numbers)
+        days.append(integers(days_text))
+    return np.concatenate(packed), np.concatenate(numbers), np.concatenate(days)
 
 
 def read_currencies(
@@ -206,63 +208,8 @@ def text_answers(
     return fetch(database_url, query)
 
 
-DAY_BITS = 20  # days since 1970-01-01 of a response's first answer, packed under the trainee
-
-
 def epoch_day(dialect: str, expression):
     """SQL: whole days from 1970-01-01 to the timestamp ``expression`` (UTC, as stored)."""
     if dialect == "sqlite":
         return cast(func.julianday(expression) - 2440587.5, BigInteger)
     return cast(expression, Date) - literal_column("DATE '1970-01-01'")
-
-
-def response_days(database_url: str, trainees) -> pd.DataFrame:
-    """trainee_id, wave, ``day`` of the first current answer and ``answers`` (how many), one
-    row per trainee × wave started: what the fieldwork windows judge.
-
-    The database groups the answers per trainee × wave and returns, per wave, one text of
-    packed integers (trainee_id, day) and one of counts: a few rows instead of one tuple per
-    response (see the module docstring).
-    """
-    dialect = engine_for(database_url).dialect.name
-    first = (
-        select(
-            Answer.trainee_id.label("trainee_id"),
-            Answer.wave.label("wave"),
-            func.min(Answer.answered_at).label("first"),
-            func.count().label("answers"),
-        )
-        .where(Answer.is_current.is_(True), Answer.trainee_id.in_(trainees))
-        .group_by(Answer.trainee_id, Answer.wave)
-        .subquery()
-    )
-    day = func.coalesce(epoch_day(dialect, first.c.first), (1 << DAY_BITS) - 1)
-    packed = cast(first.c.trainee_id, BigInteger) * (1 << DAY_BITS) + day
-    query = select(
-        first.c.wave, concatenated(dialect, packed), concatenated(dialect, first.c.answers)
-    ).group_by(first.c.wave)
-    parts = []
-    for wave, packed_text, counts_text in fetch(database_url, query):
-        values = integers(packed_text)
-        days = (values & ((1 << DAY_BITS) - 1)).astype("datetime64[D]")
-        days[values & ((1 << DAY_BITS) - 1) == (1 << DAY_BITS) - 1] = np.datetime64("NaT")
-        parts.append(
-            pd.DataFrame(
-                {
-                    "trainee_id": values >> DAY_BITS,
-                    "wave": str(wave),
-                    "answers": integers(counts_text),
-                    "day": days,
-                }
-            )
-        )
-    if not parts:
-        return pd.DataFrame(
-            {
-                "trainee_id": pd.Series(dtype=np.int64),
-                "wave": pd.Series(dtype=object),
-                "answers": pd.Series(dtype=np.int64),
-                "day": pd.Series(dtype="datetime64[s]"),
-            }
-        )
-    return pd.concat(parts, ignore_index=True)

@@ -40,19 +40,23 @@ def read_responses(
     progress: Progress | None = None,
     pool: Executor | None = None,
     waves: tuple[str, ...] = (),
-) -> pd.DataFrame:
-    """One row per trainee × wave with a current answer (answered or skipped) to a numeric or
-    coded question of ``trainees`` (a subquery of ids), one typed column per question code.
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The responses of ``trainees`` (a subquery of ids), and the day each one started.
 
-    Numeric questions → float64, coded ones → their code (object); missing (not asked, skipped,
-    not answered) is ``NaN``. Money questions also get ``<code>_currency`` and ``<code>_period``
-    (the pay period typed; the number is then the monthly equivalent). Columns of
-    questions nobody answered come last (``NaN`` numeric, ``None`` otherwise), then
-    ``wave_kind``. Rows are sorted by trainee_id and wave; columns answered by someone are
-    sorted numeric, coded, then currencies, each by code.
+    Responses: one row per trainee × wave with a current answer (answered or skipped) to a
+    numeric or coded question, one typed column per question code. Numeric questions →
+    float64, coded ones → their code (object); missing (not asked, skipped, not answered) is
+    ``NaN``. Money questions also get ``<code>_currency`` and ``<code>_period`` (the pay
+    period typed; the number is then the monthly equivalent). Columns of questions nobody
+    answered come last (``NaN`` numeric, ``None`` otherwise), then ``wave_kind``. Rows are
+    sorted by trainee_id and wave; columns answered by someone are sorted numeric, coded, then
+    currencies, each by code.
 
-    ``waves``: the wave ids expected; answers to others make a second pass (after listing the
-    waves present, which costs a scan of the answers). Empty: list the waves first.
+    Days: ``trainee_id``, ``wave``, ``day`` of the first current answer and ``answers`` (how
+    many, to any question), one row per trainee × wave started: what the fieldwork windows
+    judge.
+
+    ``waves``: the wave ids expected (others make a second pass); empty: list them first.
     """
     if pool is None:
         with ThreadPoolExecutor(max_workers=answer_sql.READ_PARTS + 1) as own_pool:
@@ -62,52 +66,79 @@ def read_responses(
         tuple(sorted(set(waves))) or answer_sql.waves_present(database_url, trainees), questions
     )
     if not layout.waves:
-        return _responses_frame(layout, np.zeros(0, dtype=np.int64), {}, {})
+        return _responses_frame(layout, np.zeros(0, dtype=np.int64), {}, {}), _days_frame(
+            layout, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+        )
     has_money = any(q.type == "money" for q in questions)
     currencies = (
         pool.submit(answer_sql.read_currencies, database_url, layout, trainees)
         if has_money
         else None
     )
-    packed, numbers = answer_sql.read_packed(database_url, layout, trainees, pool)
+    packed, numbers, days = answer_sql.read_packed(database_url, layout, trainees, pool)
     if waves and np.any(layout.wave_of(packed) == len(layout.waves)):  # unexpected waves
         layout = Layout(answer_sql.waves_present(database_url, trainees), questions)
         if currencies:
             currencies.result()
             currencies = pool.submit(answer_sql.read_currencies, database_url, layout, trainees)
-        packed, numbers = answer_sql.read_packed(database_url, layout, trainees, pool)
+        packed, numbers, days = answer_sql.read_packed(database_url, layout, trainees, pool)
     if progress:
         progress(f"read {len(packed):,} answers")
-    keys, row, question, choice, number = _answered_cells(layout, packed, numbers)
-    del packed
+    started, keys, row, question, choice, number = _answered_cells(layout, packed, numbers, days)
+    del packed, days
     values, patch = scatter(layout, len(keys), row, question, choice, number)
     currency, period = _money_texts(layout, keys, values, currencies.result() if currencies else [])
     if len(patch):  # rare: codes outside the questionnaire's choices, duplicated answers
         codes = sorted({questions[c % len(questions)].code for c in patch})
         texts = answer_sql.text_answers(database_url, codes, trainees)
         _apply_texts(texts, layout, keys, patch, values, currency, period)
-    return _responses_frame(layout, keys, values, currency, period)
+    return _responses_frame(layout, keys, values, currency, period), started
 
 
 def _answered_cells(
-    layout: Layout, packed: np.ndarray, numbers: np.ndarray
-) -> tuple[np.ndarray, ...]:
-    """Packed answers → the sorted distinct (trainee, wave) keys, and for each answered
-    answer: its row among them, question, choice and number (NaN when none)."""
+    layout: Layout, packed: np.ndarray, numbers: np.ndarray, days: np.ndarray
+) -> tuple:
+    """Packed answers → the days frame of every response started (:func:`_days_frame`); the
+    sorted distinct (trainee, wave) keys with an answer to a layout question, and for each
+    answered answer to one: its row among them, question, choice and number (NaN when none)."""
     parts = layout.unpack(packed)
     number = np.full(len(parts["key"]), np.nan)
     with_number = parts["answered"] & parts["has_number"]
-    if int(with_number.sum()) != len(numbers):
+    if int(with_number.sum()) != len(numbers) or len(days) != len(packed):
         raise RuntimeError("the database returned answers and numbers that do not match")
     number[with_number] = numbers
     keep = parts["wave"] < len(layout.waves)  # a wave that appeared meanwhile: next time
     if not keep.all():
         parts = {name: values[keep] for name, values in parts.items()}
-        number = number[keep]
-    keys, row = sorted_rows(parts["key"])
-    answered = parts["answered"]
-    question, choice = parts["question"][answered], parts["choice"][answered]
-    return keys, row[answered], question, choice, number[answered]
+        number, days = number[keep], days[keep]
+    started_keys, started_row = sorted_rows(parts["key"])
+    started = _days_frame(layout, started_keys, started_row, days)
+    in_layout = parts["question"] != layout.other_question
+    present = np.zeros(len(started_keys), dtype=bool)
+    present[started_row[in_layout]] = True
+    renumbered = np.cumsum(present) - 1
+    keys, row = started_keys[present], renumbered[started_row[in_layout]]
+    answered = parts["answered"][in_layout]
+    question, choice = parts["question"][in_layout][answered], parts["choice"][in_layout][answered]
+    return started, keys, row[answered], question, choice, number[in_layout][answered]
+
+
+def _days_frame(
+    layout: Layout, keys: np.ndarray, row: np.ndarray, days: np.ndarray
+) -> pd.DataFrame:
+    """trainee_id, wave, ``answers`` (how many) and ``day`` of the first answer, per key, from
+    each answer's row among the sorted ``keys`` and its day."""
+    first = np.full(len(keys), np.iinfo(np.int64).max)
+    np.minimum.at(first, row, days.astype(np.int64))
+    trainee_id, wave = layout.trainee_and_wave(keys)
+    return pd.DataFrame(
+        {
+            "trainee_id": trainee_id,
+            "wave": wave,
+            "answers": np.bincount(row, minlength=len(keys)).astype(np.int64),
+            "day": first.astype("datetime64[D]"),
+        }
+    )
 
 
 def _money_texts(

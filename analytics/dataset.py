@@ -19,7 +19,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import func, select
 
-from analytics.answer_sql import READ_PARTS, fetch, programme_trainees, response_days
+from analytics.answer_sql import READ_PARTS, fetch, programme_trainees
 from analytics.answers import Progress, read_responses
 from analytics.derive import add_person_variables, due_for_wave
 from analytics.frames import read_frame, started_outside_window
@@ -153,9 +153,8 @@ def _read_all(
         trainees = pool.submit(_trainees, database_url, programme_id, cohort)
         sent = pool.submit(_sent_waves, database_url, programme_id)
         data_date = pool.submit(_data_date, database_url, programme_id)
-        days = pool.submit(response_days, database_url, programme_trainees(programme_id, cohort))
         isco = pool.submit(isco_answers, database_url, programme_trainees(programme_id, cohort))
-        responses = read_responses(
+        responses, days = read_responses(
             database_url,
             programme_trainees(programme_id, cohort),
             questionnaire,
@@ -167,7 +166,7 @@ def _read_all(
             trainees.result(),
             sent.result(),
             data_date.result(),
-            days.result(),
+            days,
             isco.result(),
             responses,
         )

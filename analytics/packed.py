@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -34,9 +35,10 @@ class Layout:
     """How SQL packs one answer row into one integer, and how numpy unpacks it.
 
     From the high bits down: ``trainee_id``, ``wave`` (index in the sorted wave ids; the last
-    value: a wave that appeared meanwhile), ``question`` (index in :attr:`questions`),
-    ``choice`` (index of the answer's code among the question's choices; all ones: not a known
-    code, the text is read separately) and two flags: answered, has a ``value_number``.
+    value: a wave that appeared meanwhile), ``question`` (index in :attr:`questions`;
+    :attr:`other_question` for any other question), ``choice`` (index of the answer's code
+    among the question's choices; all ones: not a known code, the text is read separately)
+    and two flags: answered, has a ``value_number``.
     Millions of answers then cross the driver as one text of integers instead of millions of
     tuples of strings, and numpy unpacks them with shifts and masks.
     """
@@ -56,8 +58,14 @@ class Layout:
 
     @cached_property
     def question_bits(self) -> int:
-        """Bits of the question field."""
-        return max(len(self.questions) - 1, 1).bit_length()
+        """Bits of the question field (room for :attr:`other_question` too)."""
+        return max(self.other_question, 1).bit_length()
+
+    @property
+    def other_question(self) -> int:
+        """The question value of an answer to a question outside the layout (a text
+        question, say): counted for its response, not read."""
+        return len(self.questions)
 
     @cached_property
     def wave_bits(self) -> int:
@@ -67,8 +75,9 @@ class Layout:
     def packed(self, dialect: str = ""):
         """The SQL expression of one answer row's packed integer.
 
-        On SQLite (``dialect``) the question code is found by a binary search on the sorted
-        codes (a few comparisons instead of one per question, for millions of rows).
+        On SQLite and PostgreSQL (``dialect``) the question code is found by a binary search
+        on the sorted codes (a few comparisons instead of one per question, for millions of
+        rows; PostgreSQL compares them under the "C" collation, byte by byte).
         """
         per_question = {}
         for index, question in enumerate(self.questions):
@@ -88,10 +97,11 @@ class Layout:
             value=Answer.wave,
             else_=len(self.waves),
         )
+        other = (self.other_question << self.choice_bits) + self.unknown_choice
         question = (
-            code_search(per_question)
-            if dialect == "sqlite"
-            else case(per_question, value=Answer.question_code, else_=0)
+            code_search(per_question, BYTEWISE_CODE[dialect](), other)
+            if dialect in BYTEWISE_CODE
+            else case(per_question, value=Answer.question_code, else_=other)
         )
         flags = case((Answer.status == "answered", 2), else_=0) + case(
             (Answer.value_number.isnot(None), 1), else_=0
@@ -124,19 +134,26 @@ class Layout:
 
 
 SEARCH_LEAF = 6  # codes compared one by one at the end of the binary search
+# The question code under a collation where ``<`` compares like Python's ``sorted`` (UTF-8
+# bytes sort like code points): SQLite's default BINARY, PostgreSQL's "C" (a database's own
+# collation may sort otherwise). Per SQL dialect; others compare code by code.
+BYTEWISE_CODE: dict[str, Callable[[], Any]] = {
+    "sqlite": lambda: Answer.question_code,
+    "postgresql": lambda: Answer.question_code.collate("C"),
+}
 
 
-def code_search(per_code: dict):
-    """SQL: ``per_code[question_code]`` (0 for another code) by a binary search on the sorted
-    codes. Only where ``<`` compares strings like Python's ``sorted`` (SQLite's BINARY
-    collation: UTF-8 bytes sort like code points); PostgreSQL's collation may not."""
+def code_search(per_code: dict, code: Any, other: int):
+    """SQL: ``per_code[question_code]`` (``other`` for another code) by a binary search on the
+    sorted codes; ``code``: the question code column under a bytewise collation
+    (:data:`BYTEWISE_CODE`)."""
     codes = sorted(per_code)
     if len(codes) <= SEARCH_LEAF:
-        return case({c: per_code[c] for c in codes}, value=Answer.question_code, else_=0)
+        return case({c: per_code[c] for c in codes}, value=Answer.question_code, else_=other)
     middle = codes[len(codes) // 2]
     return case(
-        (Answer.question_code < middle, code_search({c: per_code[c] for c in codes if c < middle})),
-        else_=code_search({c: per_code[c] for c in codes if c >= middle}),
+        (code < middle, code_search({c: per_code[c] for c in codes if c < middle}, code, other)),
+        else_=code_search({c: per_code[c] for c in codes if c >= middle}, code, other),
     )
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert, update
 
-from analytics.dataset import load_dataset
+from analytics.dataset import Dataset, load_dataset
 from bot.storage.db import engine_for
 from bot.storage.models import Answer
 from tests.analytics.helpers import AS_OF, WAVE_DAYS, build_fixture_database
@@ -42,7 +42,7 @@ def _answer(
 
 
 @pytest.fixture(scope="module")
-def responses(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
     url = f"sqlite:///{tmp_path_factory.mktemp('dataset') / 'fixture.db'}"
     build_fixture_database(url)
     extra = [
@@ -57,6 +57,11 @@ def responses(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
         _answer(4, "baseline", "bl_earnings", number=EXACT, text="EUR"),
         # a wave with only a skipped answer still counts as a response
         _answer(9, "exit", "ex_completed", status="skipped"),
+        # an answer to a text question: counted for the response it belongs to
+        _answer(1, "followup_6", "fu_occupation", text="welder"),
+        # a wave answered only by a text question: started (the window judges it), but no
+        # numeric or coded value to report
+        _answer(8, "followup_6", "fu_occupation", text="welder"),
     ]
     with engine_for(url).begin() as connection:
         for row in extra:
@@ -70,7 +75,12 @@ def responses(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
                 .values(is_current=False)
             )
         connection.execute(insert(Answer), extra)
-    return load_dataset(url, "weld", as_of=AS_OF).responses.set_index(["trainee_id", "wave"])
+    return load_dataset(url, "weld", as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def responses(dataset: Dataset) -> pd.DataFrame:
+    return dataset.responses.set_index(["trainee_id", "wave"])
 
 
 def test_newest_duplicate_answer_wins(responses):
@@ -98,3 +108,17 @@ def test_skipped_only_wave_is_a_response_with_missing_values(responses):
 def test_rows_sorted_and_superseded_answers_ignored(responses):
     assert list(responses.index) == sorted(responses.index)
     assert responses.loc[(4, "followup_6"), "fu_worked_last_week"] == "no"
+
+
+def test_every_answer_counts_for_the_day_and_size_of_its_response(dataset, responses):
+    days = dataset.days.set_index(["trainee_id", "wave"])
+    # trainee 1's follow-up: the fixture's 11 answers and the occupation typed
+    assert days.loc[(1, "followup_6"), "answers"] == 12
+    assert days.loc[(1, "followup_6"), "day"] == pd.Timestamp("2025-08-01")
+    # trainee 8 typed only an occupation: the response started, with nothing to tabulate
+    assert days.loc[(8, "followup_6"), "answers"] == 1
+    assert days.loc[(8, "followup_6"), "day"] == pd.Timestamp(
+        (WAVE_DAYS["followup_6"] + timedelta(days=10)).date()
+    )
+    assert (8, "followup_6") not in responses.index
+    assert (1, "followup_6") in responses.index
