@@ -5,8 +5,6 @@ and answers read as text. Results are plain driver tuples or numpy arrays.
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
-
 import numpy as np
 from sqlalchemy import BigInteger, Date, Text, and_, case, cast, func, literal_column, select
 
@@ -15,8 +13,11 @@ from bot.storage.db import engine_for
 from bot.storage.models import Answer, Cohort, Programme, Trainee
 
 READ_PARTS = 2  # parallel reads of the answer table (one per core)
+# Trainee ranges read (READ_PARTS at a time): the reader unpacks each one while the
+# database reads the next, so only the last range's unpacking is left when reading ends.
+RANGE_PARTS = 8
 PG_WORK_MEM = "64MB"  # per read, PostgreSQL: the response days group without a disk spill
-RANGE_TRAINEES = 50_000  # trainee ids per read: ~30 MB of text, far below the 1 GB limit
+RANGE_TRAINEES = 25_000  # trainee ids per read: ~20 MB of text, far below the 1 GB limit
 
 
 def programme_trainees(programme_id: int, cohort: str | None, *, deleted: bool = False):
@@ -110,50 +111,39 @@ def waves_present(database_url: str, trainees) -> tuple[str, ...]:
     return tuple(sorted(str(row[0]) for row in fetch(database_url, query)))
 
 
-def read_packed(
-    database_url: str,
-    layout: Layout,
-    trainees,
-    pool: Executor,
+def read_range(
+    database_url: str, layout: Layout, trainees, start: int, stop: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every current answer of ``trainees`` packed (answers to questions outside the layout
-    too, as :attr:`Layout.other_question`), the numbers of those answered with a
-    ``value_number``, and the day of every answer (days since 1970-01-01, UTC): the three
-    aggregates see the rows in the same order.
-
-    The trainees are split into ranges of ids (at least :data:`READ_PARTS`, at most
-    :data:`RANGE_TRAINEES` ids each) read in parallel: the database does the work (the driver
-    releases the GIL), one core per range.
-    """
+    """The current answers of ``trainees`` with ids in [start, stop): every one packed
+    (answers to questions outside the layout too, as :attr:`Layout.other_question`), the
+    numbers of those answered with a ``value_number``, and the day of every answer (days since
+    1970-01-01, UTC). The three aggregates see the rows in the same order."""
     dialect = engine_for(database_url).dialect.name
-    columns = (
+    query = select(
         concatenated(dialect, layout.packed(dialect)),
         concatenated(dialect, number_text(dialect)),
         concatenated(dialect, epoch_day(dialect, Answer.answered_at)),
+    ).where(
+        Answer.is_current.is_(True),
+        Answer.trainee_id >= start,
+        Answer.trainee_id < stop,
+        Answer.trainee_id.in_(trainees.where(Trainee.id >= start, Trainee.id < stop)),
     )
+    packed_text, numbers_text, days_text = fetch(database_url, query)[0]
+    numbers = np.fromstring(numbers_text or "", dtype=np.float64, sep=",")
+    return integers(packed_text), numbers, integers(days_text)
+
+
+def trainee_ranges(database_url: str, trainees) -> list[tuple[int, int]]:
+    """[start, stop) ranges of ids covering ``trainees`` (none when there are none): at least
+    :data:`RANGE_PARTS`, at most :data:`RANGE_TRAINEES` ids each."""
     bounds = select(func.min(Trainee.id), func.max(Trainee.id)).where(Trainee.id.in_(trainees))
     low, high = fetch(database_url, bounds)[0]
     if low is None:
-        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64)
-    ranges = max(READ_PARTS, -(-(high - low + 1) // RANGE_TRAINEES))
+        return []
+    ranges = max(RANGE_PARTS, -(-(high - low + 1) // RANGE_TRAINEES))
     step = (high - low) // ranges + 1
-    parts = []
-    for i in range(ranges):
-        start, stop = low + i * step, low + (i + 1) * step
-        query = select(*columns).where(
-            Answer.is_current.is_(True),
-            Answer.trainee_id >= start,
-            Answer.trainee_id < stop,
-            Answer.trainee_id.in_(trainees.where(Trainee.id >= start, Trainee.id < stop)),
-        )
-        parts.append(pool.submit(fetch, database_url, query))
-    packed, numbers, days = [], [], []
-    for part in parts:
-        packed_text, numbers_text, days_text = part.result()[0]
-        packed.append(integers(packed_text))
-        numbers.append(np.fromstring(numbers_text or "", dtype=np.float64, sep=","))
-        days.append(integers(days_text))
-    return np.concatenate(packed), np.concatenate(numbers), np.concatenate(days)
+    return [(low + i * step, low + (i + 1) * step) for i in range(ranges)]
 
 
 def read_currencies(

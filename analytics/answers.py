@@ -11,13 +11,14 @@ wins).
 
 from __future__ import annotations
 
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from analytics import answer_sql
+from analytics.cells import Cells, unpack_cells
 from analytics.packed import (
     CODED_TYPES,
     NUMERIC_TYPES,
@@ -25,7 +26,6 @@ from analytics.packed import (
     last_per_cell,
     rows_of,
     scatter,
-    sorted_rows,
 )
 from bot.questionnaire.model import Questionnaire
 from bot.questionnaire.waves import wave_kind
@@ -66,79 +66,60 @@ def read_responses(
         tuple(sorted(set(waves))) or answer_sql.waves_present(database_url, trainees), questions
     )
     if not layout.waves:
-        return _responses_frame(layout, np.zeros(0, dtype=np.int64), {}, {}), _days_frame(
-            layout, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
-        )
+        empty = np.zeros(0, dtype=np.int64)
+        return _responses_frame(layout, empty, {}, {}), unpack_cells(
+            layout, empty, np.zeros(0), empty
+        ).days_frame(layout)
     has_money = any(q.type == "money" for q in questions)
     currencies = (
         pool.submit(answer_sql.read_currencies, database_url, layout, trainees)
         if has_money
         else None
     )
-    packed, numbers, days = answer_sql.read_packed(database_url, layout, trainees, pool)
-    if waves and np.any(layout.wave_of(packed) == len(layout.waves)):  # unexpected waves
+    cells, read, unexpected = _read_cells(database_url, layout, trainees, pool)
+    if waves and unexpected:  # answers to waves not listed: read again, listing them
         layout = Layout(answer_sql.waves_present(database_url, trainees), questions)
         if currencies:
             currencies.result()
             currencies = pool.submit(answer_sql.read_currencies, database_url, layout, trainees)
-        packed, numbers, days = answer_sql.read_packed(database_url, layout, trainees, pool)
+        cells, read, unexpected = _read_cells(database_url, layout, trainees, pool)
     if progress:
-        progress(f"read {len(packed):,} answers")
-    started, keys, row, question, choice, number = _answered_cells(layout, packed, numbers, days)
-    del packed, days
-    values, patch = scatter(layout, len(keys), row, question, choice, number)
+        progress(f"read {read:,} answers")
+    keys = cells.keys
+    values, patch = scatter(layout, len(keys), *cells.answered())
     currency, period = _money_texts(layout, keys, values, currencies.result() if currencies else [])
     if len(patch):  # rare: codes outside the questionnaire's choices, duplicated answers
         codes = sorted({questions[c % len(questions)].code for c in patch})
         texts = answer_sql.text_answers(database_url, codes, trainees)
         _apply_texts(texts, layout, keys, patch, values, currency, period)
-    return _responses_frame(layout, keys, values, currency, period), started
+    return _responses_frame(layout, keys, values, currency, period), cells.days_frame(layout)
 
 
-def _answered_cells(
-    layout: Layout, packed: np.ndarray, numbers: np.ndarray, days: np.ndarray
-) -> tuple:
-    """Packed answers → the days frame of every response started (:func:`_days_frame`); the
-    sorted distinct (trainee, wave) keys with an answer to a layout question, and for each
-    answered answer to one: its row among them, question, choice and number (NaN when none)."""
-    parts = layout.unpack(packed)
-    number = np.full(len(parts["key"]), np.nan)
-    with_number = parts["answered"] & parts["has_number"]
-    if int(with_number.sum()) != len(numbers) or len(days) != len(packed):
-        raise RuntimeError("the database returned answers and numbers that do not match")
-    number[with_number] = numbers
-    keep = parts["wave"] < len(layout.waves)  # a wave that appeared meanwhile: next time
-    if not keep.all():
-        parts = {name: values[keep] for name, values in parts.items()}
-        number, days = number[keep], days[keep]
-    started_keys, started_row = sorted_rows(parts["key"])
-    started = _days_frame(layout, started_keys, started_row, days)
-    in_layout = parts["question"] != layout.other_question
-    present = np.zeros(len(started_keys), dtype=bool)
-    present[started_row[in_layout]] = True
-    renumbered = np.cumsum(present) - 1
-    keys, row = started_keys[present], renumbered[started_row[in_layout]]
-    answered = parts["answered"][in_layout]
-    question, choice = parts["question"][in_layout][answered], parts["choice"][in_layout][answered]
-    return started, keys, row[answered], question, choice, number[in_layout][answered]
-
-
-def _days_frame(
-    layout: Layout, keys: np.ndarray, row: np.ndarray, days: np.ndarray
-) -> pd.DataFrame:
-    """trainee_id, wave, ``answers`` (how many) and ``day`` of the first answer, per key, from
-    each answer's row among the sorted ``keys`` and its day."""
-    first = np.full(len(keys), np.iinfo(np.int64).max)
-    np.minimum.at(first, row, days.astype(np.int64))
-    trainee_id, wave = layout.trainee_and_wave(keys)
-    return pd.DataFrame(
-        {
-            "trainee_id": trainee_id,
-            "wave": wave,
-            "answers": np.bincount(row, minlength=len(keys)).astype(np.int64),
-            "day": first.astype("datetime64[D]"),
-        }
-    )
+def _read_cells(
+    database_url: str, layout: Layout, trainees, pool: Executor
+) -> tuple[Cells, int, bool]:
+    """The cells of every trainee range, the number of answers read, and whether some were
+    to a wave the layout does not list. :data:`answer_sql.READ_PARTS` ranges are read at a
+    time; each one is unpacked here while the database reads the next ones."""
+    pending = list(enumerate(answer_sql.trainee_ranges(database_url, trainees)))[::-1]
+    running: dict[Future, int] = {}
+    parts: dict[int, Cells] = {}
+    read, unexpected = 0, False
+    while pending or running:
+        while pending and len(running) < answer_sql.READ_PARTS:
+            index, (start, stop) = pending.pop()
+            future = pool.submit(answer_sql.read_range, database_url, layout, trainees, start, stop)
+            running[future] = index
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            index = running.pop(future)
+            packed, numbers, days = future.result()
+            read += len(packed)
+            unexpected = unexpected or bool(np.any(layout.wave_of(packed) == len(layout.waves)))
+            parts[index] = unpack_cells(layout, packed, numbers, days)
+    if not parts:
+        return unpack_cells(layout, *(np.zeros(0, dtype=np.int64),) * 3), 0, False
+    return Cells.join([parts[index] for index in sorted(parts)]), read, unexpected
 
 
 def _money_texts(

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert, update
 
+from analytics import answer_sql
 from analytics.dataset import Dataset, load_dataset
 from bot.storage.db import engine_for
 from bot.storage.models import Answer
@@ -42,7 +43,7 @@ def _answer(
 
 
 @pytest.fixture(scope="module")
-def dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('dataset') / 'fixture.db'}"
     build_fixture_database(url)
     extra = [
@@ -75,7 +76,12 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
                 .values(is_current=False)
             )
         connection.execute(insert(Answer), extra)
-    return load_dataset(url, "weld", as_of=AS_OF)
+    return url
+
+
+@pytest.fixture(scope="module")
+def dataset(database_url: str) -> Dataset:
+    return load_dataset(database_url, "weld", as_of=AS_OF)
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +128,13 @@ def test_every_answer_counts_for_the_day_and_size_of_its_response(dataset, respo
     )
     assert (8, "followup_6") not in responses.index
     assert (1, "followup_6") in responses.index
+
+
+def test_the_frames_do_not_depend_on_how_the_trainees_are_split(
+    database_url, dataset, monkeypatch: pytest.MonkeyPatch
+):
+    for parts in (1, 40):  # one range; more ranges than trainees (most of them empty)
+        monkeypatch.setattr(answer_sql, "RANGE_PARTS", parts)
+        again = load_dataset(database_url, "weld", as_of=AS_OF)
+        pd.testing.assert_frame_equal(again.responses, dataset.responses)
+        pd.testing.assert_frame_equal(again.days, dataset.days)

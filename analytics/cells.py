@@ -1,0 +1,107 @@
+"""Packed answers of one trainee range → cells: the responses started (day and size) and
+the answered cells of layout questions. Ranges are unpacked as the database returns them
+(while it still reads the others) and joined at the end (:mod:`analytics.answers`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from analytics.packed import Layout, sorted_rows
+
+
+@dataclass
+class Cells:
+    """What one trainee range (or all of them, :meth:`join`) holds.
+
+    ``started``: sorted (trainee, wave) keys with any current answer, with ``answers`` (how
+    many) and ``first_day`` (days since 1970 of the first one). ``keys``: the sorted keys with
+    an answer to a layout question; for each answered answer to one: ``row`` (among ``keys``),
+    ``question``, ``choice`` and ``number`` (NaN when none).
+    """
+
+    started: np.ndarray
+    answers: np.ndarray
+    first_day: np.ndarray
+    keys: np.ndarray
+    row: np.ndarray
+    question: np.ndarray
+    choice: np.ndarray
+    number: np.ndarray
+
+    @classmethod
+    def join(cls, parts: Sequence[Cells]) -> Cells:
+        """The cells of disjoint trainee ranges, given in ascending order, as one."""
+        offsets = np.cumsum([0] + [len(part.keys) for part in parts[:-1]])
+
+        def joined(name: str) -> np.ndarray:
+            return np.concatenate([getattr(part, name) for part in parts])
+
+        return cls(
+            started=joined("started"),
+            answers=joined("answers"),
+            first_day=joined("first_day"),
+            keys=joined("keys"),
+            row=np.concatenate(
+                [part.row + offset for part, offset in zip(parts, offsets, strict=True)]
+            ),
+            question=joined("question"),
+            choice=joined("choice"),
+            number=joined("number"),
+        )
+
+    def answered(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``row``, ``question``, ``choice`` and ``number`` of the answered cells."""
+        return self.row, self.question, self.choice, self.number
+
+    def days_frame(self, layout: Layout) -> pd.DataFrame:
+        """trainee_id, wave, ``answers`` and ``day`` of the first answer per response started."""
+        trainee_id, wave = layout.trainee_and_wave(self.started)
+        return pd.DataFrame(
+            {
+                "trainee_id": trainee_id,
+                "wave": wave,
+                "answers": self.answers,
+                "day": self.first_day.astype("datetime64[D]"),
+            }
+        )
+
+
+def unpack_cells(
+    layout: Layout, packed: np.ndarray, numbers: np.ndarray, days: np.ndarray
+) -> Cells:
+    """The cells of one range's packed answers, their numbers (one per answered answer with a
+    number) and days (one per answer). Answers to a wave the layout does not list are left
+    out (the caller reads again with the wave listed)."""
+    parts = layout.unpack(packed)
+    number = np.full(len(parts["key"]), np.nan)
+    with_number = parts["answered"] & parts["has_number"]
+    if int(with_number.sum()) != len(numbers) or len(days) != len(packed):
+        raise RuntimeError("the database returned answers and numbers that do not match")
+    number[with_number] = numbers
+    keep = parts["wave"] < len(layout.waves)
+    if not keep.all():
+        parts = {name: values[keep] for name, values in parts.items()}
+        number, days = number[keep], days[keep]
+    started, started_row = sorted_rows(parts["key"])
+    first_day = np.full(len(started), np.iinfo(np.int64).max)
+    np.minimum.at(first_day, started_row, days.astype(np.int64))
+    in_layout = parts["question"] != layout.other_question
+    present = np.zeros(len(started), dtype=bool)
+    present[started_row[in_layout]] = True
+    row = (np.cumsum(present) - 1)[started_row[in_layout]]
+    answered = parts["answered"][in_layout]
+    return Cells(
+        started=started,
+        answers=np.bincount(started_row, minlength=len(started)).astype(np.int64),
+        first_day=first_day,
+        keys=started[present],
+        row=row[answered],
+        question=parts["question"][in_layout][answered],
+        choice=parts["choice"][in_layout][answered],
+        number=number[in_layout][answered],
+    )
