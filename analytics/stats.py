@@ -35,11 +35,15 @@ def groups(
     if cached is None or cached[0] is not frame:
         masks = [(ALL, ALL, np.ones(len(frame), dtype=bool))]
         for breakdown in breakdowns:
-            codes, uniques = pd.factorize(frame[breakdown].astype(object).astype(str))
-            names = [str(u) for u in uniques]
-            for index in sorted(range(len(names)), key=names.__getitem__):
-                if names[index] not in ("nan", "None"):
-                    masks.append((breakdown, names[index], codes == index))
+            # groups are named by the text of their values (missing ones: no group)
+            codes, uniques = pd.factorize(frame[breakdown])
+            by_name: dict[str, list[int]] = {}
+            for index, value in enumerate(uniques):
+                by_name.setdefault(str(value), []).append(index)
+            for name in sorted(set(by_name) - {"nan", "None"}):
+                found = by_name[name]
+                mask = codes == found[0] if len(found) == 1 else np.isin(codes, found)
+                masks.append((breakdown, name, mask))
         if len(_MASKS) > 64:
             _MASKS.clear()
         _MASKS[key] = (frame, masks)

@@ -41,6 +41,17 @@ def parse_cells(text: str) -> tuple[str, ...]:
     return cells
 
 
+def _unknown_when_missing(codes: np.ndarray, uniques) -> tuple[np.ndarray, list]:
+    """Factorized codes where a missing value (code -1) counts as the value ``unknown``."""
+    values = list(uniques)
+    missing = codes < 0
+    if missing.any():
+        if "unknown" not in values:
+            values.append("unknown")
+        codes = np.where(missing, values.index("unknown"), codes)
+    return codes, values
+
+
 def _final_cells(frame: pd.DataFrame, responded: np.ndarray, min_respondents: int) -> np.ndarray:
     """Cell id of every row after collapsing: a cell with fewer than ``min_respondents``
     respondents merges with all its siblings (its parent: the last variable dropped), level by
@@ -49,7 +60,7 @@ def _final_cells(frame: pd.DataFrame, responded: np.ndarray, min_respondents: in
     levels = len(columns)
     prefix = [np.zeros(len(frame), dtype=np.int64)]
     for column in columns:  # codes of each prefix of the variables, by combining codes
-        codes, uniques = pd.factorize(frame[column].astype(object).fillna("unknown"))
+        codes, uniques = _unknown_when_missing(*pd.factorize(frame[column]))
         combined = prefix[-1] * (len(uniques) + 1) + codes
         prefix.append(np.unique(combined, return_inverse=True)[1].reshape(-1))
     level_of = np.full(len(frame), levels, dtype=np.int64)
