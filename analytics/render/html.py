@@ -3,12 +3,15 @@ word in the report's language (analytics/render/translate.py)."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from analytics.disclosure import SUPPRESSED
+from analytics.forked import map_in_two_processes
 from analytics.method import method_note
 from analytics.render.charts import all_charts
 from analytics.render.labels import (
@@ -74,7 +77,7 @@ def _response_rows(table: pd.DataFrame, language: str) -> list[dict]:
     ]
 
 
-def _sections(report: Report, charts: dict[str, str]) -> list[dict]:
+def _sections(report: Report) -> list[dict]:
     language, sections = report.language, []
     for name, table in report.tables.items():
         if name == "response":
@@ -88,10 +91,23 @@ def _sections(report: Report, charts: dict[str, str]) -> list[dict]:
                 "title": term(report.titles.get(name, name), language),
                 "overall": _display_rows(table[overall_mask], language),
                 "groups": _display_rows(table[~overall_mask], language),
-                "charts": [png for chart, png in charts.items() if CHART_SECTIONS[chart] == name],
             }
         )
     return sections
+
+
+PART_COST = {"charts": 1.0, "sections": 1.0}  # about equal at 100k trainees
+
+
+def _parts(report: Report, names: list[str]) -> dict[str, Any]:
+    """The ``charts`` (name → base64 PNG) and/or the table ``sections`` of the report."""
+    makers = {"charts": all_charts, "sections": _sections}
+    return {name: makers[name](report) for name in names}
+
+
+def _charts_of(charts: dict[str, str], section: str) -> list[str]:
+    """The charts (base64 PNG) shown in ``section``."""
+    return [png for chart, png in charts.items() if CHART_SECTIONS[chart] == section]
 
 
 def render_html(report: Report) -> str:
@@ -100,7 +116,11 @@ def render_html(report: Report) -> str:
         loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"])
     )
     language = report.language
-    charts = all_charts(report)
+    # the charts are drawn by a second process while this one lays out the tables
+    parts = map_in_two_processes(partial(_parts, report), ["charts", "sections"], PART_COST)
+    charts, sections = parts["charts"], parts["sections"]
+    for section in sections:
+        section["charts"] = _charts_of(charts, section["name"])
     response_table = report.tables["response"]
     overall = response_table["breakdown"] == "all"
     return environment.get_template("report.html.j2").render(
@@ -110,9 +130,7 @@ def render_html(report: Report) -> str:
         response_title=term(report.titles.get("response", "Response rates"), language),
         response_overall=_response_rows(response_table[overall], language),
         response_groups=_response_rows(response_table[~overall], language),
-        response_charts=[
-            png for chart, png in charts.items() if CHART_SECTIONS[chart] == "response"
-        ],
-        sections=_sections(report, charts),
+        response_charts=_charts_of(charts, "response"),
+        sections=sections,
         method=method_note(language),
     )

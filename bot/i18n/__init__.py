@@ -33,6 +33,8 @@ def catalog() -> dict[str, dict[str, str]]:
 def normalise_language(language: str | None) -> str:
     """A supported language code from a slot, a browser or Telegram value ("fr-FR" → "fr")."""
     code = primary_subtag(language)
+    if code in BUILT_IN:  # always on; no need to look at the added languages
+        return code
     return code if code in enabled_languages() else DEFAULT_LANGUAGE
 
 

@@ -13,6 +13,8 @@ from click.testing import CliRunner
 from analytics import forked
 from analytics.dataset import load_dataset
 from analytics.indicators import IndicatorBuilder, build_tables
+from analytics.render.html import render_html
+from analytics.report import build_report
 from analytics.report_tables import REPORT_TABLES, TABLE_COST
 from bot.cli.main import cli
 
@@ -107,3 +109,13 @@ def test_a_daemon_process_computes_alone(monkeypatch):
         "multiprocessing.current_process", lambda: type("P", (), {"daemon": True})()
     )
     assert forked.processes() == 1
+
+
+def test_the_html_report_drawn_by_two_processes_is_the_one_drawn_by_one(demo_url, monkeypatch):
+    report = build_report(demo_url, "solar", as_of=date(2027, 6, 1))
+    pages = {}
+    for processes in ("1", "2"):
+        monkeypatch.setenv("TRACER_REPORT_PROCESSES", processes)
+        pages[processes] = render_html(report)
+    assert pages["2"] == pages["1"]
+    assert pages["1"].count("data:image/png;base64,") >= 3  # the charts are in it
