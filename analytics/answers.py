@@ -22,6 +22,7 @@ from analytics.cells import Cells, unpack_cells
 from analytics.packed import (
     CODED_TYPES,
     NUMERIC_TYPES,
+    Column,
     Layout,
     last_per_cell,
     rows_of,
@@ -45,12 +46,12 @@ def read_responses(
 
     Responses: one row per trainee × wave with a current answer (answered or skipped) to a
     numeric or coded question, one typed column per question code. Numeric questions →
-    float64, coded ones → their code (object); missing (not asked, skipped, not answered) is
-    ``NaN``. Money questions also get ``<code>_currency`` and ``<code>_period`` (the pay
-    period typed; the number is then the monthly equivalent). Columns of questions nobody
-    answered come last (``NaN`` numeric, ``None`` otherwise), then ``wave_kind``. Rows are
-    sorted by trainee_id and wave; columns answered by someone are sorted numeric, coded, then
-    currencies, each by code.
+    float64, coded ones → categorical over the question's choice codes (and any code found
+    that it does not list); missing (not asked, skipped, not answered) is ``NaN``. Money
+    questions also get ``<code>_currency`` and ``<code>_period`` (the pay period typed; the
+    number is then the monthly equivalent). Columns of questions nobody answered come last
+    (``NaN`` numeric, ``None`` otherwise), then ``wave_kind``. Rows are sorted by trainee_id
+    and wave; columns answered by someone: numeric, coded, then currencies, each by code.
 
     Days: ``trainee_id``, ``wave``, ``day`` of the first current answer and ``answers`` (how
     many, to any question), one row per trainee × wave started: what the fieldwork windows
@@ -125,7 +126,7 @@ def _read_cells(
 def _money_texts(
     layout: Layout,
     keys: np.ndarray,
-    values: dict[str, np.ndarray],
+    values: dict[str, Column],
     grouped: list[tuple[str | None, str | None, np.ndarray]],
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Money question code → its currency per row, and → its pay period per row, from the
@@ -155,7 +156,7 @@ def _apply_texts(
     layout: Layout,
     keys: np.ndarray,
     patch: np.ndarray,
-    values: dict[str, np.ndarray],
+    values: dict[str, Column],
     currency: dict[str, np.ndarray],
     period: dict[str, np.ndarray],
 ) -> None:
@@ -184,14 +185,27 @@ def _apply_texts(
         if q.code in currency:
             currency[q.code][position[mine]] = texts[mine]
             period[q.code][position[mine]] = periods[mine]
-        source = numbers if q.type in NUMERIC_TYPES else texts
-        values[q.code][position[mine]] = source[mine]
+        if q.type in NUMERIC_TYPES:
+            values[q.code][position[mine]] = numbers[mine]
+        else:
+            values[q.code] = _with_codes(values[q.code], texts[mine])
+            values[q.code][position[mine]] = texts[mine]
+
+
+def _with_codes(column: Column, texts: np.ndarray) -> Column:
+    """A coded column that can hold ``texts`` too (codes the questionnaire does not list are
+    added to its categories, sorted)."""
+    if not isinstance(column, pd.Categorical):
+        return column
+    known = set(column.categories)
+    new = sorted({text for text in texts if isinstance(text, str) and text not in known})
+    return column.add_categories(new) if new else column
 
 
 def _responses_frame(
     layout: Layout,
     keys: np.ndarray,
-    values: dict[str, np.ndarray],
+    values: dict[str, Column],
     currency: dict,
     period: dict | None = None,
 ) -> pd.DataFrame:

@@ -73,9 +73,13 @@ def _first_known(*series: pd.Series) -> pd.Series:
 
 
 def _wave_values(responses: pd.DataFrame, wave: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    """``columns`` of the ``wave`` rows, by trainee; coded answers as plain codes (object): the
+    person variables fill and combine them with values outside their choices."""
     rows = responses[responses["wave"] == wave]
     present = [c for c in columns if c in rows.columns]
-    return rows.drop_duplicates("trainee_id").set_index("trainee_id")[present]
+    values = rows.drop_duplicates("trainee_id").set_index("trainee_id")[present]
+    coded = [c for c in present if isinstance(values[c].dtype, pd.CategoricalDtype)]
+    return values.astype({c: object for c in coded}) if coded else values
 
 
 def add_person_variables(

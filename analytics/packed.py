@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any, Callable, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ from bot.questionnaire.model import NUMERIC_TYPES, Question
 from bot.storage.models import Answer
 
 CODED_TYPES = {"choice", "yes_no"}
+Column: TypeAlias = np.ndarray | pd.Categorical  # a numeric or a coded question's answers
 
 
 def choices_of(question: Question) -> tuple[str, ...]:
@@ -181,9 +182,10 @@ def scatter(
     question: np.ndarray,
     choice: np.ndarray,
     number: np.ndarray,
-) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Answered cells → one column per question answered by someone; and the cells
-    (``row × Q + question``) whose value must be read as text: duplicated or unknown codes."""
+) -> tuple[dict[str, Column], np.ndarray]:
+    """Answered cells → one column per question answered by someone (numeric: float, coded:
+    categorical over the question's choice codes); and the cells (``row × Q + question``)
+    whose value must be read as text: duplicated or unknown codes."""
     questions = layout.questions
     cell = row * len(questions) + question
     seen = np.zeros(n_rows * len(questions), dtype=bool)
@@ -195,7 +197,7 @@ def scatter(
     del seen
     coded = np.array([q.type in CODED_TYPES for q in questions])
     patch = np.unique(cell[duplicated | ((choice == layout.unknown_choice) & coded[question])])
-    values: dict[str, np.ndarray] = {}
+    values: dict[str, Column] = {}
     order = np.argsort(question, kind="stable")
     bounds = np.searchsorted(question[order], np.arange(len(questions) + 1))
     for index, q in enumerate(questions):
@@ -205,11 +207,12 @@ def scatter(
         if q.type in NUMERIC_TYPES:
             column = np.full(n_rows, np.nan)
             column[row[mine]] = number[mine]
-        else:
-            labels = np.array([*choices_of(q), np.nan], dtype=object)
-            codes = np.full(n_rows, len(labels) - 1, dtype=np.int64)
-            codes[row[mine]] = np.minimum(choice[mine], len(labels) - 1)
-            column = labels[codes]
+        else:  # a categorical: codes as read, no Python string per answer
+            choices = choices_of(q)
+            codes = np.full(n_rows, -1, dtype=np.int16)
+            listed = choice[mine] < len(choices)  # the others are read as text (``patch``)
+            codes[row[mine][listed]] = choice[mine][listed]
+            column = pd.Categorical.from_codes(codes, categories=list(choices))
         values[q.code] = column
     return values, patch
 
