@@ -128,13 +128,15 @@ def _money_texts(
     keys: np.ndarray,
     values: dict[str, Column],
     grouped: list[tuple[str | None, str | None, np.ndarray]],
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Money question code → its currency per row, and → its pay period per row, from the
-    answers grouped by currency and period."""
+) -> tuple[dict[str, Column], dict[str, Column]]:
+    """Money question code → its currency per row, and → its pay period per row (both
+    categorical), from the answers grouped by currency and period."""
     questions = layout.questions
-    codes = [q.code for q in questions if q.type == "money" and q.code in values]
-    currency = {code: np.full(len(keys), np.nan, dtype=object) for code in codes}
-    period = {code: np.full(len(keys), np.nan, dtype=object) for code in codes}
+    money_codes = [q.code for q in questions if q.type == "money" and q.code in values]
+    currencies = sorted({text for text, _, _ in grouped if text is not None})
+    periods = sorted({paid_per for _, paid_per, _ in grouped if paid_per is not None})
+    currency = {code: np.full(len(keys), -1, dtype=np.int16) for code in money_codes}
+    period = {code: np.full(len(keys), -1, dtype=np.int16) for code in money_codes}
     for text, paid_per, money_packed in grouped:
         if text is None and paid_per is None:
             continue
@@ -145,10 +147,13 @@ def _money_texts(
             if code in currency:
                 rows = position[found & (money["question"] == index)]
                 if text is not None:
-                    currency[code][rows] = text
+                    currency[code][rows] = currencies.index(text)
                 if paid_per is not None:
-                    period[code][rows] = paid_per
-    return currency, period
+                    period[code][rows] = periods.index(paid_per)
+    return (
+        {code: pd.Categorical.from_codes(c, categories=currencies) for code, c in currency.items()},
+        {code: pd.Categorical.from_codes(c, categories=periods) for code, c in period.items()},
+    )
 
 
 def _apply_texts(
@@ -157,8 +162,8 @@ def _apply_texts(
     keys: np.ndarray,
     patch: np.ndarray,
     values: dict[str, Column],
-    currency: dict[str, np.ndarray],
-    period: dict[str, np.ndarray],
+    currency: dict[str, Column],
+    period: dict[str, Column],
 ) -> None:
     """Write the values (currencies, periods) of the ``patch`` cells from answers read as text,
     oldest first: the newest answer of a cell wins."""
@@ -183,7 +188,9 @@ def _apply_texts(
         if not len(mine):
             continue
         if q.code in currency:
+            currency[q.code] = _with_codes(currency[q.code], texts[mine])
             currency[q.code][position[mine]] = texts[mine]
+            period[q.code] = _with_codes(period[q.code], periods[mine])
             period[q.code][position[mine]] = periods[mine]
         if q.type in NUMERIC_TYPES:
             values[q.code][position[mine]] = numbers[mine]
