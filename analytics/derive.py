@@ -235,7 +235,16 @@ def followup_frame(dataset_people: pd.DataFrame, responses: pd.DataFrame) -> pd.
     for column, values in first_job_spells(rows).items():  # no join: it copies every column
         rows[column] = values
     rows["neet"] = neet(rows)
+    rows["usual_hours"] = usual_hours(rows)
     return rows
+
+
+def usual_hours(rows: pd.DataFrame) -> pd.Series:
+    """Usual weekly hours of work: ``fu_hours_week``, or for an hourly earner, who gave them
+    with their pay (``fu_earnings_hours``) and is not asked again, those."""
+    missing = pd.Series(np.nan, index=rows.index)
+    asked = pd.to_numeric(rows.get("fu_hours_week", missing), errors="coerce")
+    return asked.fillna(pd.to_numeric(rows.get("fu_earnings_hours", missing), errors="coerce"))
 
 
 def _as_categories(rows: pd.DataFrame) -> pd.DataFrame:

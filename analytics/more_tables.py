@@ -90,7 +90,7 @@ def work_table(b: IndicatorBuilder) -> list[dict]:
             "Usual hours per week (employed): mean",
             "hours",
             "mean",
-            pd.to_numeric(frame["fu_hours_week"], errors="coerce"),
+            frame["usual_hours"],
             eligible=employed,
             breakdowns=BY_COHORT,
         )

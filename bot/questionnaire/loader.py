@@ -104,6 +104,7 @@ def _condition(raw: Any, where: str, known: set[str]) -> Condition:
         not_in=as_tuple(raw.get("not_in")),
         gte=raw.get("gte"),
         lte=raw.get("lte"),
+        missing_ok=bool(raw.get("missing_ok", False)),
     )
 
 

@@ -57,9 +57,9 @@ class Condition:
 
     A leaf compares one earlier answer (``code``, or one ``field`` of it, e.g. the ``follow_up``
     of a money answer) with ``in``/``not_in`` lists of values, or ``gte``/``lte`` bounds;
-    ``all``/``any`` combine conditions.  A leaf on a question that was not
-    answered (or was skipped) is false, except ``not_in`` which is then true only if
-    ``missing_ok``.
+    ``all``/``any`` combine conditions.  A leaf on a question that was not answered (or was
+    skipped, or an answer without that ``field``) is false, unless ``missing_ok``: then it is
+    true ("unless the trainee said otherwise").
     """
 
     code: str | None = None
@@ -70,6 +70,7 @@ class Condition:
     lte: float | None = None
     all_: tuple[Condition, ...] = ()
     any_: tuple[Condition, ...] = ()
+    missing_ok: bool = False
 
     def holds(self, answers: Mapping[str, Any]) -> bool:
         """True when the condition holds for ``answers`` (question code → typed value)."""
@@ -81,7 +82,7 @@ class Condition:
         if self.field is not None:
             value = value.get(self.field) if isinstance(value, Mapping) else None
         if value is None:
-            return False
+            return self.missing_ok
         if self.in_ is not None and value not in self.in_:
             return False
         if self.not_in is not None and value in self.not_in:

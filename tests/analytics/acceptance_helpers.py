@@ -147,6 +147,9 @@ FOLLOWUP_12: dict[int, dict[str, Any]] = {
     34: _outside("discouraged"),
 }
 HOURS = {7: 20, 8: 20, 26: 30}  # every other employed respondent: 40
+# paid by the hour: gave their usual hours with their pay (fu_earnings_hours), so the survey
+# did not ask fu_hours_week again
+HOURLY = {26}
 EXPECTED_MONTHS = {
     1: 3,
     2: 2,
@@ -375,7 +378,8 @@ def build_acceptance_database(database_url: str) -> None:
                     "fu_expectation_met": MET[trainee_id],
                 }
                 if answers["fu_worked_last_week"] == "yes":
-                    answers["fu_hours_week"] = HOURS.get(trainee_id, 40)
+                    hours = "fu_earnings_hours" if trainee_id in HOURLY else "fu_hours_week"
+                    answers[hours] = HOURS.get(trainee_id, 40)
                 rows += [_row(trainee_id, wave, c, v) for c, v in answers.items()]
         for trainee_id, (wished, found) in ISCO.items():
             if wished:

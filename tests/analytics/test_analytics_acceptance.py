@@ -188,7 +188,7 @@ HAND: dict[str, list[tuple]] = {
     "What was most missing: <item>": [
         ("What was most missing: Equipment", "exit", "value", 100 * 5 / 14)
     ],
-    # 19 employed: 40 hours but 7, 8 (20) and 26 (30)
+    # 19 employed: 40 hours but 7, 8 (20) and 26 (30, given with an hourly pay)
     "Usual hours per week (employed): mean": [
         ("Usual hours per week", FU6, "value", (16 * 40 + 20 + 20 + 30) / 19)
     ],

@@ -97,6 +97,22 @@ def test_a_loader_fault_names_the_row(exported: bytes) -> None:
                 )
             ),
         ),
+        # "unless the trainee said otherwise": an unanswered question compares equal to ''
+        (
+            "${m}/follow_up = '' or ${m}/follow_up != 'hours_per_week'",
+            Condition(code="m", field="follow_up", not_in=("hours_per_week",), missing_ok=True),
+        ),
+        ("${a} = ''", Condition(code="a", in_=(), missing_ok=True)),
+        ("${a} = '' or ${a} = 'x'", Condition(code="a", in_=("x",), missing_ok=True)),
+        (
+            "(${n} = '' or (${n} >= 1 and ${n} <= 5)) and ${a} = 'x'",
+            Condition(
+                all_=(
+                    Condition(code="n", gte=1, lte=5, missing_ok=True),
+                    Condition(code="a", in_=("x",)),
+                )
+            ),
+        ),
     ],
 )
 def test_relevant_expressions_read_and_write(text: str, expected: Condition) -> None:
@@ -110,3 +126,13 @@ def test_relevant_expressions_read_and_write(text: str, expected: Condition) -> 
 def test_unreadable_relevant_is_refused(text: str) -> None:
     with pytest.raises(RelevantError):
         parse_relevant(text)
+
+
+def test_a_missing_ok_test_holds_when_the_question_was_not_answered() -> None:
+    unless_hourly = Condition(code="m", field="follow_up", not_in=("hours",), missing_ok=True)
+    assert unless_hourly.holds({})  # not answered (or skipped)
+    assert unless_hourly.holds({"m": {"amount": 5}})  # answered, without that field
+    assert unless_hourly.holds({"m": {"follow_up": "days"}})
+    assert not unless_hourly.holds({"m": {"follow_up": "hours"}})
+    strict = Condition(code="m", field="follow_up", not_in=("hours",))
+    assert not strict.holds({})

@@ -136,3 +136,30 @@ def test_a_late_joiner_is_not_asked_the_before_training_baseline():
     # no start date: the end date + grace; no dates at all: no limit
     assert engine.baseline_closes(None, end, 30) == date(2026, 7, 30)
     assert engine.baseline_closes(None, None, 30) is None
+
+
+def test_an_hourly_earner_is_not_asked_their_hours_twice():
+    q = default_questionnaire()
+
+    def asked_after(pay: dict | None, status: str = "answered") -> list[str]:
+        answers = stored(fu_worked_last_week="yes", fu_status_in_employment="employee")
+        asked: list[str] = []
+        while True:
+            context = engine.answered_values(answers)
+            question = engine.next_question(q, "followup_6", answers, context)
+            if question is None:
+                return asked
+            asked.append(question.code)
+            value = pay if question.code == "fu_earnings" else "yes"
+            if q.question(question.code).type in ("integer", "duration", "rating"):
+                value = 40
+            answer_status = status if question.code == "fu_earnings" else "answered"
+            answers[question.code] = StoredAnswer(question.code, answer_status, value, NOW)
+
+    hourly = {"amount": 5, "currency": "USD", "period": "hour", "follow_up": "hours_per_week"}
+    asked = asked_after(hourly)
+    assert "fu_earnings_hours" in asked and "fu_hours_week" not in asked
+    monthly = asked_after({"amount": 500, "currency": "USD"})
+    assert "fu_earnings_hours" not in monthly and "fu_hours_week" in monthly
+    # pay not given: the usual hours are still asked
+    assert "fu_hours_week" in asked_after(None, status="skipped")

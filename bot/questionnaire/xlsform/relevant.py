@@ -14,6 +14,7 @@ Tracer writes (and reads back) a small, readable subset of the XLSForm expressio
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Callable
 
 from bot.questionnaire.model import Condition
@@ -50,6 +51,11 @@ def format_relevant(condition: Condition | None) -> str:
 
 
 def _format(condition: Condition, *, top: bool = False) -> str:
+    if condition.missing_ok:  # XLSForm: an unanswered question compares equal to ''
+        ref, rest = _ref(condition), replace(condition, missing_ok=False)
+        has_test = any(v is not None for v in (rest.in_, rest.not_in, rest.gte, rest.lte))
+        text = f"{ref} = ''" + (f" or {_format(rest)}" if rest.in_ != () and has_test else "")
+        return text if top or not has_test or rest.in_ == () else f"({text})"
     if condition.all_ or condition.any_:
         joiner = " and " if condition.all_ else " or "
         children = condition.all_ or condition.any_
@@ -165,6 +171,11 @@ def _merge(children: list[Condition], *, any_: bool) -> Condition:
         last = merged[-1] if merged else None
         if last is not None and _is_leaf(child) and _is_leaf(last):
             same = (last.code, last.field) == (child.code, child.field)
+            if same and any_ and ("" in (last.in_ or ()) or "" in (child.in_ or ())):
+                blank, test = (last, child) if "" in (last.in_ or ()) else (child, last)
+                if blank.in_ == ("",) and not test.missing_ok:  # ${x} = '' or <test of x>
+                    merged[-1] = replace(test, missing_ok=True)
+                    continue
             if same and any_ and _only(last, "in_") and _only(child, "in_"):
                 merged[-1] = Condition(
                     code=last.code,
@@ -179,6 +190,21 @@ def _merge(children: list[Condition], *, any_: bool) -> Condition:
     if len(merged) == 1:
         return merged[0]
     return Condition(any_=tuple(merged)) if any_ else Condition(all_=tuple(merged))
+
+
+def _missing_ok(condition: Condition) -> Condition:
+    """``${x} = ''`` (x unanswered) left in a leaf, as a leaf that holds when x is missing
+    (the ``or`` with other tests of x is folded by :func:`_merge`)."""
+    if not _is_leaf(condition):
+        children = tuple(_missing_ok(child) for child in (*condition.all_, *condition.any_))
+        return (
+            replace(condition, all_=children)
+            if condition.all_
+            else replace(condition, any_=children)
+        )
+    if condition.in_ is None or "" not in condition.in_:
+        return condition
+    return replace(condition, in_=tuple(v for v in condition.in_ if v != ""), missing_ok=True)
 
 
 def _only(condition: Condition, name: str) -> bool:
@@ -215,7 +241,7 @@ def parse_relevant(text: str | None) -> Condition | None:
     if text is None or not str(text).strip():
         return None
     parser = _Parser(str(text))
-    condition = parser.expression()
+    condition = _missing_ok(parser.expression())
     if parser.peek() is not None:
         raise RelevantError(f"unexpected '{parser.peek()[1]}'")  # type: ignore[index]
     return condition
@@ -233,4 +259,6 @@ def to_raw(condition: Condition) -> dict[str, Any]:
         if getattr(condition, name) is not None:
             value = getattr(condition, name)
             raw[key] = list(value) if isinstance(value, tuple) else value
+    if condition.missing_ok:
+        raw["missing_ok"] = True
     return raw
