@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.questionnaire.versions import asked_version
@@ -58,6 +58,16 @@ def _current_answer(trainee_id: int, wave: str, question_code: str) -> Any:
     )
 
 
+# Statements of every turn, built once: SQLAlchemy keeps their cache key and SQL (a statement
+# built per call costs a walk of its whole tree each time).
+CURRENT_ANSWERS = select(Answer).where(
+    Answer.trainee_id == bindparam("trainee_id"), Answer.is_current.is_(True)
+)
+WAVE_PROGRESS = select(WaveProgress.wave, WaveProgress.started_at, WaveProgress.completed_at).where(
+    WaveProgress.trainee_id == bindparam("trainee_id")
+)
+
+
 class AnswerStore:
     """Answers and wave progress of trainees (part of :class:`~bot.storage.repository.TracerStore`,
     which provides ``url``)."""
@@ -68,9 +78,7 @@ class AnswerStore:
     def current_answers(self, trainee_id: int) -> dict[str, dict[str, StoredAnswer]]:
         """Current answers by wave then question code."""
         with session_scope(self.url) as session:
-            rows = session.execute(
-                select(Answer).where(Answer.trainee_id == trainee_id, Answer.is_current.is_(True))
-            ).scalars()
+            rows = session.execute(CURRENT_ANSWERS, {"trainee_id": trainee_id}).scalars()
             result: dict[str, dict[str, StoredAnswer]] = {}
             for row in rows:
                 result.setdefault(row.wave, {})[row.question_code] = StoredAnswer(
@@ -137,11 +145,7 @@ class AnswerStore:
     def wave_progress(self, trainee_id: int) -> dict[str, tuple[datetime, datetime | None]]:
         """wave → (started_at, completed_at) for this trainee."""
         with session_scope(self.url) as session:
-            rows = session.execute(
-                select(WaveProgress.wave, WaveProgress.started_at, WaveProgress.completed_at).where(
-                    WaveProgress.trainee_id == trainee_id
-                )
-            )
+            rows = session.execute(WAVE_PROGRESS, {"trainee_id": trainee_id})
             return {wave: (started, completed) for wave, started, completed in rows}
 
     def start_wave(self, trainee_id: int, wave: str) -> None:

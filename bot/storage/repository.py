@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any, Iterable
 
-from sqlalchemy import and_, case, delete, func, select, tuple_, update
+from sqlalchemy import and_, bindparam, case, delete, func, select, tuple_, update
 
 from bot.config import Settings
 from bot.security.crypto import Cipher, invite_code_hash, keyed_hash, new_pseudo_id
@@ -107,28 +108,40 @@ class TracerStore(AnswerStore):
         Only chat contacts match (never an imported phone number or e-mail); with ``channel``
         given, only a contact of that channel. One query.
         """
-        latest_consent = self._latest_consent_given()
+        channels = [c for c in ((channel,) if channel else CHAT_CHANNELS) if c in CHAT_CHANNELS]
         with session_scope(self.url) as session:
             row = session.execute(
-                select(
-                    Trainee.id,
-                    Trainee.pseudo_id,
-                    Trainee.status,
-                    Trainee.language,
-                    Trainee.cohort_id,
-                    latest_consent,
-                    Cohort.end_date,
-                    func.coalesce(Cohort.country, Programme.country),
-                    Programme.code,
-                    Cohort.start_date,
-                )
-                .join(Contact, Contact.trainee_id == Trainee.id)
-                .outerjoin(Cohort, Cohort.id == Trainee.cohort_id)
-                .outerjoin(Programme, Programme.id == Cohort.programme_id)
-                .where(self._chat_contact(address, channel))
-                .limit(1)
+                self._find_trainee_query,
+                {"address_hash": self.address_hash(address), "channels": channels},
             ).first()
         return None if row is None else _info_from_row(row)
+
+    @cached_property
+    def _find_trainee_query(self) -> Any:
+        """:meth:`find_trainee`'s statement, built once (it runs on every message): SQLAlchemy
+        then keeps its cache key and SQL instead of walking a new statement each time."""
+        return (
+            select(
+                Trainee.id,
+                Trainee.pseudo_id,
+                Trainee.status,
+                Trainee.language,
+                Trainee.cohort_id,
+                self._latest_consent_given(),
+                Cohort.end_date,
+                func.coalesce(Cohort.country, Programme.country),
+                Programme.code,
+                Cohort.start_date,
+            )
+            .join(Contact, Contact.trainee_id == Trainee.id)
+            .outerjoin(Cohort, Cohort.id == Trainee.cohort_id)
+            .outerjoin(Programme, Programme.id == Cohort.programme_id)
+            .where(
+                Contact.address_hash == bindparam("address_hash"),
+                Contact.channel.in_(bindparam("channels", expanding=True)),
+            )
+            .limit(1)
+        )
 
     def _latest_consent_given(self) -> Any:
         """Correlated subquery: 1 if the trainee's latest consent decision is a current yes."""
