@@ -52,10 +52,11 @@ def format_relevant(condition: Condition | None) -> str:
 
 def _format(condition: Condition, *, top: bool = False) -> str:
     if condition.missing_ok:  # XLSForm: an unanswered question compares equal to ''
-        ref, rest = _ref(condition), replace(condition, missing_ok=False)
-        has_test = any(v is not None for v in (rest.in_, rest.not_in, rest.gte, rest.lte))
-        text = f"{ref} = ''" + (f" or {_format(rest)}" if rest.in_ != () and has_test else "")
-        return text if top or not has_test or rest.in_ == () else f"({text})"
+        blank = f"{_ref(condition)} = ''"
+        if condition.in_ == ():  # only when unanswered
+            return blank
+        text = f"{blank} or {_format(replace(condition, missing_ok=False))}"
+        return text if top else f"({text})"
     if condition.all_ or condition.any_:
         joiner = " and " if condition.all_ else " or "
         children = condition.all_ or condition.any_
