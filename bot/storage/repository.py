@@ -96,10 +96,9 @@ class TracerStore(AnswerStore):
 
     def _chat_contact(self, address: str, channel: str | None) -> Any:
         """The WHERE clause matching a conversation address on its own channel."""
-        channels = (channel,) if channel else CHAT_CHANNELS
         return and_(
             Contact.address_hash == self.address_hash(address),
-            Contact.channel.in_([c for c in channels if c in CHAT_CHANNELS]),
+            Contact.channel.in_(_chat_channels(channel)),
         )
 
     def find_trainee(self, address: str, channel: str | None = None) -> TraineeInfo | None:
@@ -108,11 +107,10 @@ class TracerStore(AnswerStore):
         Only chat contacts match (never an imported phone number or e-mail); with ``channel``
         given, only a contact of that channel. One query.
         """
-        channels = [c for c in ((channel,) if channel else CHAT_CHANNELS) if c in CHAT_CHANNELS]
         with session_scope(self.url) as session:
             row = session.execute(
                 self._find_trainee_query,
-                {"address_hash": self.address_hash(address), "channels": channels},
+                {"address_hash": self.address_hash(address), "channels": _chat_channels(channel)},
             ).first()
         return None if row is None else _info_from_row(row)
 
@@ -345,6 +343,12 @@ class TracerStore(AnswerStore):
                 if known is None or preference[channel] < preference[known[0]]:
                     result[trainee_id] = (channel, self._cipher.decrypt(token))
         return result
+
+
+def _chat_channels(channel: str | None) -> list[str]:
+    """The chat channels a conversation address is looked up on: ``channel`` if it is one,
+    every chat channel when none is given."""
+    return [c for c in ((channel,) if channel else CHAT_CHANNELS) if c in CHAT_CHANNELS]
 
 
 def _info_from_row(row: Any) -> TraineeInfo:
