@@ -172,9 +172,9 @@ def _merge(children: list[Condition], *, any_: bool) -> Condition:
         last = merged[-1] if merged else None
         if last is not None and _is_leaf(child) and _is_leaf(last):
             same = (last.code, last.field) == (child.code, child.field)
-            if same and any_ and ("" in (last.in_ or ()) or "" in (child.in_ or ())):
-                blank, test = (last, child) if "" in (last.in_ or ()) else (child, last)
-                if blank.in_ == ("",) and not test.missing_ok:  # ${x} = '' or <test of x>
+            if same and any_ and ("",) in (last.in_, child.in_):  # ${x} = '' or <test of x>
+                test = child if last.in_ == ("",) else last
+                if not test.missing_ok:
                     merged[-1] = replace(test, missing_ok=True)
                     continue
             if same and any_ and _only(last, "in_") and _only(child, "in_"):
