@@ -16,7 +16,7 @@ READ_PARTS = 2  # parallel reads of the answer table (one per core)
 # Trainee ranges read (READ_PARTS at a time): the reader unpacks each one while the
 # database reads the next, so only the last range's unpacking is left when reading ends.
 RANGE_PARTS = 8
-PG_WORK_MEM = "64MB"  # per read, PostgreSQL: the response days group without a disk spill
+PG_WORK_MEM = "64MB"  # per read, PostgreSQL: hashes and groups stay in memory
 RANGE_TRAINEES = 25_000  # trainee ids per read: ~20 MB of text, far below the 1 GB limit
 
 
@@ -49,8 +49,8 @@ def fetch(database_url: str, query, *, serial: bool = False) -> list[tuple]:
     """Rows of ``query`` as plain driver tuples (SQLAlchemy ``Row`` objects cost too much).
 
     PostgreSQL: without JIT compilation for this transaction (the large ``CASE`` expressions of
-    the packed answers cost seconds to compile and run once), with enough memory to group
-    400k trainee × wave responses without spilling to disk, and without nested loops: the
+    the packed answers cost seconds to compile and run once), with enough memory to hash the
+    trainee ids and group the answers without spilling to disk, and without nested loops: the
     planner guesses ~1,500 trainees for a programme of 100k and then looks answers up trainee
     by trainee, where hashing the ids costs a third (server CPU of the report: 10.5 → 8.2 s).
     ``serial``: no parallel workers either (the reader already runs one query per core; a
