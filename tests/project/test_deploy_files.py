@@ -145,10 +145,10 @@ def test_the_locks_pin_what_pyproject_declares() -> None:
         assert requirement.specifier.contains(lock[name]), f"{name}=={lock[name]}: run 'make lock'"
 
 
-def test_endpoints_use_rasas_redis_lock_store() -> None:
+def test_endpoints_use_the_atomic_redis_lock_store() -> None:
     endpoints = yaml.safe_load(re.sub(r"\$\{([A-Z_]+)\}", r"\1", ENDPOINTS_TEXT))
     lock = endpoints["lock_store"]
-    assert lock["type"] == "redis"
+    assert lock["type"] == "bot.storage.redis_lock_store.AtomicRedisLockStore"
     assert {"url", "port", "db", "key_prefix"} <= set(lock)
     assert str(lock["key_prefix"]).isalnum()
     base = yaml.safe_load((ROOT / "endpoints.yml").read_text())
