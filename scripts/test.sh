@@ -27,11 +27,23 @@ if [ $# -gt 0 ]; then
 else
   # Unit and end-to-end tests on two workers (each test file stays on one worker, so a
   # module's servers are started once); the cluster and crash tests, which kill processes
-  # and time recoveries, run alone afterwards.
+  # and time recoveries, run afterwards: the two crash tests (3 min, mostly waiting on
+  # restarts) beside the rest of them.
   echo "== pytest: unit and end-to-end tests (2 workers)"
   .venv/bin/pytest -q -n 2 --dist loadfile --ignore=tests/cluster --ignore=tests/reliability
-  echo "== pytest: cluster and crash tests"
-  .venv/bin/pytest -q tests/cluster tests/reliability
+  echo "== pytest: cluster and crash tests (crash tests beside the others)"
+  mkdir -p var
+  crash_log=var/crash-tests.log
+  .venv/bin/pytest -q -p no:cacheprovider tests/reliability/test_crash.py >"$crash_log" 2>&1 &
+  crash_pid=$!
+  others=0
+  .venv/bin/pytest -q tests/cluster tests/reliability \
+    --ignore=tests/reliability/test_crash.py || others=$?
+  crash=0
+  wait "$crash_pid" || crash=$?
+  echo "-- crash tests (tests/reliability/test_crash.py):"
+  cat "$crash_log"
+  [ "$others" -eq 0 ] && [ "$crash" -eq 0 ] || exit 1
 fi
 
 echo "== rasa test (stories)"
