@@ -25,12 +25,12 @@ if [ $# -gt 0 ]; then
   echo "== pytest $*"
   .venv/bin/pytest -q "$@"
 else
-  # Unit and end-to-end tests on two workers (each test file stays on one worker, so a
+  # Unit and end-to-end tests on three workers (each test file stays on one worker, so a
   # module's servers are started once); the cluster and crash tests, which kill processes
   # and time recoveries, run afterwards: the two crash tests (3 min, mostly waiting on
   # restarts) beside the rest of them.
-  echo "== pytest: unit and end-to-end tests (2 workers)"
-  .venv/bin/pytest -q -n 2 --dist loadfile --ignore=tests/cluster --ignore=tests/reliability
+  echo "== pytest: unit and end-to-end tests (3 workers: many tests wait on servers)"
+  .venv/bin/pytest -q -n 3 --dist loadfile --ignore=tests/cluster --ignore=tests/reliability
   echo "== pytest: cluster and crash tests (crash tests beside the others)"
   mkdir -p var
   crash_log=var/crash-tests.log

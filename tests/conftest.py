@@ -9,10 +9,19 @@ from typing import Iterator
 
 import pytest
 
-from bot.config import load_settings
+from bot.config import get_settings, load_settings
 from bot.storage.repository import TracerStore
 from bot.survey.buttons import digest
 from tests.stack import Stack, running_stack, trained_model
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_settings() -> Iterator[None]:
+    """Each test starts with no cached process-wide settings (``get_settings``): code run
+    in-process by one test must not lend its database or keys to the next test."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

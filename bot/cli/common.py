@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import click
 
-from bot.config import Settings, get_settings
+from bot.config import Settings, load_settings
 from bot.storage.repository import TracerStore
 
 
@@ -19,9 +19,11 @@ class CliContext:
 
     @property
     def settings(self) -> Settings:
-        """Settings with CLI overrides applied."""
+        """Settings with CLI overrides applied, read from the environment of this invocation
+        (not the process-wide cache: an in-process caller, such as a test or a script, may
+        invoke several commands with different environments)."""
         if self._settings is None:
-            settings = get_settings()
+            settings = load_settings()
             if self.database_url:
                 settings = settings.with_overrides(database_url=self.database_url)
             self._settings = settings
