@@ -169,12 +169,15 @@ def action_server() -> Iterator[str]:
 def unpatched_rasa(monkeypatch: pytest.MonkeyPatch) -> type:
     """Rasa's ``RemoteAction`` as Rasa ships it, restored after the test."""
     from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.events import Event
 
     original = RemoteAction.__dict__["_validate_action_result"]
     if original is rasa_speedups.validate_action_result:
         pytest.fail("the speed-up was installed by an import, not explicitly at start-up")
     monkeypatch.setattr(RemoteAction, "_validate_action_result", original)
+    monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
     monkeypatch.setattr(rasa_speedups, "_validator", None)
+    monkeypatch.setattr(rasa_speedups, "_event_types", {})
     return RemoteAction
 
 
@@ -235,8 +238,40 @@ def test_the_speedup_refuses_another_rasa_version(
 def test_the_tracker_store_installs_the_speedup_at_start_up(
     unpatched_rasa: type, tmp_path: Path
 ) -> None:
+    from rasa.shared.core.events import Event
+
     from bot.storage.rasa_tracker_store import TracerSQLTrackerStore
 
     assert unpatched_rasa._validate_action_result is not rasa_speedups.validate_action_result
+    assert Event.resolve_by_type is not rasa_speedups.resolve_event_type
     TracerSQLTrackerStore(url=f"sqlite:///{tmp_path / 'tracker.db'}")
     assert unpatched_rasa._validate_action_result is rasa_speedups.validate_action_result
+    assert Event.resolve_by_type is rasa_speedups.resolve_event_type
+
+
+def test_stored_events_resolve_to_the_classes_rasa_resolves_them_to(unpatched_rasa: type) -> None:
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    rasas = Event.resolve_by_type
+    names = {cls.type_name for cls in all_subclasses(Event)} | {"topic"}
+    assert rasa_speedups.install()
+    assert len(names) > 20
+    for name in names:
+        assert Event.resolve_by_type(name) is rasas(name), name
+    assert Event.resolve_by_type("no-such-event", Event) is Event
+    with pytest.raises(ValueError, match="Unknown event name 'no-such-event'"):
+        Event.resolve_by_type("no-such-event")
+    # a tracker read back from its stored form is the tracker that was stored
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+    events = [ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet"}),
+              SlotSet("step", "q:x"), ActionExecuted("survey_form")]  # fmt: skip
+    stored = DialogueStateTracker.from_events("s", events).current_state(EventVerbosity.ALL)
+    assert list(DialogueStateTracker.from_dict("s", stored["events"]).events) == events
+
+    class LaterEvent(SlotSet):  # imported after the table was built
+        type_name = "tracer_test_later_event"
+
+    assert Event.resolve_by_type("tracer_test_later_event") is LaterEvent
