@@ -62,8 +62,14 @@ def engine_for(url: str) -> Engine:
 
 
 def session_factory(url: str) -> sessionmaker:
-    """A session factory bound to the shared engine for ``url``."""
-    return sessionmaker(bind=engine_for(url), future=True, expire_on_commit=False)
+    """A session factory bound to the shared engine for ``url`` (one per engine: each
+    ``sessionmaker`` defines a new Session class, whose event set-up SQLAlchemy redoes)."""
+    return _sessionmaker_for(engine_for(url))
+
+
+@lru_cache(maxsize=8)
+def _sessionmaker_for(engine: Engine) -> sessionmaker:
+    return sessionmaker(bind=engine, future=True, expire_on_commit=False)
 
 
 @contextmanager

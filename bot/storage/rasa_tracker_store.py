@@ -8,8 +8,11 @@ timeout, so Rasa and the action server can share one SQLite file under concurren
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
-from typing import Any, Awaitable, Callable, TypeVar
+import weakref
+from collections import OrderedDict
+from typing import Any, Awaitable, Callable, Iterator, TypeVar
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SlotSet, UserUttered
@@ -58,11 +61,32 @@ class TracerSQLTrackerStore(SQLTrackerStore):
         if url.drivername.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
             self.engine.dispose()
+        # sender → (the tracker last loaded for it, how many stored events it was loaded with)
+        self._loaded: OrderedDict[str, tuple[weakref.ref, int]] = OrderedDict()
 
-    async def _retrieve(self, *args: Any, **kwargs: Any) -> Any:
-        return await _with_retries(
-            lambda: super(TracerSQLTrackerStore, self)._retrieve(*args, **kwargs)
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
+        tracker: Any = await _with_retries(
+            lambda: super(TracerSQLTrackerStore, self)._retrieve(
+                sender_id, fetch_events_from_all_sessions
+            )
         )
+        self._loaded.pop(sender_id, None)
+        if tracker is not None and not fetch_events_from_all_sessions:
+            self._loaded[sender_id] = (weakref.ref(tracker), len(tracker.events))
+            while len(self._loaded) > LOADED_TRACKERS_KEPT:
+                self._loaded.popitem(last=False)
+        return tracker
+
+    def _additional_events(self, session: Any, tracker: Any) -> Iterator:
+        """The events of ``tracker`` not stored yet: those after the ones it was loaded with
+        (Rasa counts the stored events of the session with a query on every save). A tracker
+        this store did not load for this save (or loaded across sessions) is counted Rasa's way.
+        """
+        events = tracker.events
+        loaded = self._loaded.pop(tracker.sender_id, None)
+        if loaded is None or loaded[0]() is not tracker:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(events, loaded[1], len(events))
 
     async def save(self, tracker: Any) -> None:
         await _with_retries(lambda: super(TracerSQLTrackerStore, self).save(tracker))
@@ -98,6 +122,7 @@ def erased_in_last_turn(tracker: Any) -> bool:
 
 
 T = TypeVar("T")
+LOADED_TRACKERS_KEPT = 4096  # loads not followed by a save (API reads) are forgotten oldest first
 log = logging.getLogger(__name__)
 RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 3.0)
 

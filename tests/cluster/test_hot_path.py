@@ -8,7 +8,7 @@ import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 from sqlalchemy import event
@@ -275,3 +275,52 @@ def test_stored_events_resolve_to_the_classes_rasa_resolves_them_to(unpatched_ra
         type_name = "tracer_test_later_event"
 
     assert Event.resolve_by_type("tracer_test_later_event") is LaterEvent
+
+
+def _tracker_store(tmp_path: Path) -> Any:
+    from rasa.shared.core.domain import Domain
+
+    from bot.storage.rasa_tracker_store import TracerSQLTrackerStore
+
+    domain = Domain.from_dict(
+        {"slots": {"step": {"type": "any", "mappings": [{"type": "custom"}]}}}
+    )
+    return TracerSQLTrackerStore(domain=domain, url=f"sqlite:///{tmp_path / 'tracker.db'}")
+
+
+def _turn(number: int) -> list:
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+
+    return [UserUttered(f"message {number}", {"name": "inform"}), SlotSet("step", f"q:{number}"),
+            ActionExecuted("action_listen")]  # fmt: skip
+
+
+def test_each_event_is_stored_once_without_counting_the_stored_ones(tmp_path: Path) -> None:
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    store = _tracker_store(tmp_path)
+    counts: list[str] = []
+
+    def note_counts(*args: Any) -> None:
+        if "count(" in args[2].lower():
+            counts.append(args[2])
+
+    event.listen(store.engine, "before_cursor_execute", note_counts)
+    expected = _turn(1)
+    asyncio.run(store.save(DialogueStateTracker.from_events("s-1", expected)))  # never loaded
+    assert len(counts) == 1  # Rasa's own count
+    for number in (2, 3):  # the turns of a conversation: load, handle, save
+        tracker = asyncio.run(store.retrieve("s-1"))
+        for new in _turn(number):
+            tracker.update(new)
+        expected += _turn(number)
+        asyncio.run(store.save(tracker))
+        asyncio.run(store.save(tracker))  # saved twice in one turn: nothing stored twice
+    assert list(asyncio.run(store.retrieve_full_tracker("s-1")).events) == expected
+    assert len(counts) == 3  # only the second save of each turn counted
+
+    # a tracker this store did not load (events replaced over the HTTP API) is counted
+    asyncio.run(store.retrieve("s-1"))
+    replaced = DialogueStateTracker.from_events("s-1", expected + _turn(4))
+    asyncio.run(store.save(replaced))
+    assert list(asyncio.run(store.retrieve_full_tracker("s-1")).events) == expected + _turn(4)
