@@ -92,32 +92,35 @@ class ValidateSurveyForm(Action):
             events.append(SlotSet("wave", result.wave))
         if result.clear_invite:
             events.append(SlotSet("invite_code", None))
+        if result.ends_form:
+            known = result.language if result.language_known else None
+            events += close_loop(dispatcher, result.outcome or "", known)
         events.append(SlotSet("requested_slot", None if result.ends_form else "answer"))
         return events
 
 
-class SurveyFinished(Action):
-    """Closes the loop with the message that fits how it ended."""
+CLOSING_MESSAGES = {
+    "declined": "consent_declined",
+    "paused": "paused",
+    "opted_out": "opted_out",
+    "deleted": "deleted",
+    "opted_out_already": "opted_out_already",
+    "nothing_due": "nothing_due",
+}
 
-    def name(self) -> str:
-        return "action_survey_finished"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
-        language = normalise_language(tracker.get_slot("language"))
-        outcome = tracker.get_slot("outcome") or ""
-        keys = {
-            "declined": "consent_declined",
-            "paused": "paused",
-            "opted_out": "opted_out",
-            "deleted": "deleted",
-            "opted_out_already": "opted_out_already",
-            "nothing_due": "nothing_due",
-        }
-        if outcome in keys:
-            dispatcher.utter_message(text=t(keys[outcome], language))
-        return [SlotSet("step", None), SlotSet("outcome", None)]
+def close_loop(
+    dispatcher: CollectingDispatcher, outcome: str, language: str | None
+) -> List[EventType]:
+    """The closing message that fits how the loop ended, and the loop's slots cleared.
+
+    Sent by the validator's own call (no second action after the loop: issue 15). The
+    ``outcome`` slot set just before stays in the turn's events (the tracker store reads a
+    ``deleted`` outcome there to erase the conversation).
+    """
+    if outcome in CLOSING_MESSAGES:
+        dispatcher.utter_message(text=t(CLOSING_MESSAGES[outcome], normalise_language(language)))
+    return [SlotSet("step", None), SlotSet("outcome", None)]
 
 
 class TracerFallback(Action):

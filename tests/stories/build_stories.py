@@ -34,7 +34,6 @@ def _end(lines: list[str]) -> None:
         "      - active_loop: null",
         "      - slot_was_set:",
         "          - requested_slot: null",
-        "      - action: action_survey_finished",
     ]
 
 

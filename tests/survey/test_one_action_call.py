@@ -70,3 +70,38 @@ def test_the_validator_says_the_turns_messages_then_asks_the_next_step(tmp_path,
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert slots["step"] == "consent" and slots["requested_slot"] == "answer"
     assert "prompt" not in slots  # nothing left for a second action to say
+
+
+def test_when_the_loop_ends_the_same_call_says_goodbye_and_rasa_only_listens(tmp_path, monkeypatch):
+    import asyncio
+    from datetime import date
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    import actions.survey_form as form
+    from bot.i18n import t
+    from tests.survey.helpers import make_engine
+
+    engine = make_engine(tmp_path, date(2026, 3, 2))
+    monkeypatch.setattr(form, "survey", lambda: engine)
+    asyncio.run(  # asked for consent, in Spanish
+        form.ValidateSurveyForm().run(
+            CollectingDispatcher(), _tracker("hola", "greet", None, False), {}
+        )
+    )
+    declined = _tracker("no", "deny", "consent", True)
+    declined.slots["language"] = "es"  # set by the first turn
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(form.ValidateSurveyForm().run(dispatcher, declined, {}))
+    assert dispatcher.messages[-1]["text"] == t("consent_declined", "es")
+    slots = [(e["name"], e["value"]) for e in events if e["event"] == "slot"]
+    assert ("outcome", "declined") in slots  # the turn's outcome, then the loop's slots cleared
+    assert slots[-3:] == [("step", None), ("outcome", None), ("requested_slot", None)]
+
+    rules = yaml.safe_load((ROOT / "data" / "rules" / "survey.yml").read_text(encoding="utf-8"))
+    after_the_loop = [
+        rule["steps"][rule["steps"].index({"active_loop": None}) + 2 :]
+        for rule in rules["rules"]
+        if {"active_loop": None} in rule["steps"]
+    ]
+    assert after_the_loop == [[{"action": "action_listen"}]]  # no second action-server call
