@@ -209,9 +209,20 @@ def _price_index(path: Path | None) -> CpiTable | None:
     "--programme", default=None, help="Put every trainee in one new programme with this code."
 )
 @click.option("--all-waves", is_flag=True, help="Make every cohort old enough for all follow-ups.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Date the data is made as of (cohort dates count back from it) [default: today].",
+)
 @pass_cli
 def demo_data(
-    ctx: CliContext, count: int, seed: int, programme: str | None, all_waves: bool
+    ctx: CliContext,
+    count: int,
+    seed: int,
+    programme: str | None,
+    all_waves: bool,
+    today: datetime | None,
 ) -> None:
     """Insert synthetic programmes, cohorts, trainees and answers (no real personal data)."""
     from bot.demo_data import DemoDataError, generate_demo_data
@@ -237,6 +248,7 @@ def demo_data(
                 programme=programme,
                 all_waves_due=all_waves,
                 progress=bar.update,
+                today=today.date() if today else None,
             )
         except DemoDataError as error:
             raise click.ClickException(str(error)) from None

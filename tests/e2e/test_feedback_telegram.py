@@ -97,8 +97,10 @@ def _types_no_results(settings, chat_id: int, text: str) -> list[str]:  # type: 
 def test_closed_wave_results_reach_each_respondent_in_their_language(tmp_path: Path, fake):  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     env = _env(tmp_path, url, fake)
-    run(env, "demo-data", "--trainees", "600", "--seed", "7", "--programme", "solar")
-    run(env, "demo-data", "--trainees", "3", "--seed", "3", "--programme", "tiny", "--all-waves")
+    made_on = ("--today", NOW[:10])  # the cohorts' dates count back from it
+    run(env, "demo-data", "--trainees", "600", "--seed", "7", "--programme", "solar", *made_on)
+    run(env, "demo-data", "--trainees", "3", "--seed", "3", "--programme", "tiny", "--all-waves",
+        *made_on)  # fmt: skip
     settings = load_settings(env)
 
     people = _respondents(url, "solar", COHORT)
