@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 from contextlib import asynccontextmanager
 from typing import Any, AsyncGenerator, Callable, TypeVar
 
@@ -23,7 +22,6 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
-log = logging.getLogger(__name__)
 POLL_SECONDS = 0.05  # a waiting message looks at the lock this often (Rasa's default: 1 s)
 Result = TypeVar("Result")
 
@@ -34,13 +32,11 @@ class AtomicRedisLockStore(RedisLockStore):
     def __init__(self, endpoint_config: EndpointConfig) -> None:
         super().__init__(host=endpoint_config.url or "localhost", **endpoint_config.kwargs)
 
-    def _change(
-        self, conversation_id: str, edit: Callable[[TicketLock], Result]
-    ) -> tuple[Result, TicketLock]:
+    def _change(self, conversation_id: str, edit: Callable[[TicketLock], Result]) -> Result:
         """Apply ``edit`` to the conversation's lock (a new one when none is stored) and store
         the result in one transaction; an empty lock is deleted."""
         key = self.key_prefix + conversation_id
-        outcome: list[tuple[Result, TicketLock]] = []
+        outcome: list[Result] = []
 
         def transaction(pipe: Any) -> None:
             stored = pipe.get(key)
@@ -54,7 +50,7 @@ class AtomicRedisLockStore(RedisLockStore):
                 pipe.set(key, lock.dumps())
             else:
                 pipe.delete(key)
-            outcome[:] = [(result, lock)]
+            outcome[:] = [result]
 
         self.red.transaction(transaction, key)
         return outcome[0]
@@ -62,7 +58,7 @@ class AtomicRedisLockStore(RedisLockStore):
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         """A new ticket for the conversation, after those already issued."""
         try:
-            ticket, _ = self._change(conversation_id, lambda lock: lock.issue_ticket(lock_lifetime))
+            ticket = self._change(conversation_id, lambda lock: lock.issue_ticket(lock_lifetime))
         except Exception as error:  # noqa: BLE001 - Rasa's contract: any failure is a LockError
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
         return ticket
