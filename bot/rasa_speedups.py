@@ -16,7 +16,14 @@ a baseline at one chat). The replacement looks the name up in a table built from
 in the same order (first match wins, as in Rasa), rebuilt when a name is not found (a subclass
 imported later), with Rasa's answers for ``topic``, a default, or an unknown name.
 
-Both replace Rasa methods, so :func:`install` only does it on the Rasa version it was
+Rasa recomputes ``DialogueStateTracker.applied_events`` from the first event of the session on
+every call, several times per message (policies, session checks, replays; with the survey
+form's undo scans it grows with the session, 7.6 % of the Rasa process's time). The
+replacement continues the same fold from where the previous call on the same tracker stopped,
+when only events were appended and no new loop name appeared (Rasa's loop names are taken over
+*all* events, so a new one means computing from the start, as Rasa does).
+
+All three replace Rasa methods, so :func:`install` only does it on the Rasa version it was
 written and tested against (``PATCHED_RASA_VERSION``); on any other version it logs a warning
 and leaves Rasa alone (correct, only slower). ``TracerSQLTrackerStore`` calls :func:`install`
 when Rasa creates it at server start-up. ``tests/cluster/test_hot_path.py`` fails if Rasa stops
@@ -25,11 +32,21 @@ calling the patched method on a real action call.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from typing import Any
 
 from jsonschema import ValidationError, validators
 from jsonschema.exceptions import best_match
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    Restarted,
+    SessionStarted,
+    UserUtteranceReverted,
+    UserUttered,
+)
 
 PATCHED_RASA_VERSION = "3.6.21"
 log = logging.getLogger(__name__)
@@ -141,11 +158,61 @@ def resolve_event_type(type_name: str, default: Any = None) -> Any:
     raise ValueError(f"Unknown event name '{type_name}'.")
 
 
+_APPLIED_CACHE = "_tracer_applied_events"
+
+
+def applied_events(self: Any) -> list:
+    """Drop-in for ``DialogueStateTracker.applied_events``: Rasa's fold over the events,
+    resumed from the previous call's state when the events were only appended to."""
+    events = self.events
+    count = len(events)
+    cached = self.__dict__.get(_APPLIED_CACHE)
+    start, loop_names, applied = 0, None, []
+    if cached is not None:
+        source, done, boundary, known_loops, known_applied = cached
+        if source is events and 0 < done <= count and events[done - 1] is boundary:
+            new_loops = {
+                event.name
+                for event in itertools.islice(events, done, count)
+                if isinstance(event, ActiveLoop) and event.name
+            }
+            if new_loops <= known_loops:
+                start, loop_names, applied = done, known_loops, known_applied
+    if loop_names is None:
+        loop_names = {e.name for e in events if isinstance(e, ActiveLoop) and e.name}
+    for event in itertools.islice(events, start, count):
+        applied = _apply(self, event, applied, loop_names)
+    if count:
+        self.__dict__[_APPLIED_CACHE] = (events, count, events[-1], loop_names, applied)
+    return list(applied)
+
+
+def _apply(tracker: Any, event: Any, applied: list, loop_names: set) -> list:
+    """One step of Rasa's ``applied_events`` loop (same branches, same order)."""
+    if isinstance(event, (Restarted, SessionStarted)):
+        return []
+    if isinstance(event, ActionReverted):
+        tracker._undo_till_previous(ActionExecuted, applied)
+    elif isinstance(event, UserUtteranceReverted):
+        tracker._undo_till_previous(UserUttered, applied)
+        tracker._undo_till_previous(ActionExecuted, applied)
+    elif (
+        isinstance(event, ActionExecuted)
+        and event.action_name in loop_names
+        and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)
+    ):
+        tracker._undo_till_previous_loop_execution(event.action_name, applied)
+    else:
+        applied.append(event)
+    return applied
+
+
 def install() -> bool:
-    """Patch Rasa's ``RemoteAction`` and ``Event`` (idempotent); False, with a warning, on
-    another Rasa."""
+    """Patch Rasa's ``RemoteAction``, ``Event`` and ``DialogueStateTracker`` (idempotent);
+    False, with a warning, on another Rasa."""
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.events import Event
+    from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.version import __version__ as rasa_version
 
     if rasa_version != PATCHED_RASA_VERSION:
@@ -158,4 +225,5 @@ def install() -> bool:
         return False
     RemoteAction._validate_action_result = validate_action_result
     Event.resolve_by_type = staticmethod(resolve_event_type)
+    DialogueStateTracker.applied_events = applied_events
     return True

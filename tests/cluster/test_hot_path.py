@@ -170,12 +170,15 @@ def unpatched_rasa(monkeypatch: pytest.MonkeyPatch) -> type:
     """Rasa's ``RemoteAction`` as Rasa ships it, restored after the test."""
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.events import Event
+    from rasa.shared.core.trackers import DialogueStateTracker
 
     original = RemoteAction.__dict__["_validate_action_result"]
     if original is rasa_speedups.validate_action_result:
         pytest.fail("the speed-up was installed by an import, not explicitly at start-up")
     monkeypatch.setattr(RemoteAction, "_validate_action_result", original)
     monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
+    tracker_class = DialogueStateTracker
+    monkeypatch.setattr(tracker_class, "applied_events", tracker_class.__dict__["applied_events"])
     monkeypatch.setattr(rasa_speedups, "_validator", None)
     monkeypatch.setattr(rasa_speedups, "_event_types", {})
     return RemoteAction
@@ -239,14 +242,17 @@ def test_the_tracker_store_installs_the_speedup_at_start_up(
     unpatched_rasa: type, tmp_path: Path
 ) -> None:
     from rasa.shared.core.events import Event
+    from rasa.shared.core.trackers import DialogueStateTracker
 
     from bot.storage.rasa_tracker_store import TracerSQLTrackerStore
 
     assert unpatched_rasa._validate_action_result is not rasa_speedups.validate_action_result
     assert Event.resolve_by_type is not rasa_speedups.resolve_event_type
+    assert DialogueStateTracker.applied_events is not rasa_speedups.applied_events
     TracerSQLTrackerStore(url=f"sqlite:///{tmp_path / 'tracker.db'}")
     assert unpatched_rasa._validate_action_result is rasa_speedups.validate_action_result
     assert Event.resolve_by_type is rasa_speedups.resolve_event_type
+    assert DialogueStateTracker.applied_events is rasa_speedups.applied_events
 
 
 def test_stored_events_resolve_to_the_classes_rasa_resolves_them_to(unpatched_rasa: type) -> None:
@@ -324,3 +330,23 @@ def test_each_event_is_stored_once_without_counting_the_stored_ones(tmp_path: Pa
     replaced = DialogueStateTracker.from_events("s-1", expected + _turn(4))
     asyncio.run(store.save(replaced))
     assert list(asyncio.run(store.retrieve_full_tracker("s-1")).events) == expected + _turn(4)
+
+
+def test_the_tracker_store_keeps_its_sqlite_connections_open(tmp_path: Path) -> None:
+    """Rasa's SQLite engine opened a connection, and ran its pragmas, for every load and save."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    store = _tracker_store(tmp_path)
+    connects: list[object] = []
+    event.listen(store.engine, "connect", lambda *args: connects.append(args[0]))
+    asyncio.run(store.save(DialogueStateTracker.from_events("s-2", _turn(1))))
+    for number in range(2, 12):
+        tracker = asyncio.run(store.retrieve("s-2"))
+        for new in _turn(number):
+            tracker.update(new)
+        asyncio.run(store.save(tracker))
+    assert len(asyncio.run(store.retrieve("s-2")).events) == 33
+    assert len(connects) == 1
+    with store.engine.connect() as connection:  # set up as the action server's connections
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
