@@ -87,9 +87,7 @@ def unpack_cells(
     if not keep.all():
         parts = {name: values[keep] for name, values in parts.items()}
         number, days = number[keep], days[keep]
-    started, started_row = sorted_rows(parts["key"])
-    first_day = np.full(len(started), np.iinfo(np.int64).max)
-    np.minimum.at(first_day, started_row, days.astype(np.int64))
+    started, started_row, answers, first_day = _responses_started(parts["key"], days)
     in_layout = parts["question"] != layout.other_question
     present = np.zeros(len(started), dtype=bool)
     present[started_row[in_layout]] = True
@@ -97,7 +95,7 @@ def unpack_cells(
     answered = parts["answered"][in_layout]
     return Cells(
         started=started,
-        answers=np.bincount(started_row, minlength=len(started)).astype(np.int64),
+        answers=answers,
         first_day=first_day,
         keys=started[present],
         row=row[answered],
@@ -105,3 +103,28 @@ def unpack_cells(
         choice=parts["choice"][in_layout][answered],
         number=number[in_layout][answered],
     )
+
+
+def _responses_started(
+    key: np.ndarray, days: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The sorted distinct ``key`` values (responses started), the row of each answer among
+    them, and per response its number of answers and first day.
+
+    The database returns a range's answers in index order (trainee, then wave) on SQLite:
+    sorted keys are then split where they change (no hashing, no ``ufunc.at``); any other
+    order takes the general path, with the same result.
+    """
+    days = days.astype(np.int64, copy=False)
+    if len(key) and bool(np.all(key[1:] >= key[:-1])):
+        change = np.empty(len(key), dtype=bool)
+        change[0] = True
+        np.not_equal(key[1:], key[:-1], out=change[1:])
+        starts = np.flatnonzero(change)
+        answers = np.diff(np.append(starts, len(key)))
+        return key[starts], np.cumsum(change) - 1, answers, np.minimum.reduceat(days, starts)
+    started, started_row = sorted_rows(key)
+    first_day = np.full(len(started), np.iinfo(np.int64).max)
+    np.minimum.at(first_day, started_row, days)
+    answers = np.bincount(started_row, minlength=len(started)).astype(np.int64)
+    return started, started_row, answers, first_day

@@ -198,8 +198,10 @@ def scatter(
     coded = np.array([q.type in CODED_TYPES for q in questions])
     patch = np.unique(cell[duplicated | ((choice == layout.unknown_choice) & coded[question])])
     values: dict[str, Column] = {}
-    order = np.argsort(question, kind="stable")
-    bounds = np.searchsorted(question[order], np.arange(len(questions) + 1))
+    # a stable sort of small integers is a radix sort: questions fit in 16 bits
+    small = question.astype(np.int16) if len(questions) < 2**15 else question
+    order = np.argsort(small, kind="stable")
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(question, minlength=len(questions)))))
     for index, q in enumerate(questions):
         mine = order[bounds[index] : bounds[index + 1]]
         if not len(mine):
