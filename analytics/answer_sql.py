@@ -117,25 +117,35 @@ def waves_present(database_url: str, trainees) -> tuple[str, ...]:
 
 def read_range(
     database_url: str, layout: Layout, trainees, start: int, stop: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, object]:
     """The current answers of ``trainees`` with ids in [start, stop): every one packed
     (answers to questions outside the layout too, as :attr:`Layout.other_question`), the
     numbers of those answered with a ``value_number``, and the day of every answer (days since
-    1970-01-01, UTC). The three aggregates see the rows in the same order."""
+    1970-01-01, UTC). The three aggregates see the rows in the same order. Last, the newest
+    ``answered_at`` of all their answers, superseded ones too (the data date: this scan reads
+    their rows anyway), as the driver returns it; None without answers."""
     dialect = engine_for(database_url).dialect.name
+    current = Answer.is_current.is_(True)
     query = select(
-        concatenated(dialect, layout.packed(dialect)),
-        concatenated(dialect, number_text(dialect)),
-        concatenated(dialect, epoch_day(dialect, Answer.answered_at)),
+        concatenated(dialect, case((current, layout.packed(dialect)))),
+        concatenated(dialect, case((current, number_text(dialect)))),
+        concatenated(dialect, case((current, epoch_day(dialect, Answer.answered_at)))),
+        func.max(Answer.answered_at),
     ).where(
-        Answer.is_current.is_(True),
         Answer.trainee_id >= start,
         Answer.trainee_id < stop,
         Answer.trainee_id.in_(trainees.where(Trainee.id >= start, Trainee.id < stop)),
     )
-    packed_text, numbers_text, days_text = fetch(database_url, query, serial=True)[0]
+    packed_text, numbers_text, days_text, newest = fetch(database_url, query, serial=True)[0]
     numbers = np.fromstring(numbers_text or "", dtype=np.float64, sep=",")
-    return integers(packed_text), numbers, integers(days_text)
+    return integers(packed_text), numbers, integers(days_text), newest
+
+
+def newest_answer(database_url: str, trainees) -> object:
+    """The newest ``answered_at`` of any answer (superseded ones too) of ``trainees``, as the
+    driver returns it; None without answers."""
+    query = select(func.max(Answer.answered_at)).where(Answer.trainee_id.in_(trainees))
+    return fetch(database_url, query)[0][0]
 
 
 def trainee_ranges(database_url: str, trainees) -> list[tuple[int, int]]:

@@ -12,7 +12,7 @@ wins).
 from __future__ import annotations
 
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
-from typing import Callable
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,16 @@ from bot.questionnaire.waves import wave_kind
 Progress = Callable[[str], None]
 
 
+class Responses(NamedTuple):
+    """What :func:`read_responses` reads."""
+
+    frame: pd.DataFrame  # one row per trainee × wave
+    days: pd.DataFrame  # the day and size of every response started
+    # the newest ``answered_at`` of the trainees' answers, superseded ones too, as the driver
+    # returns it (None without answers): the data date
+    newest: object
+
+
 def read_responses(
     database_url: str,
     trainees,
@@ -41,8 +51,9 @@ def read_responses(
     progress: Progress | None = None,
     pool: Executor | None = None,
     waves: tuple[str, ...] = (),
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The responses of ``trainees`` (a subquery of ids), and the day each one started.
+) -> Responses:
+    """The responses of ``trainees`` (a subquery of ids), the day each one started, and the
+    newest answer (any, superseded too).
 
     Responses: one row per trainee × wave with a current answer (answered or skipped) to a
     numeric or coded question, one typed column per question code. Numeric questions →
@@ -68,22 +79,24 @@ def read_responses(
     )
     if not layout.waves:
         empty = np.zeros(0, dtype=np.int64)
-        return _responses_frame(layout, empty, {}, {}), unpack_cells(
-            layout, empty, np.zeros(0), empty
-        ).days_frame(layout)
+        return Responses(
+            _responses_frame(layout, empty, {}, {}),
+            unpack_cells(layout, empty, np.zeros(0), empty).days_frame(layout),
+            answer_sql.newest_answer(database_url, trainees),
+        )
     has_money = any(q.type == "money" for q in questions)
     currencies = (
         pool.submit(answer_sql.read_currencies, database_url, layout, trainees)
         if has_money
         else None
     )
-    cells, read, unexpected = _read_cells(database_url, layout, trainees, pool)
+    cells, read, unexpected, newest = _read_cells(database_url, layout, trainees, pool)
     if waves and unexpected:  # answers to waves not listed: read again, listing them
         layout = Layout(answer_sql.waves_present(database_url, trainees), questions)
         if currencies:
             currencies.result()
             currencies = pool.submit(answer_sql.read_currencies, database_url, layout, trainees)
-        cells, read, unexpected = _read_cells(database_url, layout, trainees, pool)
+        cells, read, unexpected, newest = _read_cells(database_url, layout, trainees, pool)
     if progress:
         progress(f"read {read:,} answers")
     keys = cells.keys
@@ -93,19 +106,22 @@ def read_responses(
         codes = sorted({questions[c % len(questions)].code for c in patch})
         texts = answer_sql.text_answers(database_url, codes, trainees)
         _apply_texts(texts, layout, keys, patch, values, currency, period)
-    return _responses_frame(layout, keys, values, currency, period), cells.days_frame(layout)
+    frame = _responses_frame(layout, keys, values, currency, period)
+    return Responses(frame, cells.days_frame(layout), newest)
 
 
 def _read_cells(
     database_url: str, layout: Layout, trainees, pool: Executor
-) -> tuple[Cells, int, bool]:
-    """The cells of every trainee range, the number of answers read, and whether some were
-    to a wave the layout does not list. :data:`answer_sql.READ_PARTS` ranges are read at a
-    time; each one is unpacked here while the database reads the next ones."""
+) -> tuple[Cells, int, bool, object]:
+    """The cells of every trainee range, the number of answers read, whether some were
+    to a wave the layout does not list, and the newest answer (superseded ones too).
+    :data:`answer_sql.READ_PARTS` ranges are read at a time; each one is unpacked here while
+    the database reads the next ones."""
     pending = list(enumerate(answer_sql.trainee_ranges(database_url, trainees)))[::-1]
     running: dict[Future, int] = {}
     parts: dict[int, Cells] = {}
     read, unexpected = 0, False
+    newest: list[Any] = []  # per range: str on SQLite, datetime on PostgreSQL
     while pending or running:
         while pending and len(running) < answer_sql.READ_PARTS:
             index, (start, stop) = pending.pop()
@@ -114,13 +130,16 @@ def _read_cells(
         done, _ = wait(running, return_when=FIRST_COMPLETED)
         for future in done:
             index = running.pop(future)
-            packed, numbers, days = future.result()
+            packed, numbers, days, range_newest = future.result()
+            if range_newest is not None:
+                newest.append(range_newest)
             read += len(packed)
             unexpected = unexpected or bool(np.any(layout.wave_of(packed) == len(layout.waves)))
             parts[index] = unpack_cells(layout, packed, numbers, days)
     if not parts:
-        return unpack_cells(layout, *(np.zeros(0, dtype=np.int64),) * 3), 0, False
-    return Cells.join([parts[index] for index in sorted(parts)]), read, unexpected
+        return unpack_cells(layout, *(np.zeros(0, dtype=np.int64),) * 3), 0, False, None
+    joined = Cells.join([parts[index] for index in sorted(parts)])
+    return joined, read, unexpected, max(newest, default=None)
 
 
 def _money_texts(

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from analytics.answer_sql import READ_PARTS, fetch, programme_trainees
+from analytics.answer_sql import READ_PARTS, fetch, newest_answer, programme_trainees
 from analytics.answers import Progress, read_responses
 from analytics.derive import add_person_variables, due_for_wave
 from analytics.frames import read_frame, started_outside_window
@@ -28,7 +28,7 @@ from bot.questionnaire.loader import default_questionnaire
 from bot.questionnaire.model import Questionnaire
 from bot.questionnaire.waves import all_waves, wave_order
 from bot.storage.db import engine_for
-from bot.storage.models import Answer, Cohort, Outreach, Programme, Trainee
+from bot.storage.models import Cohort, Outreach, Programme, Trainee
 from bot.survey.windows import DEFAULT_GRACE_DAYS, DEFAULT_WINDOW_MONTHS
 
 __all__ = ["Dataset", "Progress", "UnknownProgrammeError", "load_dataset", "read_responses"]
@@ -178,9 +178,9 @@ def _read_all(
     with ThreadPoolExecutor(max_workers=READ_PARTS + 2) as pool:
         trainees = pool.submit(_trainees, database_url, programme_id, cohort)
         sent = pool.submit(_sent_waves, database_url, programme_id)
-        data_date = pool.submit(_data_date, database_url, programme_id)
+        others = pool.submit(_newest_elsewhere, database_url, programme_id, cohort)
         isco = pool.submit(isco_answers, database_url, programme_trainees(programme_id, cohort))
-        responses, days = read_responses(
+        responses, days, newest = read_responses(
             database_url,
             programme_trainees(programme_id, cohort),
             questionnaire,
@@ -191,7 +191,7 @@ def _read_all(
         return (
             trainees.result(),
             sent.result(),
-            data_date.result(),
+            _data_date(newest, others.result()),
             days,
             isco.result(),
             responses,
@@ -215,12 +215,19 @@ def _due(
     return due
 
 
-def _data_date(database_url: str, programme_id: int) -> date | None:
-    """The date of the newest answer (any, even superseded) of the programme's trainees."""
-    query = select(func.max(Answer.answered_at)).where(
-        Answer.trainee_id.in_(programme_trainees(programme_id, None, deleted=True))
-    )
-    value = fetch(database_url, query)[0][0]
+def _newest_elsewhere(database_url: str, programme_id: int, cohort: str | None) -> object:
+    """The newest answer of the programme's trainees that the answer read does not see: the
+    deleted trainees' (and with a ``cohort``, the other cohorts')."""
+    others = programme_trainees(programme_id, None, deleted=True)
+    if cohort is None:
+        others = others.where(Trainee.status == "deleted")
+    return newest_answer(database_url, others)
+
+
+def _data_date(*newest: object) -> date | None:
+    """The date of the newest answer (any, even superseded) of the programme's trainees, from
+    the newest ``answered_at`` of each part of them (as the driver returns it, or None)."""
+    value = max((v for v in newest if v is not None), default=None)  # type: ignore[type-var]
     if value is None:
         return None
     return value.date() if hasattr(value, "date") else date.fromisoformat(str(value)[:10])
