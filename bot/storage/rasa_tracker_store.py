@@ -24,6 +24,7 @@ from sqlalchemy.pool import QueuePool
 
 from bot import rasa_speedups
 from bot.config import get_settings
+from bot.gc_freeze import freeze_when_loop_is_free
 from bot.logging_filters import install_log_redaction
 from bot.storage.db import SQLITE_BUSY_TIMEOUT_MS, _prepare_sqlite
 
@@ -46,6 +47,7 @@ class TracerSQLTrackerStore(SQLTrackerStore):
         # Rasa creates its tracker store once, at start-up: the moment to install the speed-up
         # of its per-response schema check (refused, with a warning, on another Rasa version).
         rasa_speedups.install()
+        freeze_when_loop_is_free("Rasa start-up (model loaded)")
         url_text = kwargs.pop("url", None) or get_settings().database_url
         url = make_url(url_text)
         if url.drivername.startswith("sqlite"):
