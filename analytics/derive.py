@@ -75,9 +75,9 @@ def _first_known(*series: pd.Series) -> pd.Series:
 def _wave_values(responses: pd.DataFrame, wave: str, columns: tuple[str, ...]) -> pd.DataFrame:
     """``columns`` of the ``wave`` rows, by trainee; coded answers as plain codes (object): the
     person variables fill and combine them with values outside their choices."""
-    rows = responses[responses["wave"] == wave]
-    present = [c for c in columns if c in rows.columns]
-    values = rows.drop_duplicates("trainee_id").set_index("trainee_id")[present]
+    present = [c for c in columns if c in responses.columns]
+    rows = responses.loc[(responses["wave"] == wave).to_numpy(), ["trainee_id", *present]]
+    values = rows.drop_duplicates("trainee_id").set_index("trainee_id")
     coded = [c for c in present if isinstance(values[c].dtype, pd.CategoricalDtype)]
     return values.astype({c: object for c in coded}) if coded else values
 
@@ -201,33 +201,41 @@ def formality(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(result, index=frame.index).replace("", None)
 
 
+PERSON_COLUMNS = (
+    "cohort",
+    "region",
+    "sex",
+    "age_band",
+    "completion",
+    "expectation",
+    "bl_activity_status",
+    "bl_earnings",
+    "bl_earnings_currency",
+    "bl_expected_months_to_job",
+    "bl_expected_earnings",
+    "bl_expected_earnings_currency",
+    "ex_certificate",
+)
+
+
 def followup_frame(dataset_people: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
     """Follow-up rows with person variables and derived status, formality, earnings change,
-    first-job spells and NEET."""
+    first-job spells and NEET.
+
+    Built column by column on one copy of the follow-up rows (a join or ``assign`` would copy
+    every column of the wide frame again)."""
     columns = [
         c
         for c in responses.columns
-        if c.startswith("fu_") or c in ("trainee_id", "wave", "wave_kind")
+        if (c.startswith("fu_") or c in ("trainee_id", "wave", "wave_kind"))
+        and c not in PERSON_COLUMNS
     ]
     rows = responses.loc[(responses["wave_kind"] == FOLLOWUP).to_numpy(), columns]
-    person_columns = [
-        "cohort",
-        "region",
-        "sex",
-        "age_band",
-        "completion",
-        "expectation",
-        "bl_activity_status",
-        "bl_earnings",
-        "bl_earnings_currency",
-        "bl_expected_months_to_job",
-        "bl_expected_earnings",
-        "bl_expected_earnings_currency",
-        "ex_certificate",
-    ]
-    rows = rows.drop(columns=[c for c in person_columns if c in rows.columns])
-    rows = rows.join(dataset_people[person_columns], on="trainee_id")
-    rows = _as_categories(rows)
+    person = dataset_people[list(PERSON_COLUMNS)].reindex(rows["trainee_id"].to_numpy())
+    person.index = rows.index
+    for column in PERSON_COLUMNS:  # as a join on trainee_id would add them
+        rows[column] = person[column]
+    _as_categories(rows)
     rows["labour_status"] = labour_status(rows).astype("category")
     rows["formality"] = formality(rows)
     rows["earnings_change"] = earnings_change(rows)
@@ -247,15 +255,13 @@ def usual_hours(rows: pd.DataFrame) -> pd.Series:
     return asked.fillna(pd.to_numeric(rows.get("fu_earnings_hours", missing), errors="coerce"))
 
 
-def _as_categories(rows: pd.DataFrame) -> pd.DataFrame:
-    """Coded (text) columns as categoricals: the indicators compare them with codes hundreds
-    of times, and comparing category codes is much cheaper than comparing Python strings."""
-    coded = {
-        column: rows[column].astype("category")
-        for column in rows.columns
-        if rows[column].dtype == object and column.startswith(("fu_", "bl_activity"))
-    }
-    return rows.assign(**coded) if coded else rows
+def _as_categories(rows: pd.DataFrame) -> None:
+    """Coded (text) columns as categoricals, in place: the indicators compare them with codes
+    hundreds of times, and comparing category codes is much cheaper than comparing Python
+    strings."""
+    for column in list(rows.columns):
+        if rows[column].dtype == object and column.startswith(("fu_", "bl_activity")):
+            rows[column] = rows[column].astype("category")
 
 
 def earnings_change(rows: pd.DataFrame) -> pd.Series:
