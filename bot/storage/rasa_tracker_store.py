@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import logging
 import weakref
 from collections import OrderedDict
@@ -16,7 +17,8 @@ from typing import Any, Awaitable, Callable, Iterator, TypeVar
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SlotSet, UserUttered
-from sqlalchemy import create_engine, event
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import create_engine, event, func
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import sessionmaker
@@ -27,6 +29,7 @@ from bot.config import get_settings
 from bot.gc_freeze import freeze_when_loop_is_free
 from bot.logging_filters import install_log_redaction
 from bot.storage.db import SQLITE_BUSY_TIMEOUT_MS, _prepare_sqlite
+from bot.storage.tracker_recall import Kept, KeptTrackers, Loaded, Stamp, stays_in_session
 
 OUTCOME_SLOT = "outcome"
 ERASED_OUTCOME = "deleted"  # set by validate_survey_form when "delete my data" is confirmed
@@ -66,8 +69,10 @@ class TracerSQLTrackerStore(SQLTrackerStore):
         )
         if url.drivername.startswith("sqlite"):
             self._use_pooled_sqlite_engine()
-        # sender → (the tracker last loaded for it, how many stored events it was loaded with)
-        self._loaded: OrderedDict[str, tuple[weakref.ref, int]] = OrderedDict()
+        # sender → the tracker last handed out for it, how many of its events are stored
+        self._loaded: OrderedDict[str, Loaded] = OrderedDict()
+        # sender → the tracker last saved for it, handed back while its rows are unchanged
+        self._kept = KeptTrackers(TRACKERS_KEPT_FOR_RECALL)
 
     def _use_pooled_sqlite_engine(self) -> None:
         """Replace Rasa's SQLite engine (a new connection, and its pragmas, for every read and
@@ -87,17 +92,48 @@ class TracerSQLTrackerStore(SQLTrackerStore):
         self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
-        tracker: Any = await _with_retries(
-            lambda: super(TracerSQLTrackerStore, self)._retrieve(
-                sender_id, fetch_events_from_all_sessions
-            )
-        )
         self._loaded.pop(sender_id, None)
-        if tracker is not None and not fetch_events_from_all_sessions:
-            self._loaded[sender_id] = (weakref.ref(tracker), len(tracker.events))
+        if fetch_events_from_all_sessions:
+            self._kept.forget(sender_id)
+            every_session, _stamp = await _with_retries(lambda: self._read(sender_id, True))
+            return every_session
+        tracker: Any = None
+        stamp: Stamp | None = None
+        kept = self._kept.take(sender_id, self.domain)
+        if kept is not None and await _with_retries(lambda: self._still_stored(sender_id, kept)):
+            tracker, stamp = kept.tracker, kept.stamp
+        else:
+            tracker, stamp = await _with_retries(lambda: self._read(sender_id, False))
+        if tracker is not None:
+            self._loaded[sender_id] = Loaded(weakref.ref(tracker), len(tracker.events), stamp)
             while len(self._loaded) > LOADED_TRACKERS_KEPT:
                 self._loaded.popitem(last=False)
         return tracker
+
+    async def _read(self, sender_id: str, all_sessions: bool) -> tuple[Any, Stamp | None]:
+        """Rasa's ``_retrieve`` (the session's rows, parsed and replayed), and their stamp."""
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, all_sessions).all()
+            if not self.domain or not rows:
+                return None, None
+            events = [json.loads(row.data) for row in rows]
+            stamp = Stamp(rows[0].id, len(rows), rows[-1].id)
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots), stamp
+
+    def _stamp_now(self, sender_id: str, first_id: int) -> tuple[int, int | None]:
+        """How many rows the conversation has from ``first_id`` on, and the last one's id."""
+        column = self.SQLEvent.id
+        with self.session_scope() as session:
+            count, last = (
+                session.query(func.count(column), func.max(column))
+                .filter(self.SQLEvent.sender_id == sender_id, column >= first_id)
+                .one()
+            )
+        return count, last
+
+    async def _still_stored(self, sender_id: str, kept: Kept) -> bool:
+        stamp = kept.stamp
+        return self._stamp_now(sender_id, stamp.first_id) == (stamp.count, stamp.last_id)
 
     def _additional_events(self, session: Any, tracker: Any) -> Iterator:
         """The events of ``tracker`` not stored yet: those after the ones it was loaded with
@@ -106,14 +142,31 @@ class TracerSQLTrackerStore(SQLTrackerStore):
         """
         events = tracker.events
         loaded = self._loaded.pop(tracker.sender_id, None)
-        if loaded is None or loaded[0]() is not tracker:
+        if loaded is None or loaded.tracker() is not tracker:
             return super()._additional_events(session, tracker)
-        return itertools.islice(events, loaded[1], len(events))
+        return itertools.islice(events, loaded.stored_events, len(events))
 
     async def save(self, tracker: Any) -> None:
+        sender_id = tracker.sender_id
+        self._kept.forget(sender_id)
+        loaded = self._loaded.get(sender_id)
         await _with_retries(lambda: super(TracerSQLTrackerStore, self).save(tracker))
         if erased_in_last_turn(tracker):
-            await _with_retries(lambda: self._erase_conversation(tracker.sender_id))
+            await _with_retries(lambda: self._erase_conversation(sender_id))
+        elif loaded is not None and loaded.stamp and loaded.tracker() is tracker:
+            await _with_retries(lambda: self._keep(tracker, loaded))
+
+    async def _keep(self, tracker: Any, loaded: Loaded) -> None:
+        """Keep the saved tracker for the next message when the database holds exactly the
+        rows it was loaded with plus the events just saved (see ``tracker_recall``)."""
+        new_events = list(itertools.islice(tracker.events, loaded.stored_events, None))
+        if loaded.stamp is None or not stays_in_session(tracker, new_events):
+            return
+        count, last = self._stamp_now(tracker.sender_id, loaded.stamp.first_id)
+        if last is None or count != loaded.stamp.count + len(new_events):
+            return
+        stamp = Stamp(loaded.stamp.first_id, count, last)
+        self._kept.keep(tracker.sender_id, Kept(tracker, len(tracker.events), stamp, self.domain))
 
     async def _erase_conversation(self, sender_id: str) -> None:
         """Delete every event of a conversation whose trainee was just erased.
@@ -145,6 +198,7 @@ def erased_in_last_turn(tracker: Any) -> bool:
 
 T = TypeVar("T")
 LOADED_TRACKERS_KEPT = 4096  # loads not followed by a save (API reads) are forgotten oldest first
+TRACKERS_KEPT_FOR_RECALL = 1024  # about 50 kB each at the end of a baseline
 log = logging.getLogger(__name__)
 RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 3.0)
 
