@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rasa.shared.core.domain import Domain
@@ -102,24 +103,15 @@ def test_an_erasure_racing_a_save_is_seen(tmp_path: Path) -> None:
     assert _state(asyncio.run(one.retrieve("s"))) == _state(fresh)
 
 
-def test_a_turn_that_failed_before_saving_is_not_handed_back(tmp_path: Path) -> None:
-    store = _store(tmp_path / "t.db")
-    _answer(store, "s", _new_session() + _turn("a"))
-    _answer(store, "s", _turn("b"))
-    tracker = asyncio.run(store.retrieve("s"))
-    tracker.update(UserUttered("lost", {"name": "inform"}))  # then the turn crashed: no save
-    again = asyncio.run(store.retrieve("s"))
-    assert again is not tracker
-    assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["a", "b"]
-
-
-def test_a_tracker_changed_after_its_save_is_not_handed_back(tmp_path: Path) -> None:
+@pytest.mark.parametrize("when", ["a turn crashed before its save", "after the save"])
+def test_a_tracker_with_unsaved_events_is_not_handed_back(tmp_path: Path, when: str) -> None:
     store = _store(tmp_path / "t.db")
     _answer(store, "s", _new_session() + _turn("a"))
     saved = _answer(store, "s", _turn("b"))
-    saved.update(UserUttered("unsaved", {"name": "inform"}))
+    changed = asyncio.run(store.retrieve("s")) if when.startswith("a turn") else saved
+    changed.update(UserUttered("unsaved", {"name": "inform"}))
     again = asyncio.run(store.retrieve("s"))
-    assert again is not saved
+    assert again is not changed
     assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["a", "b"]
 
 
