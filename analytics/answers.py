@@ -265,4 +265,4 @@ def _responses_frame(
             columns[f"{question.code}_period"] = np.full(len(keys), None)
     kinds_of_waves = np.array([wave_kind(w) for w in layout.waves], dtype=object)
     columns["wave_kind"] = kinds_of_waves[keys & ((1 << layout.wave_bits) - 1)]
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, copy=False)  # no copy of every column into 2-D blocks

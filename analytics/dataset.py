@@ -158,6 +158,16 @@ def split_outside_window(
     return responses[~mine.isin(pairs)], counts, inside
 
 
+def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the rows numbered 0, 1, 2…: itself when they are already (the usual
+    case; ``reset_index`` would copy every column of the wide frame)."""
+    index = frame.index
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        if index.name is None:
+            return frame
+    return frame.reset_index(drop=True)
+
+
 def _inside(rows: pd.DataFrame, days: pd.DataFrame) -> pd.DataFrame:
     """``rows`` of the (trainee_id, wave) responses listed in ``days`` (inside the window)."""
     if not len(rows):
@@ -285,7 +295,7 @@ def load_dataset(
         as_of=as_of,
         data_date=data_date,
         people=people,
-        responses=responses.reset_index(drop=True),
+        responses=_numbered(responses),
         waves=ordered,
         due=_due(people, responses, sent, ordered, as_of),
         outside_window=outside,
