@@ -18,7 +18,7 @@ from typing import Any, Awaitable, Callable, Iterator, TypeVar
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy import create_engine, event, func
+from sqlalchemy import bindparam, create_engine, event, func, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import sessionmaker
@@ -73,6 +73,10 @@ class TracerSQLTrackerStore(SQLTrackerStore):
         self._loaded: OrderedDict[str, Loaded] = OrderedDict()
         # sender → the tracker last saved for it, handed back while its rows are unchanged
         self._kept = KeptTrackers(TRACKERS_KEPT_FOR_RECALL)
+        table = self.SQLEvent.__table__
+        self._stamp_query = select(func.count(table.c.id), func.max(table.c.id)).where(
+            table.c.sender_id == bindparam("sender_id"), table.c.id >= bindparam("first_id")
+        )
 
     def _use_pooled_sqlite_engine(self) -> None:
         """Replace Rasa's SQLite engine (a new connection, and its pragmas, for every read and
@@ -121,14 +125,12 @@ class TracerSQLTrackerStore(SQLTrackerStore):
         return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots), stamp
 
     def _stamp_now(self, sender_id: str, first_id: int) -> tuple[int, int | None]:
-        """How many rows the conversation has from ``first_id`` on, and the last one's id."""
-        column = self.SQLEvent.id
-        with self.session_scope() as session:
-            count, last = (
-                session.query(func.count(column), func.max(column))
-                .filter(self.SQLEvent.sender_id == sender_id, column >= first_id)
-                .one()
-            )
+        """How many rows the conversation has from ``first_id`` on, and the last one's id
+        (one Core statement on a pooled connection: no ORM session for two numbers)."""
+        with self.engine.connect() as connection:
+            count, last = connection.execute(
+                self._stamp_query, {"sender_id": sender_id, "first_id": first_id}
+            ).one()
         return count, last
 
     async def _still_stored(self, sender_id: str, kept: Kept) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +18,21 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from sqlalchemy import event
 
 from bot.storage.rasa_tracker_store import TracerSQLTrackerStore
+
+
+@pytest.fixture(scope="module", autouse=True)
+def rasa_as_shipped_afterwards() -> Iterator[None]:
+    """The store installs Tracer's Rasa speed-ups; other modules' tests expect them absent."""
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.events import Event
+
+    patched = [(RemoteAction, "_validate_action_result"), (Event, "resolve_by_type"),
+               (DialogueStateTracker, "applied_events")]  # fmt: skip
+    shipped = [(owner, name, owner.__dict__[name]) for owner, name in patched]
+    yield
+    for owner, name, original in shipped:
+        setattr(owner, name, original)
+
 
 DOMAIN = Domain.from_dict({"slots": {"step": {"type": "any", "mappings": [{"type": "custom"}]}}})
 
