@@ -12,6 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from analytics.masks import rows_equal
 from bot.questionnaire.waves import (
     BASELINE,
     EXIT,
@@ -76,7 +77,7 @@ def _wave_values(responses: pd.DataFrame, wave: str, columns: tuple[str, ...]) -
     """``columns`` of the ``wave`` rows, by trainee; coded answers as plain codes (object): the
     person variables fill and combine them with values outside their choices."""
     present = [c for c in columns if c in responses.columns]
-    rows = responses.loc[(responses["wave"] == wave).to_numpy(), ["trainee_id", *present]]
+    rows = responses.loc[rows_equal(responses, "wave", wave), ["trainee_id", *present]]
     values = rows.drop_duplicates("trainee_id").set_index("trainee_id")
     coded = [c for c in present if isinstance(values[c].dtype, pd.CategoricalDtype)]
     return values.astype({c: object for c in coded}) if coded else values

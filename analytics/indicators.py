@@ -17,6 +17,7 @@ from analytics.dataset import Dataset
 from analytics.derive import followup_frame
 from analytics.disclosure import protect_tables
 from analytics.forked import map_in_two_processes
+from analytics.masks import rows_equal
 from analytics.module_questions import module_tables
 from analytics.report_tables import REPORT_TABLES, TABLE_COST, TABLE_TITLES
 from analytics.stats import ALL, add_share_intervals, response_rows, summarise
@@ -70,7 +71,9 @@ class IndicatorBuilder:
         self.response: dict[str, pd.DataFrame] = {}
         for wave in dataset.waves:
             due = dataset.due[wave].to_numpy(dtype=bool)
-            answered = people.index.isin(responses.loc[responses["wave"] == wave, "trainee_id"])
+            answered = people.index.isin(
+                responses["trainee_id"].to_numpy()[rows_equal(responses, "wave", wave)]
+            )
             self.responded[wave] = answered
             self.weights[wave] = response_weights(people, due, answered, weight_cells)
             self.response[wave] = pd.DataFrame(
@@ -155,7 +158,7 @@ class IndicatorBuilder:
     def followup(self, wave: str) -> pd.DataFrame:
         """The follow-up rows of ``wave`` (one frame per wave, so group masks are reused)."""
         if wave not in self._followup_frames:
-            self._followup_frames[wave] = self.followups[self.followups["wave"] == wave]
+            self._followup_frames[wave] = self.followups[rows_equal(self.followups, "wave", wave)]
         return self._followup_frames[wave]
 
     # -- questionnaire labels (the questionnaire the dataset was read with) ----------------
