@@ -67,13 +67,20 @@ def started_outside_window(
 ) -> np.ndarray:
     """True for each response (``trainee_id``, ``wave`` and the day column ``day``) started
     outside its wave's fieldwork window; ``cohorts``: ``cohort_start``/``cohort_end`` by
-    trainee id."""
+    trainee id.
+
+    The window check is a function of the wave, the cohort's dates and the day: it runs once
+    per distinct combination (a few thousand for 400k responses), and each response takes the
+    answer of its combination."""
     dates = cohorts.reindex(responses["trainee_id"].to_numpy())
-    return outside_window(
-        responses["wave"],
-        dates["cohort_start"],
-        dates["cohort_end"],
-        responses[day],
-        grace_days,
-        window_months,
-    )
+    columns = (responses["wave"], dates["cohort_start"], dates["cohort_end"], responses[day])
+    combination = np.zeros(len(responses), dtype=np.int64)
+    for column in columns:  # missing values (code -1) are one more value
+        codes, uniques = pd.factorize(column)
+        combination = pd.factorize(combination * (len(uniques) + 1) + codes + 1)[0]
+    count = int(combination.max()) + 1 if len(combination) else 0
+    first = np.empty(count, dtype=np.int64)  # the first response of each combination
+    first[combination[::-1]] = np.arange(len(combination) - 1, -1, -1)
+    wave, start, end, started = (column.iloc[first] for column in columns)
+    late = outside_window(wave, start, end, started, grace_days, window_months)
+    return late[combination]
