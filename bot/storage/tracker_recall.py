@@ -8,8 +8,9 @@ per conversation, the tracker it last saved and a :class:`Stamp` of the rows the
 held for its session just after that save. On the next message one ``COUNT``/``MAX`` query
 over those rows decides:
 
-- the rows are exactly the stamped ones: the kept tracker is what reading them would rebuild,
-  and it is handed back;
+- the rows are exactly the stamped ones: the kept tracker is what reading them would rebuild
+  (Rasa rebuilds a tracker by applying its events in order, ``from_events``, which is what
+  happened to the kept one as its turns ran), and it is handed back;
 - anything else (another Rasa process answered, the trainee's data was erased, the rows were
   edited over Rasa's HTTP API): the session is read from the database, as Rasa does.
 

@@ -13,7 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from sqlalchemy import event
 
@@ -44,6 +50,17 @@ def _store(path: Path) -> TracerSQLTrackerStore:
 def _turn(label: str) -> list:
     return [UserUttered(label, {"name": "inform"}), SlotSet("step", label),
             ActionExecuted("action_listen")]  # fmt: skip
+
+
+def _form_turn(label: str) -> list:
+    """A message answered inside the survey form (Rasa undoes such loop turns on replay)."""
+    return [UserUttered(label, {"name": "inform"}), ActionExecuted("survey_form"),
+            SlotSet("step", label), ActionExecuted("action_listen")]  # fmt: skip
+
+
+def _form_starts(label: str) -> list:
+    return [UserUttered(label, {"name": "affirm"}), ActionExecuted("survey_form"),
+            ActiveLoop("survey_form"), ActionExecuted("action_listen")]  # fmt: skip
 
 
 def _new_session() -> list:
@@ -141,7 +158,18 @@ def test_a_new_session_is_read_back_as_rasa_reads_it(tmp_path: Path) -> None:
 
 
 OPERATIONS = st.lists(
-    st.sampled_from(["answer", "other_answers", "erase", "crash", "new_session", "api_read"]),
+    st.sampled_from(
+        [
+            "answer",
+            "form_starts",
+            "form_answer",
+            "other_answers",
+            "erase",
+            "crash",
+            "new_session",
+            "api_read",
+        ]  # fmt: skip
+    ),
     min_size=1,
     max_size=14,
 )
@@ -158,6 +186,10 @@ def test_whatever_happens_in_between_the_next_message_sees_the_database(
         label = f"{operation}-{number}"
         if operation == "answer":
             _answer(one, "s", _turn(label))
+        elif operation == "form_starts":
+            _answer(one, "s", _form_starts(label))
+        elif operation == "form_answer":
+            _answer(one, "s", _form_turn(label))
         elif operation == "other_answers":
             _answer(other, "s", _turn(label))
         elif operation == "erase":
