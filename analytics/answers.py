@@ -84,24 +84,28 @@ def read_responses(
             unpack_cells(layout, empty, np.zeros(0), empty).days_frame(layout),
             answer_sql.newest_answer(database_url, trainees),
         )
-    has_money = any(q.type == "money" for q in questions)
-    currencies = (
-        pool.submit(answer_sql.read_currencies, database_url, layout, trainees)
-        if has_money
-        else None
+    currencies: list[Future] = []
+
+    def read_currencies() -> None:  # needed after the ranges: read on a core they leave
+        if any(q.type == "money" for q in questions):
+            currencies.append(
+                pool.submit(answer_sql.read_currencies, database_url, layout, trainees)
+            )
+
+    cells, read, unexpected, newest = _read_cells(
+        database_url, layout, trainees, pool, read_currencies
     )
-    cells, read, unexpected, newest = _read_cells(database_url, layout, trainees, pool)
     if waves and unexpected:  # answers to waves not listed: read again, listing them
         layout = Layout(answer_sql.waves_present(database_url, trainees), questions)
-        if currencies:
-            currencies.result()
-            currencies = pool.submit(answer_sql.read_currencies, database_url, layout, trainees)
-        cells, read, unexpected, newest = _read_cells(database_url, layout, trainees, pool)
+        cells, read, unexpected, newest = _read_cells(
+            database_url, layout, trainees, pool, read_currencies
+        )
     if progress:
         progress(f"read {read:,} answers")
     keys = cells.keys
     values, patch = scatter(layout, len(keys), *cells.answered())
-    currency, period = _money_texts(layout, keys, values, currencies.result() if currencies else [])
+    grouped = currencies[-1].result() if currencies else []
+    currency, period = _money_texts(layout, keys, values, grouped)
     if len(patch):  # rare: codes outside the questionnaire's choices, duplicated answers
         codes = sorted({questions[c % len(questions)].code for c in patch})
         texts = answer_sql.text_answers(database_url, codes, trainees)
@@ -111,13 +115,17 @@ def read_responses(
 
 
 def _read_cells(
-    database_url: str, layout: Layout, trainees, pool: Executor
+    database_url: str, layout: Layout, trainees, pool: Executor, then: Callable[[], None]
 ) -> tuple[Cells, int, bool, object]:
     """The cells of every trainee range, the number of answers read, whether some were
     to a wave the layout does not list, and the newest answer (superseded ones too).
     :data:`answer_sql.READ_PARTS` ranges are read at a time; each one is unpacked here while
-    the database reads the next ones."""
+    the database reads the next ones. ``then`` is called once the last range is under way
+    and another one is done: the reads it starts take that range's core."""
     pending = list(enumerate(answer_sql.trainee_ranges(database_url, trainees)))[::-1]
+    called = not pending
+    if called:
+        then()
     running: dict[Future, int] = {}
     parts: dict[int, Cells] = {}
     read, unexpected = 0, False
@@ -128,6 +136,9 @@ def _read_cells(
             future = pool.submit(answer_sql.read_range, database_url, layout, trainees, start, stop)
             running[future] = index
         done, _ = wait(running, return_when=FIRST_COMPLETED)
+        if not pending and not called:
+            then()
+            called = True
         for future in done:
             index = running.pop(future)
             packed, numbers, days, range_newest = future.result()
