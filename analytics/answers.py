@@ -102,16 +102,26 @@ def read_responses(
         )
     if progress:
         progress(f"read {read:,} answers")
+    frame = _wide_frame(database_url, layout, trainees, cells, currencies)
+    return Responses(frame, cells.days_frame(layout), newest)
+
+
+def _wide_frame(
+    database_url: str, layout: Layout, trainees, cells: Cells, currencies: list[Future]
+) -> pd.DataFrame:
+    """The typed wide frame of ``cells``: values scattered into columns, currencies and pay
+    periods from the last of the ``currencies`` reads (waited for after the scatter), and the
+    rare cells whose value is read as text."""
     keys = cells.keys
     values, patch = scatter(layout, len(keys), *cells.answered())
     grouped = currencies[-1].result() if currencies else []
     currency, period = _money_texts(layout, keys, values, grouped)
     if len(patch):  # rare: codes outside the questionnaire's choices, duplicated answers
+        questions = layout.questions
         codes = sorted({questions[c % len(questions)].code for c in patch})
         texts = answer_sql.text_answers(database_url, codes, trainees)
         _apply_texts(texts, layout, keys, patch, values, currency, period)
-    frame = _responses_frame(layout, keys, values, currency, period)
-    return Responses(frame, cells.days_frame(layout), newest)
+    return _responses_frame(layout, keys, values, currency, period)
 
 
 def _read_cells(
