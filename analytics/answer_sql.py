@@ -149,9 +149,11 @@ def newest_answer(database_url: str, trainees) -> object:
 
 
 def trainee_ranges(database_url: str, trainees) -> list[tuple[int, int]]:
-    """[start, stop) ranges of ids covering ``trainees`` (none when there are none): at least
-    :data:`RANGE_PARTS`, at most :data:`RANGE_TRAINEES` ids each."""
-    bounds = select(func.min(Trainee.id), func.max(Trainee.id)).where(Trainee.id.in_(trainees))
+    """[start, stop) ranges of ids covering ``trainees`` (a select of trainee ids, none when
+    there are none): at least :data:`RANGE_PARTS`, at most :data:`RANGE_TRAINEES` ids each.
+    The bounds come from the select itself (not from the trainees whose id is in it: the reads
+    wait for them)."""
+    bounds = trainees.with_only_columns(func.min(Trainee.id), func.max(Trainee.id))
     low, high = fetch(database_url, bounds)[0]
     if low is None:
         return []
