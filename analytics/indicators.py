@@ -20,7 +20,7 @@ from analytics.forked import map_in_two_processes
 from analytics.masks import rows_equal
 from analytics.module_questions import module_tables
 from analytics.report_tables import REPORT_TABLES, TABLE_COST, TABLE_TITLES
-from analytics.stats import ALL, add_share_intervals, response_rows, summarise
+from analytics.stats import ALL, add_share_intervals, group_rows, response_rows, summarise
 from analytics.weights import DEFAULT_CELLS, response_weights
 from bot.questionnaire.waves import EXIT, FOLLOWUP, wave_kind
 
@@ -190,9 +190,19 @@ class IndicatorBuilder:
             tables[name] = add_share_intervals(pd.DataFrame(rows, columns=COLUMNS))
         return tables
 
+    def _prepare_shared(self) -> None:
+        """What tables of both processes use, computed once before they are split: each
+        follow-up wave's rows, their weights and their groups (a forked process inherits
+        them; computed after the fork, both processes would compute them)."""
+        for wave in self.followup_waves:
+            frame = self.followup(wave)
+            self.weights_for(frame, wave)
+            group_rows(frame, self.breakdowns)
+
     def build(self) -> dict[str, pd.DataFrame]:
         """Every table, in report order (programme module questions last), with intervals and
         disclosure control applied."""
+        self._prepare_shared()
         tables = map_in_two_processes(self.compute_tables, list(REPORT_TABLES), TABLE_COST)
         tables.update(module_tables(self.ds, self.questionnaire))  # issue 17, same disclosure
         response = pd.concat(
