@@ -93,15 +93,18 @@ def unpack_cells(
     present[started_row[in_layout]] = True
     row = (np.cumsum(present) - 1)[started_row[in_layout]]
     answered = parts["answered"][in_layout]
+    cell = in_layout & parts["answered"]  # the same answers, among all
+    # question and choice indexes in 16 bits when they fit: a quarter of the memory to join
+    small = np.int16 if max(layout.question_bits, layout.choice_bits) < 16 else np.int64
     return Cells(
         started=started,
         answers=answers,
         first_day=first_day,
         keys=started[present],
         row=row[answered],
-        question=parts["question"][in_layout][answered],
-        choice=parts["choice"][in_layout][answered],
-        number=number[in_layout][answered],
+        question=parts["question"][cell].astype(small),
+        choice=parts["choice"][cell].astype(small),
+        number=number[cell],
     )
 
 

@@ -199,7 +199,7 @@ def scatter(
     patch = np.unique(cell[duplicated | ((choice == layout.unknown_choice) & coded[question])])
     values: dict[str, Column] = {}
     # a stable sort of small integers is a radix sort: questions fit in 16 bits
-    small = question.astype(np.int16) if len(questions) < 2**15 else question
+    small = question.astype(np.int16, copy=False) if len(questions) < 2**15 else question
     order = np.argsort(small, kind="stable")
     bounds = np.concatenate(([0], np.cumsum(np.bincount(question, minlength=len(questions)))))
     for index, q in enumerate(questions):
