@@ -38,18 +38,25 @@ REPORT_TABLES: dict[str, tuple[str, TableFunction]] = {
     "panel": ("From one follow-up to the next (panel)", more_tables.panel_table),
     "nonresponse": ("Respondents and non-respondents compared", more_tables.nonresponse_table),
 }
-# Relative computing time of each table (measured at 100k trainees, bench/bench_report.py):
-# the report splits them between two processes on this (analytics/forked.py).
+# Computing time of each table in ~10 ms (measured at 100k trainees, bench/bench_report.py,
+# after IndicatorBuilder._prepare_shared): the report splits them between two processes on
+# this (analytics/forked.py).
 TABLE_COST: dict[str, float] = {
-    "labour": 4,
-    "earnings": 4,
-    "expectation_gap": 3,
-    "job_match": 3,
-    "first_job": 2,
-    "completion": 2,
-    "expectations": 2,
-    "nonresponse": 2,
-    "satisfaction": 1.5,
+    "earnings": 24,
+    "expectation_gap": 19,
+    "job_match": 19,
+    "first_job": 16,
+    "expectations": 14,
+    "completion": 13,
+    "nonresponse": 12,
+    "labour": 11,
+    "employment_type": 10,
+    "training": 10,
+    "satisfaction": 8,
+    "formality": 8,
+    "work": 8,
+    "panel": 6,
+    "further_study": 1.5,
 }
 
 TABLE_TITLES: dict[str, str] = {
