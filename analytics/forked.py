@@ -10,10 +10,11 @@ that fails or dies is not trusted: its share is computed again in the parent.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
-from typing import Callable, Sequence, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,34 @@ def _child(task: Callable[[list[str]], dict[str, Result]], names: list[str], wri
         writer.close()
 
 
+def _run_halves(
+    task: Callable[[list[str]], dict[str, Result]], mine: list[str], theirs: list[str]
+) -> tuple[str, Any, dict[str, Result]]:
+    """``task(mine)`` here while a forked child computes ``task(theirs)``: the child's status
+    (``ok``, ``error``, or ``alone`` when no child could start: nothing computed), its payload,
+    and this process's results."""
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(task, theirs, writer), daemon=True)
+    try:
+        child.start()
+    except OSError as error:  # out of processes or memory: one process does it all
+        log.warning("report tables: no second process (%s)", error)
+        reader.close()
+        writer.close()
+        return "alone", None, {}
+    writer.close()
+    results = task(mine)
+    try:
+        status, payload = reader.recv()
+    except (EOFError, OSError):
+        status, payload = "error", "the child process ended without an answer"
+    finally:
+        reader.close()
+        child.join()
+    return status, payload, results
+
+
 def map_in_two_processes(
     task: Callable[[list[str]], dict[str, Result]],
     names: Sequence[str],
@@ -65,25 +94,15 @@ def map_in_two_processes(
     if processes() < 2 or len(names) < 2:
         return task(names)
     mine, theirs = balanced_halves(names, cost or {})
-    context = multiprocessing.get_context("fork")
-    reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(task, theirs, writer), daemon=True)
+    # the objects both processes start with are left out of garbage collection while the
+    # child runs: walking them writes to their memory, which each process must then copy
+    gc.freeze()
     try:
-        child.start()
-    except OSError as error:  # out of processes or memory: one process does it all
-        log.warning("report tables: no second process (%s)", error)
-        reader.close()
-        writer.close()
-        return task(names)
-    writer.close()
-    results = task(mine)
-    try:
-        status, payload = reader.recv()
-    except (EOFError, OSError):
-        status, payload = "error", "the child process ended without an answer"
+        status, payload, results = _run_halves(task, mine, theirs)
     finally:
-        reader.close()
-        child.join()
+        gc.unfreeze()
+    if status == "alone":  # no second process: this one computes everything
+        return task(names)
     if status != "ok":
         log.warning("report tables: the second process failed (%s); computing here", payload)
         payload = task(theirs)
