@@ -58,10 +58,11 @@ def fetch(database_url: str, query, *, serial: bool = False) -> list[tuple]:
     """
     engine = engine_for(database_url)
     compiled = query.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True})
+    values = compiled.params  # a new dict at each access: hundreds of binds for the packing
     if engine.dialect.positional:
-        params: object = tuple(compiled.params[name] for name in compiled.positiontup)
+        params: object = tuple(values[name] for name in compiled.positiontup)
     else:
-        params = compiled.params
+        params = values
     with engine.connect() as connection:
         cursor = connection.connection.cursor()
         try:
