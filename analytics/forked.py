@@ -96,11 +96,14 @@ def map_in_two_processes(
     mine, theirs = balanced_halves(names, cost or {})
     # the objects both processes start with are left out of garbage collection while the
     # child runs: walking them writes to their memory, which each process must then copy
+    # (a process that froze its own objects before, a server at start-up, keeps them frozen)
+    frozen_before = gc.get_freeze_count()
     gc.freeze()
     try:
         status, payload, results = _run_halves(task, mine, theirs)
     finally:
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
     if status == "alone":  # no second process: this one computes everything
         return task(names)
     if status != "ok":

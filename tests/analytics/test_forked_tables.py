@@ -3,6 +3,7 @@ computed in one; a second process that fails costs time, never figures."""
 
 from __future__ import annotations
 
+import gc
 import os
 from datetime import date
 
@@ -119,3 +120,22 @@ def test_the_html_report_drawn_by_two_processes_is_the_one_drawn_by_one(demo_url
         pages[processes] = render_html(report)
     assert pages["2"] == pages["1"]
     assert pages["1"].count("data:image/png;base64,") >= 3  # the charts are in it
+
+
+def test_the_forked_work_leaves_the_garbage_collector_as_it_found_it(monkeypatch):
+    """The objects frozen for the fork are released after it, but a process that froze its own
+    (the servers, at start-up: bot/gc_freeze.py) keeps them frozen."""
+    monkeypatch.setenv("TRACER_REPORT_PROCESSES", "2")
+    gc.unfreeze()
+    assert forked.map_in_two_processes(lambda names: {n: 1 for n in names}, ["a", "b"]) == {
+        "a": 1,
+        "b": 1,
+    }
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        held = gc.get_freeze_count()
+        forked.map_in_two_processes(lambda names: {n: 2 for n in names}, ["a", "b"])
+        assert gc.get_freeze_count() >= held > 0
+    finally:
+        gc.unfreeze()
