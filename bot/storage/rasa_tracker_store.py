@@ -98,7 +98,6 @@ class TracerSQLTrackerStore(SQLTrackerStore):
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
         self._loaded.pop(sender_id, None)
         if fetch_events_from_all_sessions:
-            self._kept.forget(sender_id)
             every_session, _stamp = await _with_retries(lambda: self._read(sender_id, True))
             return every_session
         tracker: Any = None
@@ -108,7 +107,7 @@ class TracerSQLTrackerStore(SQLTrackerStore):
             tracker, stamp = kept.tracker, kept.stamp
         else:
             tracker, stamp = await _with_retries(lambda: self._read(sender_id, False))
-        if tracker is not None:
+        if tracker is not None and stamp is not None:  # a tracker read has its rows' stamp
             self._loaded[sender_id] = Loaded(weakref.ref(tracker), len(tracker.events), stamp)
             while len(self._loaded) > LOADED_TRACKERS_KEPT:
                 self._loaded.popitem(last=False)
@@ -155,14 +154,14 @@ class TracerSQLTrackerStore(SQLTrackerStore):
         await _with_retries(lambda: super(TracerSQLTrackerStore, self).save(tracker))
         if erased_in_last_turn(tracker):
             await _with_retries(lambda: self._erase_conversation(sender_id))
-        elif loaded is not None and loaded.stamp and loaded.tracker() is tracker:
+        elif loaded is not None and loaded.tracker() is tracker:
             await _with_retries(lambda: self._keep(tracker, loaded))
 
     async def _keep(self, tracker: Any, loaded: Loaded) -> None:
         """Keep the saved tracker for the next message when the database holds exactly the
         rows it was loaded with plus the events just saved (see ``tracker_recall``)."""
         new_events = list(itertools.islice(tracker.events, loaded.stored_events, None))
-        if loaded.stamp is None or not stays_in_session(tracker, new_events):
+        if not stays_in_session(tracker, new_events):
             return
         count, last = self._stamp_now(tracker.sender_id, loaded.stamp.first_id)
         if last is None or count != loaded.stamp.count + len(new_events):

@@ -42,12 +42,12 @@ class Stamp:
 
 @dataclass(frozen=True)
 class Loaded:
-    """A tracker as this store handed it out: how many of its events are stored, and their
-    stamp (None when it was read across sessions)."""
+    """A tracker of the latest session as this store handed it out: how many of its events are
+    stored, and their stamp."""
 
     tracker: weakref.ref
     stored_events: int
-    stamp: Stamp | None
+    stamp: Stamp
 
 
 @dataclass(frozen=True)
@@ -95,10 +95,9 @@ def stays_in_session(tracker: Any, new_events: Iterable[Any]) -> bool:
     """True when reading the session back would return ``new_events`` after the stored ones:
     none starts a session, and none is older than the session's start (Rasa reads a session
     as the rows from its latest ``SessionStarted`` time on)."""
-    started = None
-    for tracker_event in tracker.events:
-        if isinstance(tracker_event, SessionStarted):
-            started = tracker_event.timestamp
+    started = next(
+        (e.timestamp for e in reversed(tracker.events) if isinstance(e, SessionStarted)), None
+    )
     for new in new_events:
         if isinstance(new, SessionStarted):
             return False
