@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from analytics.answer_sql import READ_PARTS, fetch, newest_answer, programme_trainees
 from analytics.answers import Progress, read_responses
@@ -231,10 +231,12 @@ def _due(
 def _newest_elsewhere(database_url: str, programme_id: int, cohort: str | None) -> object:
     """The newest answer of the programme's trainees that the answer read does not see: the
     deleted trainees' (and with a ``cohort``, the other cohorts')."""
-    others = programme_trainees(programme_id, None, deleted=True)
-    if cohort is None:
-        others = others.where(Trainee.status == "deleted")
-    return newest_answer(database_url, others)
+    unseen = Trainee.status == "deleted"
+    if cohort is not None:
+        unseen = or_(unseen, Cohort.code != cohort)
+    return newest_answer(
+        database_url, programme_trainees(programme_id, None, deleted=True).where(unseen)
+    )
 
 
 def _data_date(*newest: object) -> date | None:

@@ -82,3 +82,16 @@ def test_no_answers_no_data_date(tmp_path):
         connection.execute(update(Answer).values(is_current=False))
         connection.execute(Answer.__table__.delete())
     assert load_dataset(url, "weld", as_of=AS_OF).data_date is None
+
+
+def test_a_cohort_report_is_dated_by_its_own_deleted_and_superseded_answers_too(database_url):
+    _add(
+        database_url,
+        _answer(20, datetime(2026, 5, 2)),
+        _answer(1, datetime(2026, 5, 6), current=False),
+    )
+    assert load_dataset(database_url, "weld", "2024", as_of=AS_OF).data_date == date(2026, 5, 6)
+    _add(database_url, _answer(2, datetime(2026, 5, 7)))
+    with engine_for(database_url).begin() as connection:
+        connection.execute(update(Trainee).where(Trainee.id == 2).values(status="deleted"))
+    assert load_dataset(database_url, "weld", "2024", as_of=AS_OF).data_date == date(2026, 5, 7)
