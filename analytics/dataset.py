@@ -23,7 +23,7 @@ from analytics.answer_sql import READ_PARTS, fetch, newest_answer, programme_tra
 from analytics.answers import Progress, read_responses
 from analytics.derive import add_person_variables, due_for_wave
 from analytics.frames import read_frame, started_outside_window
-from analytics.masks import rows_equal
+from analytics.masks import responded_to
 from analytics.occupation_match import ISCO_COLUMNS, isco_answers
 from bot.questionnaire.loader import default_questionnaire
 from bot.questionnaire.model import Questionnaire
@@ -220,9 +220,7 @@ def _due(
     due = pd.DataFrame(index=people.index)
     for wave in waves:
         by_date = due_for_wave(people, wave, as_of)
-        answered = people.index.isin(
-            responses["trainee_id"].to_numpy()[rows_equal(responses, "wave", wave)]
-        )
+        answered = responded_to(people.index, responses, wave)
         was_sent = people.index.isin(sent.loc[sent["wave"] == wave, "trainee_id"])
         due[wave] = by_date | answered | was_sent
     return due

@@ -17,7 +17,7 @@ from analytics.dataset import Dataset
 from analytics.derive import followup_frame
 from analytics.disclosure import protect_tables
 from analytics.forked import map_in_two_processes
-from analytics.masks import rows_equal
+from analytics.masks import responded_to, rows_equal
 from analytics.module_questions import module_tables
 from analytics.report_tables import REPORT_TABLES, TABLE_COST, TABLE_TITLES
 from analytics.stats import ALL, add_share_intervals, group_rows, response_rows, summarise
@@ -71,9 +71,7 @@ class IndicatorBuilder:
         self.response: dict[str, pd.DataFrame] = {}
         for wave in dataset.waves:
             due = dataset.due[wave].to_numpy(dtype=bool)
-            answered = people.index.isin(
-                responses["trainee_id"].to_numpy()[rows_equal(responses, "wave", wave)]
-            )
+            answered = responded_to(people.index, responses, wave)
             self.responded[wave] = answered
             self.weights[wave] = response_weights(people, due, answered, weight_cells)
             self.response[wave] = pd.DataFrame(

@@ -36,3 +36,9 @@ def rows_equal(frame: pd.DataFrame, column: str, value: object) -> np.ndarray:
     if code is None:
         return np.zeros(len(frame), dtype=bool)
     return codes == code
+
+
+def responded_to(trainees: pd.Index, responses: pd.DataFrame, wave: str) -> np.ndarray:
+    """For each trainee id in ``trainees``: True when ``responses`` has a row of ``wave`` for
+    them (they responded to it)."""
+    return trainees.isin(responses["trainee_id"].to_numpy()[rows_equal(responses, "wave", wave)])
